@@ -1,0 +1,1 @@
+"""The faces: Telegram handlers and conversations, the SMS face, the command line, and wiring."""

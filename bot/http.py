@@ -1,0 +1,64 @@
+"""The service's HTTP face: health, and the Telegram webhook when PUBLIC_URL is set.
+
+The webhook answers 200 only after the update has been handled (its writes committed), so an
+update Telegram considers delivered is never lost; a request without the right secret-token
+header gets 403 and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from telegram import Update
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+MAX_UPDATE_BYTES = 1_000_000
+
+HealthProbe = Callable[[], Awaitable[dict[str, Any]]]
+
+
+def build_http_app(
+    health: HealthProbe,
+    *,
+    application: Any | None = None,
+    webhook_secret: str | None = None,
+) -> Starlette:
+    """The Starlette app; the webhook route exists only when a secret is given."""
+
+    async def healthz(_: Request) -> JSONResponse:
+        report = await health()
+        return JSONResponse(report, status_code=200 if report.get("status") == "ok" else 503)
+
+    async def telegram_webhook(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not webhook_secret or not hmac.compare_digest(given.encode(), webhook_secret.encode()):
+            log.warning("telegram webhook: refused a request without the right secret token")
+            return Response(status_code=403)
+        body = await request.body()
+        if len(body) > MAX_UPDATE_BYTES:
+            return Response(status_code=413)
+        try:
+            data = json.loads(body)
+            update = Update.de_json(data, application.bot)  # type: ignore[union-attr]
+        except (ValueError, TypeError, KeyError):
+            return Response(status_code=400)
+        if update is None:
+            return Response(status_code=400)
+        await application.process_update(update)  # type: ignore[union-attr]
+        return Response(status_code=200)
+
+    routes = [Route("/healthz", healthz, methods=["GET"])]
+    if application is not None and webhook_secret:
+        routes.append(Route(TELEGRAM_WEBHOOK_PATH, telegram_webhook, methods=["POST"]))
+    return Starlette(routes=routes)

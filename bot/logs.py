@@ -1,0 +1,47 @@
+"""Logging that keeps secrets and phone numbers out of every line."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+PHONE = re.compile(r"\+?\d[\d ().-]{8,}\d")
+BOT_TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,}")
+
+
+class RedactingFilter(logging.Filter):
+    """Masks bot tokens, phone-number-like digit runs and any configured secret."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s and len(s) >= 6]
+
+    def redact(self, text: str) -> str:
+        """The text with every secret and phone number masked."""
+        for secret in self.secrets:
+            text = text.replace(secret, "[secret]")
+        text = BOT_TOKEN.sub("[bot-token]", text)
+        return PHONE.sub("[phone]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Render the message once, redacted, and drop the arguments."""
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        record.msg = self.redact(message)
+        record.args = None
+        return True
+
+
+def configure_logging(level: str, secrets: list[str]) -> None:
+    """Log to stderr with redaction; quiet the HTTP client, whose lines hold the token URL."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler.executors.default"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

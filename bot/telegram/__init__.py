@@ -1,0 +1,1 @@
+"""The Telegram face: handlers, texts, command menus and the Application factory."""

@@ -1,0 +1,119 @@
+"""The python-telegram-bot Application: handlers registered in one place."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.telegram import groups, officer, profile, registration, router, texts
+from bot.telegram.common import Context, reply
+from core.services import Services
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def build_application(
+    services: Services,
+    token: str,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    updater: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Build the Application with every handler; `request` lets tests plug in a fake Bot API."""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{services.settings.telegram_api_url}/bot")
+        .base_file_url(f"{services.settings.telegram_api_url}/file/bot")
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["services"] = services
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register every handler (groups: -2 bookkeeping, -1 group chats, 0 the commands)."""
+    application.add_handler(TypeHandler(Update, router.touch), group=-2)
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS, router.group_chat), group=-1)
+
+    commands = {
+        "start": registration.start,
+        "help": profile.help_command,
+        "profile": profile.profile,
+        "settings": profile.settings,
+        "stop": profile.stop,
+        "resume": profile.resume,
+        "forget": profile.forget,
+        "cancel": profile.cancel,
+        "join": groups.join,
+        "leave": groups.leave,
+        "pending": groups.pending,
+        "members": groups.members,
+        "groups": groups.groups,
+        "newgroup": groups.newgroup,
+        "setleader": groups.setleader,
+        "audit": officer.audit,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+
+    callbacks = {
+        r"^consent:(yes|no)$": registration.consent,
+        r"^reg:name$": registration.use_suggested_name,
+        r"^edit:": registration.start_edit,
+        r"^settings:(stop|resume)$": profile.settings_button,
+        r"^forget:(yes|no)$": profile.forget_button,
+        r"^join:": groups.join_button,
+        r"^leave:": groups.leave_button,
+        r"^review:": groups.review_button,
+        r"^newgroup:": groups.newgroup_button,
+        r"^setleader:": groups.setleader_button,
+    }
+    for pattern, callback in callbacks.items():
+        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    application.add_handler(CallbackQueryHandler(router.unknown_button))
+
+    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, router.unknown_command))
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & ~filters.COMMAND & filters.UpdateType.MESSAGE, router.private_message
+        )
+    )
+    application.add_error_handler(on_error)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log an unexpected error (type and place only: no user data) and apologise."""
+    error = context.error
+    log.error(
+        "handler failed: %s",
+        type(error).__name__,
+        exc_info=(type(error), error, error.__traceback__) if error else None,
+    )
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await reply(update, texts.SOMETHING_WENT_WRONG)
+        except Exception:
+            log.warning("could not send the apology either")

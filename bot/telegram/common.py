@@ -1,0 +1,122 @@
+"""What every handler shares: the services, the acting user, replies, and error handling."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from html import escape
+from typing import Any, TypeVar
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from core.errors import UserError
+from core.permissions import Actor
+from core.services import Services
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+Handler = Callable[[Update, Context], Awaitable[Any]]
+H = TypeVar("H", bound=Handler)
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def services(context: Context) -> Services:
+    """The services the application was built with."""
+    return context.application.bot_data["services"]  # type: ignore[no-any-return]
+
+
+def user_id(update: Update) -> int:
+    """The Telegram user id behind an update."""
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+def chat_id(update: Update) -> int:
+    """The chat the update came from."""
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+async def actor(update: Update, context: Context) -> Actor:
+    """The acting user with their current roles."""
+    return await services(context).access.actor(user_id(update))
+
+
+async def reply(update: Update, text: str, markup: Markup = None) -> None:
+    """Answer in the chat the update came from (HTML)."""
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(
+        text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+    )
+
+
+async def edit_or_reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the message whose button was pressed (a flow edits its own message), else reply."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+            return
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return
+            log.info("could not edit message, replying instead: %s", error.message)
+    await reply(update, text, markup)
+
+
+def buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def command_args(context: Context) -> list[str]:
+    """The words after the command."""
+    return list(context.args or [])
+
+
+def guarded(handler: H) -> H:
+    """Answer callback queries, and turn a UserError into a friendly reply."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: Context) -> Any:
+        query = update.callback_query
+        answered = False
+        try:
+            result = await handler(update, context)
+        except UserError as error:
+            if query is not None:
+                await query.answer(str(error)[:200], show_alert=True)
+                answered = True
+            else:
+                await reply(update, escape(str(error)))
+            return None
+        finally:
+            if query is not None and not answered:
+                # A query too old to answer is no reason to fail the handler.
+                with contextlib.suppress(BadRequest):
+                    await query.answer()
+        return result
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,352 @@
+"""Watch groups in chat: /join, /leave, /pending, /members, /groups, /newgroup, /setleader."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+
+from bot.telegram import texts
+from bot.telegram.common import (
+    Context,
+    actor,
+    buttons,
+    chat_id,
+    command_args,
+    edit_or_reply,
+    guarded,
+    reply,
+    services,
+    user_id,
+)
+from bot.telegram.menus import refresh_menu
+from core import timefmt, validation
+from core.errors import InvalidInput
+from core.groups import JoinOutcome
+from core.permissions import Action
+
+NEWGROUP = "newgroup"
+BUTTONS_PER_ROW = 2
+
+
+def _rows(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    return [pairs[i : i + BUTTONS_PER_ROW] for i in range(0, len(pairs), BUTTONS_PER_ROW)]
+
+
+async def join_and_reply(update: Update, context: Context, code: str) -> None:
+    """Join by code and say what happened (used by /join, buttons and deep links)."""
+    group, outcome = await services(context).groups.join(user_id(update), code)
+    if outcome is JoinOutcome.PENDING:
+        await edit_or_reply(update, texts.join_pending(group.name))
+    else:
+        await edit_or_reply(update, texts.joined(group.name, group.bylaws))
+
+
+@guarded
+async def join(update: Update, context: Context) -> None:
+    """/join CODE, or /join alone to choose from buttons."""
+    args = command_args(context)
+    if args:
+        await join_and_reply(update, context, args[0])
+        return
+    summaries = await services(context).groups.summaries()
+    if not summaries:
+        await reply(update, texts.NO_GROUPS_YET)
+        return
+    mine = {g.id for g, _ in await services(context).groups.my_groups(user_id(update))}
+    choices = [
+        (f"{s.group.name} ({s.active_members})", f"join:{s.group.code}")
+        for s in summaries
+        if s.group.id not in mine
+    ]
+    if not choices:
+        await reply(update, "You are already in every group.")
+        return
+    await reply(update, texts.CHOOSE_GROUP_TO_JOIN, buttons(_rows(choices)))
+
+
+@guarded
+async def join_button(update: Update, context: Context) -> None:
+    """A group chosen from /join's buttons."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await join_and_reply(update, context, query.data.removeprefix("join:"))
+
+
+@guarded
+async def leave(update: Update, context: Context) -> None:
+    """/leave CODE, or choose from buttons."""
+    args = command_args(context)
+    if args:
+        group = await services(context).groups.leave(user_id(update), args[0])
+        await _after_leaving(update, context, group.leader_member_id)
+        await reply(update, texts.left(group.name))
+        return
+    mine = await services(context).groups.my_groups(user_id(update))
+    if not mine:
+        await reply(update, texts.IN_NO_GROUP)
+        return
+    choices = [(g.name, f"leave:{g.code}") for g, _ in mine]
+    await reply(update, texts.CHOOSE_GROUP_TO_LEAVE, buttons(_rows(choices)))
+
+
+@guarded
+async def leave_button(update: Update, context: Context) -> None:
+    """A group chosen from /leave's buttons."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    group = await services(context).groups.leave(user_id(update), query.data.removeprefix("leave:"))
+    await _after_leaving(update, context, group.leader_member_id)
+    await edit_or_reply(update, texts.left(group.name))
+
+
+async def _after_leaving(update: Update, context: Context, leader_member_id: int | None) -> None:
+    member = await services(context).members.by_telegram(user_id(update))
+    if member is not None and leader_member_id == member.id:
+        await refresh_menu(context.bot, services(context), user_id(update))
+
+
+async def _pending_view(update: Update, context: Context, code: str | None) -> None:
+    who = await actor(update, context)
+    group, pending = await services(context).groups.pending(who, code)
+    zone = services(context).settings.zone
+    entries = [
+        f"{m.display_name} (asked {timefmt.local(ms.requested_at, zone)})" for m, ms in pending
+    ]
+    rows = [
+        [
+            (f"✅ {m.display_name}"[:40], f"review:{ms.id}:a"),
+            (f"❌ {m.display_name}"[:40], f"review:{ms.id}:r"),
+        ]
+        for m, ms in pending[:20]
+    ]
+    await edit_or_reply(
+        update, texts.pending_list(group.name, entries), buttons(rows) if rows else None
+    )
+
+
+@guarded
+async def pending(update: Update, context: Context) -> None:
+    """/pending [CODE]: requests to join, with approve and reject buttons."""
+    args = command_args(context)
+    await _pending_view(update, context, args[0] if args else None)
+
+
+@guarded
+async def review_button(update: Update, context: Context) -> None:
+    """Approve or reject one request, then show the refreshed list."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    match = re.fullmatch(r"review:(\d+):([ar])", query.data)
+    if match is None:
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        return
+    approve = match.group(2) == "a"
+    who = await actor(update, context)
+    group, member = await services(context).groups.decide(who, int(match.group(1)), approve)
+    await reply(update, texts.decided(member.display_name or "", approve, group.name))
+    await _pending_view(update, context, group.code)
+
+
+@guarded
+async def members(update: Update, context: Context) -> None:
+    """/members [CODE]: a group's roster, names only."""
+    args = command_args(context)
+    who = await actor(update, context)
+    group, roster = await services(context).groups.roster(who, args[0] if args else None)
+    entries = []
+    for member, _ in roster:
+        name = texts.esc(member.display_name or "")
+        tags = []
+        if member.id == group.leader_member_id:
+            tags.append("leader")
+        if who.is_officer:
+            tags.append(f"#{member.id}")
+        entries.append(f"{name} ({', '.join(tags)})" if tags else name)
+    await reply(update, texts.roster(group.name, entries))
+
+
+@guarded
+async def groups(update: Update, context: Context) -> None:
+    """/groups (officers): every group with counts, codes and leaders."""
+    who = await actor(update, context)
+    await services(context).access.require(who, Action.CREATE_GROUP, target="group list")
+    lines = [
+        f"• <b>{texts.esc(s.group.name)}</b> ({texts.esc(s.group.code)}) — "
+        f"{s.active_members} member{'s' if s.active_members != 1 else ''}, leader: "
+        f"{texts.esc(s.leader_name or 'none')}"
+        + (", approval required" if s.group.approval_required else "")
+        for s in await services(context).groups.summaries()
+    ]
+    await reply(update, texts.group_list(lines))
+
+
+# /newgroup: name -> code -> area -> approval -> bylaws
+
+
+@guarded
+async def newgroup(update: Update, context: Context) -> None:
+    """/newgroup (officers): start the group creation flow."""
+    who = await actor(update, context)
+    await services(context).access.require(who, Action.CREATE_GROUP, target="new group")
+    await services(context).flows.put(chat_id(update), NEWGROUP, "name")
+    await reply(update, texts.NEWGROUP_ASK_NAME)
+
+
+async def newgroup_step(update: Update, context: Context, step: str, data: dict) -> None:  # type: ignore[type-arg]
+    """A typed answer in the /newgroup flow."""
+    svc = services(context)
+    text = update.effective_message.text if update.effective_message else None
+    if step in ("approval",):
+        await reply(
+            update,
+            "Please tap one of the buttons. " + texts.NEWGROUP_ASK_APPROVAL,
+            _approval_buttons(),
+        )
+        return
+    if not text:
+        await reply(update, "Please type your answer, or /cancel.")
+        return
+    if step == "name":
+        name = validation.group_name(text)
+        suggestion = validation.suggest_code(name)
+        await svc.flows.put(chat_id(update), NEWGROUP, "code", {"name": name, "code": suggestion})
+        await reply(
+            update, texts.newgroup_ask_code(suggestion), buttons([[(suggestion, "newgroup:code")]])
+        )
+    elif step == "code":
+        code = validation.group_code(text)
+        await _newgroup_to_area(update, context, {**data, "code": code})
+    elif step == "area":
+        area = validation.area(text)
+        await svc.flows.put(chat_id(update), NEWGROUP, "approval", {**data, "area": area})
+        await reply(update, texts.NEWGROUP_ASK_APPROVAL, _approval_buttons())
+    elif step == "bylaws":
+        await _create_group(update, context, {**data, "bylaws": validation.bylaws(text)})
+
+
+def _approval_buttons():  # type: ignore[no-untyped-def]
+    return buttons(
+        [[(texts.APPROVAL_YES, "newgroup:approval:y"), (texts.APPROVAL_NO, "newgroup:approval:n")]]
+    )
+
+
+async def _newgroup_to_area(update: Update, context: Context, data: dict) -> None:  # type: ignore[type-arg]
+    await services(context).flows.put(chat_id(update), NEWGROUP, "area", data)
+    await reply(update, f"Code: <b>{texts.esc(data['code'])}</b>. " + texts.NEWGROUP_ASK_AREA)
+
+
+@guarded
+async def newgroup_button(update: Update, context: Context) -> None:
+    """Buttons of the /newgroup flow."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    flow = await svc.flows.get(chat_id(update))
+    if flow is None or flow.flow != NEWGROUP:
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        return
+    data = dict(flow.data)
+    if query.data == "newgroup:code" and flow.step == "code":
+        await edit_or_reply(update, texts.newgroup_ask_code(str(data["code"])))
+        await _newgroup_to_area(update, context, data)
+    elif query.data.startswith("newgroup:approval:") and flow.step == "approval":
+        data["approval"] = query.data.endswith(":y")
+        await svc.flows.put(chat_id(update), NEWGROUP, "bylaws", data)
+        choice = texts.APPROVAL_YES if data["approval"] else texts.APPROVAL_NO
+        await edit_or_reply(update, f"{texts.NEWGROUP_ASK_APPROVAL}\n→ {choice}")
+        await reply(update, texts.NEWGROUP_ASK_BYLAWS, buttons([[(texts.SKIP, "newgroup:skip")]]))
+    elif query.data == "newgroup:skip" and flow.step == "bylaws":
+        await edit_or_reply(update, texts.NEWGROUP_ASK_BYLAWS + "\n→ " + texts.SKIP)
+        await _create_group(update, context, {**data, "bylaws": None})
+    else:
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+
+
+async def _create_group(update: Update, context: Context, data: dict) -> None:  # type: ignore[type-arg]
+    svc = services(context)
+    who = await actor(update, context)
+    group = await svc.groups.create(
+        who,
+        name=str(data["name"]),
+        code=str(data["code"]),
+        area=str(data["area"]),
+        bylaws=data.get("bylaws"),
+        approval_required=bool(data.get("approval")),
+    )
+    await svc.flows.clear(chat_id(update))
+    link = f"https://t.me/{context.bot.username}?start=join-{group.code}"
+    await reply(update, texts.group_created(group.name, group.code, link))
+
+
+# /setleader
+
+
+@guarded
+async def setleader(update: Update, context: Context) -> None:
+    """/setleader [CODE [MEMBER_NUMBER|none]] (officers)."""
+    svc = services(context)
+    who = await actor(update, context)
+    await svc.access.require(who, Action.SET_LEADER, target="set leader")
+    args = command_args(context)
+    if len(args) >= 2:
+        member_ref = args[1].lstrip("#").lower()
+        if member_ref in ("none", "remove"):
+            await _apply_leader(update, context, args[0], None)
+        elif member_ref.isdigit():
+            await _apply_leader(update, context, args[0], int(member_ref))
+        else:
+            raise InvalidInput(texts.SETLEADER_USAGE)
+    elif len(args) == 1:
+        await _leader_choices(update, context, args[0])
+    else:
+        summaries = await svc.groups.summaries()
+        if not summaries:
+            await reply(update, texts.group_list([]))
+            return
+        choices = [(s.group.name, f"setleader:{s.group.code}") for s in summaries]
+        await reply(update, texts.CHOOSE_GROUP_FOR_LEADER, buttons(_rows(choices)))
+
+
+async def _leader_choices(update: Update, context: Context, code: str) -> None:
+    who = await actor(update, context)
+    group, roster = await services(context).groups.roster(who, code)
+    choices = [
+        (f"{m.display_name}"[:40], f"setleader:{group.code}:{m.id}")
+        for m, _ in roster[:40]
+        if m.id != group.leader_member_id
+    ]
+    rows = _rows(choices)
+    if group.leader_member_id is not None:
+        rows.append([(texts.REMOVE_LEADER, f"setleader:{group.code}:none")])
+    if not rows:
+        await edit_or_reply(update, texts.roster(group.name, []))
+        return
+    await edit_or_reply(update, texts.choose_leader(group.name), buttons(rows))
+
+
+@guarded
+async def setleader_button(update: Update, context: Context) -> None:
+    """Buttons of /setleader: a group, then a member."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":")
+    if len(parts) == 2:
+        await _leader_choices(update, context, parts[1])
+    elif len(parts) == 3 and (parts[2] == "none" or parts[2].isdigit()):
+        await _apply_leader(
+            update, context, parts[1], None if parts[2] == "none" else int(parts[2])
+        )
+    else:
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+
+
+async def _apply_leader(update: Update, context: Context, code: str, member_id: int | None) -> None:
+    svc = services(context)
+    who = await actor(update, context)
+    change = await svc.groups.set_leader(who, code, member_id)
+    for person in (change.new_leader, change.previous_leader):
+        if person is not None and person.telegram_user_id is not None:
+            await refresh_menu(context.bot, svc, person.telegram_user_id)
+    name = change.new_leader.display_name if change.new_leader else None
+    await edit_or_reply(update, texts.leader_set(change.group.name, name))

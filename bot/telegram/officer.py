@@ -1,0 +1,34 @@
+"""Officers' own views: /audit."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.telegram import texts
+from bot.telegram.common import Context, actor, command_args, guarded, reply, services
+from core import timefmt
+from core.permissions import Action
+
+AUDIT_PAGE = 20
+
+
+@guarded
+async def audit(update: Update, context: Context) -> None:
+    """/audit [refused]: the newest lines of the audit log."""
+    svc = services(context)
+    who = await actor(update, context)
+    await svc.access.require(who, Action.VIEW_AUDIT, target="audit log")
+    only_refused = bool(command_args(context)) and command_args(context)[0].lower().startswith(
+        "ref"
+    )
+    await svc.audit.record(who, Action.VIEW_AUDIT.value, target="audit log")
+    records = await svc.audit.recent(AUDIT_PAGE, outcome="refused" if only_refused else None)
+    zone = svc.settings.zone
+    lines = [
+        f"{timefmt.local(r.at, zone)} · {texts.esc(r.actor_label)} · <b>{texts.esc(r.action)}</b>"
+        + (f" · {texts.esc(r.target)}" if r.target else "")
+        + f" · {texts.esc(r.outcome)}"
+        + (f" · {texts.esc(r.detail[:120])}" if r.detail else "")
+        for r in records
+    ]
+    await reply(update, texts.audit_lines(lines, only_refused))

@@ -1,0 +1,211 @@
+"""/start, consent and registration, and profile edits: the steps that store a member's details.
+
+Where a chat stands is kept in the database (`FlowService`), so a restart between two steps
+loses nothing: the next message continues where the member left off.
+"""
+
+from __future__ import annotations
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+
+from bot.telegram import texts
+from bot.telegram.common import (
+    Context,
+    buttons,
+    chat_id,
+    edit_or_reply,
+    guarded,
+    reply,
+    services,
+    user_id,
+)
+from core.members import RegistrationStep, next_step
+from storage.records import MemberRecord
+
+REGISTER = "register"
+EDIT = "edit"
+JOIN_PAYLOAD_PREFIX = "join-"
+
+
+def phone_keyboard() -> ReplyKeyboardMarkup:
+    """The share-contact keyboard."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(texts.SHARE_PHONE_BUTTON, request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    """The share-location keyboard."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+async def ask(update: Update, step: RegistrationStep, *, editing: bool = False) -> None:
+    """Ask for one piece of the registration."""
+    if step is RegistrationStep.NAME:
+        first = update.effective_user.first_name if update.effective_user else None
+        suggestion = first if first and not editing and len(first) <= 64 else None
+        markup = buttons([[(suggestion, "reg:name")]]) if suggestion else None
+        await reply(update, texts.ASK_NEW_NAME if editing else texts.ask_name(suggestion), markup)
+    elif step is RegistrationStep.PHONE:
+        await reply(update, texts.ASK_NEW_PHONE if editing else texts.ASK_PHONE, phone_keyboard())
+    else:
+        await reply(
+            update, texts.ASK_NEW_ADDRESS if editing else texts.ASK_ADDRESS, location_keyboard()
+        )
+
+
+@guarded
+async def start(update: Update, context: Context) -> None:
+    """/start [payload]: intro and consent, or the profile for someone already registered."""
+    svc = services(context)
+    payload = context.args[0] if context.args else ""
+    join_code = (
+        payload[len(JOIN_PAYLOAD_PREFIX) :] if payload.startswith(JOIN_PAYLOAD_PREFIX) else ""
+    )
+    member = await svc.members.by_telegram(user_id(update))
+    if member is None:
+        data = {"join": join_code[:12]} if join_code else {}
+        await svc.flows.put(chat_id(update), REGISTER, "consent", data)
+        await reply(
+            update,
+            texts.welcome(svc.settings.service_name),
+            buttons([[(texts.CONSENT_YES, "consent:yes"), (texts.CONSENT_NO, "consent:no")]]),
+        )
+        return
+    step = next_step(member)
+    if step is not None:
+        await svc.flows.put(chat_id(update), REGISTER, step.value, {"join": join_code[:12]})
+        await reply(update, texts.resume_registration())
+        await ask(update, step)
+        return
+    if join_code:
+        from bot.telegram.groups import join_and_reply
+
+        await join_and_reply(update, context, join_code)
+        return
+    from bot.telegram.profile import show_profile
+
+    await reply(update, texts.already_registered(member.display_name or ""))
+    await show_profile(update, context)
+
+
+@guarded
+async def consent(update: Update, context: Context) -> None:
+    """The consent buttons."""
+    svc = services(context)
+    query = update.callback_query
+    assert query is not None
+    flow = await svc.flows.get(chat_id(update))
+    if query.data == "consent:no":
+        if flow and flow.flow == REGISTER:
+            await svc.flows.clear(chat_id(update))
+        await edit_or_reply(update, texts.CONSENT_DECLINED)
+        return
+    member = await svc.members.consent(user_id(update), chat_id(update))
+    data = dict(flow.data) if flow and flow.flow == REGISTER else {}
+    step = next_step(member)
+    if step is None:
+        await svc.flows.clear(chat_id(update))
+        await edit_or_reply(update, texts.registered(member.display_name or ""))
+        return
+    await svc.flows.put(chat_id(update), REGISTER, step.value, data)
+    await edit_or_reply(update, texts.CONSENT_GIVEN)
+    await ask(update, step)
+
+
+@guarded
+async def use_suggested_name(update: Update, context: Context) -> None:
+    """The button offering the Telegram first name."""
+    first = update.effective_user.first_name if update.effective_user else ""
+    member = await services(context).members.set_name(user_id(update), first or "")
+    await edit_or_reply(update, f"Name: <b>{texts.esc(member.display_name or '')}</b>")
+    await _advance(update, context, member)
+
+
+async def _advance(update: Update, context: Context, member: MemberRecord) -> None:
+    """After a step is stored: ask the next one, or finish."""
+    svc = services(context)
+    flow = await svc.flows.get(chat_id(update))
+    if flow is not None and flow.flow == EDIT:
+        await svc.flows.clear(chat_id(update))
+        await reply(update, texts.PROFILE_UPDATED, ReplyKeyboardRemove())
+        from bot.telegram.profile import show_profile
+
+        await show_profile(update, context)
+        return
+    step = next_step(member)
+    if step is not None:
+        data = dict(flow.data) if flow else {}
+        await svc.flows.put(chat_id(update), REGISTER, step.value, data)
+        await ask(update, step)
+        return
+    join_code = str(flow.data.get("join", "")) if flow else ""
+    await svc.flows.clear(chat_id(update))
+    await reply(update, texts.registered(member.display_name or ""), ReplyKeyboardRemove())
+    if join_code:
+        from bot.telegram.groups import join_and_reply
+
+        await join_and_reply(update, context, join_code)
+
+
+async def handle_step(update: Update, context: Context, step: str, editing: bool) -> None:
+    """A message answering a registration or edit step."""
+    svc = services(context)
+    message = update.effective_message
+    assert message is not None
+    uid = user_id(update)
+    if step == RegistrationStep.NAME:
+        if not message.text:
+            await reply(update, texts.EXPECTED_TEXT.format(question="What name should we show?"))
+            return
+        member = await svc.members.set_name(uid, message.text)
+    elif step == RegistrationStep.PHONE:
+        if message.contact is not None:
+            if message.contact.user_id != uid:
+                await reply(update, texts.NOT_YOUR_CONTACT, phone_keyboard())
+                return
+            member = await svc.members.set_phone(uid, message.contact.phone_number)
+        elif message.text:
+            member = await svc.members.set_phone(uid, message.text)
+        else:
+            await reply(update, texts.ASK_PHONE, phone_keyboard())
+            return
+    elif step == RegistrationStep.ADDRESS:
+        if message.location is not None:
+            member = await svc.members.set_location(
+                uid, message.location.latitude, message.location.longitude
+            )
+        elif message.text:
+            member = await svc.members.set_address(uid, message.text)
+        else:
+            await reply(update, texts.ASK_ADDRESS, location_keyboard())
+            return
+    else:
+        await svc.flows.clear(chat_id(update))
+        return
+    await _advance(update, context, member)
+
+
+@guarded
+async def start_edit(update: Update, context: Context) -> None:
+    """The profile's edit buttons."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    field = query.data.removeprefix("edit:")
+    try:
+        step = RegistrationStep(field)
+    except ValueError:
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        return
+    svc = services(context)
+    if await svc.members.by_telegram(user_id(update)) is None:
+        await reply(update, texts.NEEDS_REGISTRATION)
+        return
+    await svc.flows.put(chat_id(update), EDIT, step.value)
+    await ask(update, step, editing=True)

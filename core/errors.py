@@ -1,0 +1,35 @@
+"""The error tree: one root, and subclasses users can cause that carry the message shown to them."""
+
+from __future__ import annotations
+
+
+class CrimeWatchError(Exception):
+    """Root of every error the service raises on purpose."""
+
+
+class UserError(CrimeWatchError):
+    """Something a user did that we refuse; `str(error)` is the friendly reply."""
+
+
+class InvalidInput(UserError):
+    """A value that does not fit (too long, malformed, out of range)."""
+
+
+class NotFound(UserError):
+    """A thing the user named does not exist (or they may not know it exists)."""
+
+
+class PermissionDenied(UserError):
+    """The user's roles do not allow the action."""
+
+
+class Conflict(UserError):
+    """The action clashes with what is stored (already a member, name taken, ...)."""
+
+
+class NotRegistered(UserError):
+    """The action needs a completed registration."""
+
+
+class ConfigurationError(CrimeWatchError):
+    """A setting is missing or invalid; the message names the variable."""

@@ -1,0 +1,400 @@
+"""Watch groups: creation, joining and leaving, approval, rosters and leaders."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import validation
+from core.access import AccessService
+from core.audit import AuditService
+from core.clock import Clock
+from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
+from core.members import next_step
+from core.outbox import Message, Outbox
+from core.permissions import Action, Actor
+from storage.engine import Database
+from storage.records import GroupRecord, MemberRecord, MembershipRecord
+from storage.repositories import GroupRepository, MemberRepository
+
+
+class JoinOutcome(StrEnum):
+    """What happened when a member asked to join."""
+
+    JOINED = "joined"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """A group with its member count, for lists."""
+
+    group: GroupRecord
+    active_members: int
+    leader_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderChange:
+    """The outcome of appointing or removing a leader, so the faces can refresh menus."""
+
+    group: GroupRecord
+    new_leader: MemberRecord | None
+    previous_leader: MemberRecord | None
+
+
+class GroupService:
+    """Everything about watch groups and who is in them."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        audit: AuditService,
+        access: AccessService,
+        outbox: Outbox,
+        service_name: str,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.audit = audit
+        self.access = access
+        self.outbox = outbox
+        self.service_name = service_name
+
+    # Reading
+
+    async def summaries(self) -> list[GroupSummary]:
+        """Every group with its active member count and leader's name."""
+        async with self.db.transaction() as session:
+            repo = GroupRepository(session)
+            groups = await repo.all()
+            counts = await repo.active_counts()
+            leaders = await MemberRepository(session).many(
+                [g.leader_member_id for g in groups if g.leader_member_id]
+            )
+        return [
+            GroupSummary(
+                g,
+                counts.get(g.id, 0),
+                leaders[g.leader_member_id].display_name if g.leader_member_id in leaders else None,
+            )
+            for g in groups
+        ]
+
+    async def leader_user_ids(self) -> list[int]:
+        """Telegram user ids of every group's leader (for their command menus)."""
+        async with self.db.transaction() as session:
+            return await GroupRepository(session).leader_telegram_ids()
+
+    async def by_code(self, code: str) -> GroupRecord:
+        """The group with this join code, or NotFound."""
+        async with self.db.transaction() as session:
+            return await self._by_code(session, code)
+
+    async def _by_code(self, session: AsyncSession, code: str) -> GroupRecord:
+        cleaned = code.strip().upper()
+        group = await GroupRepository(session).by_code(cleaned) if cleaned else None
+        if group is None:
+            shown = cleaned[:20] if cleaned else "that"
+            raise NotFound(
+                f"No watch group has the code {shown}. Check the flyer or link, "
+                "or send /join to pick from the list."
+            )
+        return group
+
+    # Officers
+
+    async def create(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        code: str | None,
+        area: str,
+        bylaws: str | None = None,
+        approval_required: bool = False,
+    ) -> GroupRecord:
+        """Create a watch group (officers only); the code is derived from the name if not given."""
+        await self.access.require(actor, Action.CREATE_GROUP, target=f"group {name[:80]}")
+        clean_name = validation.group_name(name)
+        clean_area = validation.area(area)
+        clean_bylaws = validation.bylaws(bylaws)
+        async with self.db.transaction() as session:
+            repo = GroupRepository(session)
+            if await repo.by_name(clean_name):
+                raise Conflict(f"There is already a group called {clean_name}.")
+            if code:
+                clean_code = validation.group_code(code)
+                if await repo.by_code(clean_code):
+                    raise Conflict(f"The code {clean_code} is taken; please choose another.")
+            else:
+                clean_code = await self._free_code(repo, validation.suggest_code(clean_name))
+            group = await repo.create(
+                name=clean_name,
+                code=clean_code,
+                area=clean_area,
+                bylaws=clean_bylaws,
+                approval_required=approval_required,
+                now=self.clock.now(),
+            )
+            await self.audit.record_in(
+                session,
+                actor,
+                Action.CREATE_GROUP.value,
+                target=f"group {group.code}",
+                detail=f"{group.name}; approval {'required' if approval_required else 'open'}",
+            )
+            return group
+
+    @staticmethod
+    async def _free_code(repo: GroupRepository, base: str) -> str:
+        if await repo.by_code(base) is None:
+            return base
+        for n in range(2, 1000):
+            candidate = f"{base[: 12 - len(str(n))]}{n}"
+            if await repo.by_code(candidate) is None:
+                return candidate
+        raise Conflict("Could not find a free group code; please give one.")
+
+    async def set_leader(self, actor: Actor, code: str, member_id: int | None) -> LeaderChange:
+        """Appoint an active member as the group's leader, or remove the leader (None)."""
+        await self.access.require(actor, Action.SET_LEADER, target=f"group {code[:12]}")
+        async with self.db.transaction() as session:
+            group = await self._by_code(session, code)
+            repo = GroupRepository(session)
+            members = MemberRepository(session)
+            previous = await members.get(group.leader_member_id) if group.leader_member_id else None
+            new: MemberRecord | None = None
+            if member_id is not None:
+                new = await members.get(member_id)
+                membership = await repo.membership(member_id, group.id) if new else None
+                if new is None or membership is None or membership.status != "active":
+                    raise NotFound(
+                        f"Member #{member_id} is not an active member of {group.name}. "
+                        f"Send /members {group.code} to see who is."
+                    )
+                if previous and previous.id == new.id:
+                    raise Conflict(f"{new.display_name} already leads {group.name}.")
+                other = await repo.led_by(member_id)
+                if other and other.id != group.id:
+                    raise Conflict(
+                        f"{new.display_name} already leads {other.name}; a member leads one "
+                        "group at a time. Remove them there first."
+                    )
+            elif previous is None:
+                raise Conflict(f"{group.name} has no leader to remove.")
+            await repo.set_leader(group.id, member_id)
+            await self._tell_leader_change(session, group, new, previous)
+            await self.audit.record_in(
+                session,
+                actor,
+                Action.SET_LEADER.value,
+                target=f"group {group.code}",
+                detail=(f"leader member #{new.id}" if new else "leader removed")
+                + (f"; was member #{previous.id}" if previous else ""),
+            )
+            updated = await repo.get(group.id)
+            assert updated is not None
+            return LeaderChange(updated, new, previous)
+
+    async def _tell_leader_change(
+        self,
+        session: AsyncSession,
+        group: GroupRecord,
+        new: MemberRecord | None,
+        previous: MemberRecord | None,
+    ) -> None:
+        name = html.escape(group.name)
+        if new:
+            await self.outbox.enqueue_in(
+                session,
+                kind="role",
+                recipients=[new],
+                message=Message(
+                    html=(
+                        f"You are now the leader of <b>{name}</b>. Send /help to see your "
+                        "leader commands: /pending to approve members, /members for the roster."
+                    ),
+                    text=f"{self.service_name}: you are now the leader of {group.name}.",
+                ),
+                group_id=group.id,
+                audience=f"new leader of {group.code}",
+            )
+        if previous and (new is None or previous.id != new.id):
+            await self.outbox.enqueue_in(
+                session,
+                kind="role",
+                recipients=[previous],
+                message=Message(
+                    html=f"You are no longer the leader of <b>{name}</b>. Thank you for leading.",
+                    text=f"{self.service_name}: you are no longer the leader of {group.name}.",
+                ),
+                group_id=group.id,
+                audience=f"previous leader of {group.code}",
+            )
+
+    # Residents
+
+    async def join(self, telegram_user_id: int, code: str) -> tuple[GroupRecord, JoinOutcome]:
+        """Join the group with this code, or ask to when it requires approval."""
+        async with self.db.transaction() as session:
+            member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+            if member is None or next_step(member) is not None:
+                raise NotRegistered(
+                    "Please finish registering first (send /start), then join your group."
+                )
+            group = await self._by_code(session, code)
+            repo = GroupRepository(session)
+            existing = await repo.membership(member.id, group.id)
+            if existing:
+                if existing.status == "pending":
+                    raise Conflict(
+                        f"You already asked to join {group.name}; the leader will decide soon."
+                    )
+                raise Conflict(f"You are already a member of {group.name}.")
+            status = "pending" if group.approval_required else "active"
+            await repo.add_membership(member.id, group.id, status, self.clock.now())
+            if status == "pending":
+                await self._tell_reviewers(session, group, member)
+            return group, JoinOutcome(status if status == "pending" else "joined")
+
+    async def _tell_reviewers(
+        self, session: AsyncSession, group: GroupRecord, member: MemberRecord
+    ) -> None:
+        if group.leader_member_id is None:
+            return
+        leader = await MemberRepository(session).get(group.leader_member_id)
+        if leader is None:
+            return
+        await self.outbox.enqueue_in(
+            session,
+            kind="review",
+            recipients=[leader],
+            message=Message(
+                html=(
+                    f"{html.escape(member.display_name or 'A resident')} asked to join "
+                    f"<b>{html.escape(group.name)}</b>. Send /pending to approve or reject."
+                ),
+                text=f"{self.service_name}: a resident asked to join {group.name}.",
+            ),
+            group_id=group.id,
+            audience=f"leader of {group.code}",
+        )
+
+    async def leave(self, telegram_user_id: int, code: str) -> GroupRecord:
+        """Leave a group (or withdraw a pending request); a leader who leaves stops leading."""
+        async with self.db.transaction() as session:
+            member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+            if member is None:
+                raise NotRegistered("You haven't registered, so you are in no group.")
+            group = await self._by_code(session, code)
+            repo = GroupRepository(session)
+            if not await repo.remove_membership(member.id, group.id):
+                raise NotFound(f"You are not a member of {group.name}.")
+            if group.leader_member_id == member.id:
+                await repo.set_leader(group.id, None)
+                await self.audit.record_in(
+                    session,
+                    Actor(telegram_user_id, member, False, group),
+                    "group.leader_left",
+                    target=f"group {group.code}",
+                    detail=f"member #{member.id} left; group has no leader",
+                )
+            return group
+
+    async def my_groups(self, telegram_user_id: int) -> list[tuple[GroupRecord, MembershipRecord]]:
+        """The member's groups (active and pending)."""
+        async with self.db.transaction() as session:
+            member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+            if member is None:
+                return []
+            return await GroupRepository(session).groups_of(member.id)
+
+    # Leaders (and officers)
+
+    async def _reviewable(self, actor: Actor, code: str | None, action: Action) -> GroupRecord:
+        """The group an actor means: the named one, or the one they lead."""
+        if code:
+            group = await self.by_code(code)
+        elif actor.leads:
+            group = actor.leads
+        else:
+            await self.access.require(actor, action, group_id=-1, target="no group named")
+            raise InvalidInput("Please name the group, for example: /members OAKPARK")
+        await self.access.require(actor, action, group_id=group.id, target=f"group {group.code}")
+        return group
+
+    async def pending(
+        self, actor: Actor, code: str | None = None
+    ) -> tuple[GroupRecord, list[tuple[MemberRecord, MembershipRecord]]]:
+        """The group's pending requests (its leader or an officer)."""
+        group = await self._reviewable(actor, code, Action.REVIEW_MEMBERS)
+        async with self.db.transaction() as session:
+            return group, await GroupRepository(session).members_of(group.id, "pending")
+
+    async def roster(
+        self, actor: Actor, code: str | None = None
+    ) -> tuple[GroupRecord, list[tuple[MemberRecord, MembershipRecord]]]:
+        """The group's active members (its leader or an officer); callers show names only."""
+        group = await self._reviewable(actor, code, Action.VIEW_ROSTER)
+        async with self.db.transaction() as session:
+            return group, await GroupRepository(session).members_of(group.id, "active")
+
+    async def decide(
+        self, actor: Actor, membership_id: int, approve: bool
+    ) -> tuple[GroupRecord, MemberRecord]:
+        """Approve or reject a pending request; the member is told either way."""
+        async with self.db.transaction() as session:
+            repo = GroupRepository(session)
+            membership = await repo.membership_by_id(membership_id)
+            group = await repo.get(membership.group_id) if membership else None
+        if membership is None or group is None or membership.status != "pending":
+            raise NotFound("That request was already handled or withdrawn.")
+        await self.access.require(
+            actor, Action.REVIEW_MEMBERS, group_id=group.id, target=f"group {group.code}"
+        )
+        async with self.db.transaction() as session:
+            repo = GroupRepository(session)
+            current = await repo.membership_by_id(membership_id)
+            member = await MemberRepository(session).get(membership.member_id)
+            if current is None or current.status != "pending" or member is None:
+                raise NotFound("That request was already handled or withdrawn.")
+            name = html.escape(group.name)
+            if approve:
+                await repo.set_membership_status(membership_id, "active", self.clock.now())
+                message = Message(
+                    html=(
+                        f"Welcome to <b>{name}</b>! Your request was approved. You will get "
+                        "this group's alerts and meeting news here."
+                    ),
+                    text=f"{self.service_name}: you're now a member of {group.name}.",
+                )
+            else:
+                await repo.remove_membership(member.id, group.id)
+                message = Message(
+                    html=(
+                        f"Your request to join <b>{name}</b> was not approved. If you think this "
+                        "is a mistake, please contact the Crime Prevention Unit."
+                    ),
+                    text=f"{self.service_name}: your request to join {group.name} was declined.",
+                )
+            await self.outbox.enqueue_in(
+                session,
+                kind="membership",
+                recipients=[member],
+                message=message,
+                group_id=group.id,
+                audience=f"applicant to {group.code}",
+            )
+            await self.audit.record_in(
+                session,
+                actor,
+                Action.REVIEW_MEMBERS.value,
+                target=f"group {group.code}",
+                detail=f"{'approved' if approve else 'rejected'} member #{member.id}",
+            )
+            return group, member

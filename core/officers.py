@@ -1,0 +1,57 @@
+"""The officer role: granted from configuration at start, or by the command line."""
+
+from __future__ import annotations
+
+from core.access import AccessService
+from core.audit import AuditService
+from core.clock import Clock
+from core.permissions import Action, Actor
+from storage.engine import Database
+from storage.records import OfficerRecord
+from storage.repositories import OfficerRepository
+
+
+class OfficerService:
+    """Grants, revokes and lists the officer role."""
+
+    def __init__(
+        self, db: Database, clock: Clock, audit: AuditService, access: AccessService
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.audit = audit
+        self.access = access
+
+    async def add(self, actor: Actor, telegram_user_id: int) -> bool:
+        """Grant the role; False when the user already had it."""
+        await self.access.require(actor, Action.MANAGE_OFFICERS, target=f"tg {telegram_user_id}")
+        async with self.db.transaction() as session:
+            added = await OfficerRepository(session).add(
+                telegram_user_id, actor.label[:64], self.clock.now()
+            )
+            if added:
+                await self.audit.record_in(
+                    session, actor, "officer.add", target=f"tg {telegram_user_id}"
+                )
+            return added
+
+    async def remove(self, actor: Actor, telegram_user_id: int) -> bool:
+        """Revoke the role; False when the user did not have it."""
+        await self.access.require(actor, Action.MANAGE_OFFICERS, target=f"tg {telegram_user_id}")
+        async with self.db.transaction() as session:
+            removed = await OfficerRepository(session).remove(telegram_user_id)
+            if removed:
+                await self.audit.record_in(
+                    session, actor, "officer.remove", target=f"tg {telegram_user_id}"
+                )
+            return removed
+
+    async def all(self) -> list[OfficerRecord]:
+        """Every officer."""
+        async with self.db.transaction() as session:
+            return await OfficerRepository(session).all()
+
+    async def seed(self, telegram_user_ids: list[int]) -> list[int]:
+        """Grant the role to the ids in OFFICER_TELEGRAM_IDS; returns those newly added."""
+        actor = Actor.system("configuration (OFFICER_TELEGRAM_IDS)")
+        return [uid for uid in telegram_user_ids if await self.add(actor, uid)]

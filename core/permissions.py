@@ -1,0 +1,92 @@
+"""Who may do what: pure rules over an `Actor` (`core.access` resolves actors, audits refusals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.errors import PermissionDenied
+from storage.records import GroupRecord, MemberRecord
+
+
+class Role(StrEnum):
+    """The roles a person can hold."""
+
+    RESIDENT = "resident"
+    LEADER = "leader"
+    OFFICER = "officer"
+
+
+class Action(StrEnum):
+    """Privileged actions, named as they appear in the audit log."""
+
+    CREATE_GROUP = "group.create"
+    SET_LEADER = "group.set_leader"
+    REVIEW_MEMBERS = "group.review_members"
+    VIEW_ROSTER = "group.view_roster"
+    VIEW_AUDIT = "audit.view"
+    MANAGE_OFFICERS = "officer.manage"
+
+
+# Actions open to a group's leader for their own group; officers may do every action.
+LEADER_ACTIONS = frozenset({Action.REVIEW_MEMBERS, Action.VIEW_ROSTER})
+
+REFUSALS = {
+    Action.CREATE_GROUP: "Only a Crime Prevention Officer can create watch groups.",
+    Action.SET_LEADER: "Only a Crime Prevention Officer can appoint or remove group leaders.",
+    Action.REVIEW_MEMBERS: "Only the group's leader or an officer can approve members.",
+    Action.VIEW_ROSTER: "Only the group's leader or an officer can see the member list.",
+    Action.VIEW_AUDIT: "Only a Crime Prevention Officer can read the audit log.",
+    Action.MANAGE_OFFICERS: "Only a Crime Prevention Officer can change who is an officer.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person acting through one of the faces, with the roles they hold right now."""
+
+    telegram_user_id: int | None
+    member: MemberRecord | None
+    is_officer: bool
+    leads: GroupRecord | None
+    system_label: str | None = None
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role held."""
+        roles = {Role.RESIDENT} if self.member else set()
+        if self.leads:
+            roles.add(Role.LEADER)
+        if self.is_officer:
+            roles.add(Role.OFFICER)
+        return frozenset(roles)
+
+    @property
+    def label(self) -> str:
+        """How the audit log names this actor (no phone numbers)."""
+        if self.system_label:
+            return self.system_label
+        kind = "officer" if self.is_officer else "leader" if self.leads else "member"
+        name = self.member.display_name if self.member and self.member.display_name else None
+        ident = f"member #{self.member.id}" if self.member else f"tg {self.telegram_user_id}"
+        return f"{name} ({kind}, {ident})" if name else f"{kind} {ident}"
+
+    @classmethod
+    def system(cls, label: str) -> Actor:
+        """The command line or the scheduler, acting with an officer's powers."""
+        return cls(None, None, True, None, system_label=label)
+
+
+def allowed(actor: Actor, action: Action, group_id: int | None = None) -> bool:
+    """Whether the actor may take the action (on the group, for group-scoped actions)."""
+    if actor.is_officer:
+        return True
+    if action in LEADER_ACTIONS and actor.leads is not None:
+        return group_id is None or actor.leads.id == group_id
+    return False
+
+
+def check(actor: Actor, action: Action, group_id: int | None = None) -> None:
+    """Raise PermissionDenied with the reason when the action is not allowed."""
+    if not allowed(actor, action, group_id):
+        raise PermissionDenied(REFUSALS[action])

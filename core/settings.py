@@ -1,0 +1,185 @@
+"""Configuration from environment variables or a `.env` file (twelve-factor).
+
+Every variable is documented in `.env.example`. `load_settings` turns pydantic's validation
+errors into one line naming the variable, which `crimewatch` prints before exiting with code 2.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from core.errors import ConfigurationError
+
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
+SECRET_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+BOTFATHER_HINT = (
+    "TELEGRAM_BOT_TOKEN is not set: open Telegram, talk to @BotFather, send /newbot, and put the "
+    "token it gives you in .env as TELEGRAM_BOT_TOKEN=..."
+)
+
+
+class Settings(BaseSettings):
+    """Every setting of the service."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    database_url: str = "sqlite+aiosqlite:///./crimewatch.db"
+    timezone: str = "America/New_York"
+    officer_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    public_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    service_name: str = Field(default="Crime Watch", min_length=1, max_length=40)
+    log_level: str = "INFO"
+
+    @field_validator(
+        "twilio_account_sid",
+        "twilio_from_number",
+        "twilio_messaging_service_sid",
+        "public_url",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token", "twilio_auth_token", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_secret_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError(
+                "does not look like a bot token (expected digits, a colon and 30+ letters, "
+                "as @BotFather gives it)"
+            )
+        return value
+
+    @field_validator("telegram_api_url", "twilio_api_url", "public_url")
+    @classmethod
+    def _url_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as America/New_York)"
+            ) from None
+        return value
+
+    @field_validator("officer_telegram_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            for part in parts:
+                if not re.fullmatch(r"\d{1,20}", part):
+                    raise ValueError(f"{part!r} is not a Telegram user id (digits only)")
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith(("postgres://", "postgresql://")):
+            raise ValueError("use the async driver: postgresql+asyncpg://...")
+        if value.startswith("sqlite://"):
+            raise ValueError("use the async driver: sqlite+aiosqlite:///path/to/file.db")
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        twilio = {
+            "TWILIO_ACCOUNT_SID": self.twilio_account_sid,
+            "TWILIO_AUTH_TOKEN": self.twilio_auth_token,
+        }
+        given = [name for name, v in twilio.items() if v is not None]
+        sender = self.twilio_from_number or self.twilio_messaging_service_sid
+        if (given or sender) and (len(given) < len(twilio) or not sender):
+            missing = [name for name, v in twilio.items() if v is None]
+            if not sender:
+                missing.append("TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID")
+            raise ValueError(
+                "SMS is half configured: also set "
+                + ", ".join(missing)
+                + " (or unset every TWILIO_ variable to run without SMS)"
+            )
+        if self.public_url and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET must be set when PUBLIC_URL is (1-256 characters: A-Z a-z 0-9 _ -)"
+            )
+        if self.webhook_secret is not None and not SECRET_TOKEN_PATTERN.match(
+            self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_SECRET may only use A-Z a-z 0-9 _ - (1-256 characters)")
+        return self
+
+    @property
+    def sms_enabled(self) -> bool:
+        """Whether Twilio is configured."""
+        return self.twilio_account_sid is not None
+
+    @property
+    def webhook_mode(self) -> bool:
+        """Whether Telegram updates come by webhook (else long polling)."""
+        return self.public_url is not None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The department's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def require_bot_token(self) -> str:
+        """The bot token, or a ConfigurationError saying how to get one."""
+        if self.telegram_bot_token is None:
+            raise ConfigurationError(BOTFATHER_HINT)
+        return self.telegram_bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, raising ConfigurationError with one line naming the bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = [str(part) for part in error.get("loc", ()) if part != "__root__"]
+        message = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+        if location:
+            raise ConfigurationError(f"{location[0].upper()}: {message}") from None
+        raise ConfigurationError(message) from None

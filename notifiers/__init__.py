@@ -1,0 +1,1 @@
+"""The voices: one module per outbound channel behind the `Notifier` Protocol."""

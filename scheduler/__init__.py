@@ -1,0 +1,1 @@
+"""The clock: APScheduler set-up and the jobs it runs."""

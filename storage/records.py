@@ -1,0 +1,111 @@
+"""Plain, immutable records that repositories return (never ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    """A member as stored."""
+
+    id: int
+    telegram_user_id: int | None
+    telegram_chat_id: int | None
+    display_name: str | None
+    phone_e164: str | None
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    language: str
+    consented_at: datetime
+    registered_at: datetime | None
+    messages_paused: bool
+    telegram_reachable: bool
+
+    @property
+    def is_registered(self) -> bool:
+        """Whether registration was completed."""
+        return self.registered_at is not None
+
+    @property
+    def has_location(self) -> bool:
+        """Whether an address or a map location is stored."""
+        return bool(self.address) or self.latitude is not None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRecord:
+    """A watch group as stored."""
+
+    id: int
+    name: str
+    code: str
+    area: str
+    bylaws: str | None
+    approval_required: bool
+    leader_member_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipRecord:
+    """A member's membership of a group."""
+
+    id: int
+    member_id: int
+    group_id: int
+    status: str
+    requested_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One audit-log line."""
+
+    id: int
+    at: datetime
+    actor_telegram_id: int | None
+    actor_label: str
+    action: str
+    target: str
+    outcome: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerRecord:
+    """A Telegram user with the officer role."""
+
+    telegram_user_id: int
+    added_at: datetime
+    added_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRecord:
+    """A chat's place in a multi-step flow."""
+
+    chat_id: int
+    flow: str
+    step: str
+    data: dict[str, object]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryJob:
+    """A claimed delivery with what the worker needs to send it."""
+
+    delivery_id: int
+    notification_id: int
+    member_id: int | None
+    channel: str
+    attempts: int
+    body_html: str
+    body_text: str
+    urgency: str
+    telegram_chat_id: int | None
+    phone_e164: str | None
