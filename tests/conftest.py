@@ -1,0 +1,129 @@
+"""Shared fixtures: a migrated database on SQLite and PostgreSQL, a frozen clock, the services,
+and the real python-telegram-bot Application talking to a fake Bot API at the HTTP level.
+
+PostgreSQL tests use a database of their own on the local server (created at the start of the
+session, dropped at the end); set CRIMEWATCH_SKIP_POSTGRES=1 to run on SQLite only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+
+from core.clock import FrozenClock
+from core.services import Services
+from core.settings import Settings, load_settings
+from storage.engine import Database
+from storage.migrate import upgrade
+from storage.models import Base
+
+PG_SERVER = os.environ.get("CRIMEWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+SKIP_PG = os.environ.get("CRIMEWATCH_SKIP_POSTGRES") == "1"
+BACKENDS = ["sqlite"] if SKIP_PG else ["sqlite", "postgresql"]
+BOT_TOKEN = "123456:TEST-token-that-is-long-enough-for-the-check"
+OFFICER_ID = 900001
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(upgrade(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    if SKIP_PG:
+        pytest.skip("CRIMEWATCH_SKIP_POSTGRES=1")
+    name = f"crimewatch_test_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(PG_SERVER)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    try:
+        asyncio.run(upgrade(url))
+        yield url
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated, empty database on each back end."""
+    if request.param == "sqlite":
+        path = tmp_path / "crimewatch.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """The Database, emptied before the test on PostgreSQL (SQLite files are fresh copies)."""
+    db = Database(database_url)
+    if not db.is_sqlite:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        async with db.transaction() as session:
+            await session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """Tuesday 2026-12-01, 10:00 in New York."""
+    return FrozenClock(datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Settings for tests: no .env, nothing from the environment that matters."""
+    values: dict[str, Any] = {
+        "_env_file": None,
+        "telegram_bot_token": BOT_TOKEN,
+        "telegram_api_url": "https://api.telegram.org",
+        "database_url": "sqlite+aiosqlite:///./unused.db",
+        "timezone": "America/New_York",
+        "officer_telegram_ids": [],
+        "service_name": "Stratford Crime Watch",
+        "public_url": None,
+        "webhook_secret": None,
+        "twilio_account_sid": None,
+        "twilio_auth_token": None,
+        "twilio_from_number": None,
+        "twilio_messaging_service_sid": None,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Test settings."""
+    return make_settings()
+
+
+@pytest.fixture
+async def services(settings: Settings, database: Database, clock: FrozenClock) -> Services:
+    """The services on the test database and clock, with one officer."""
+    svc = Services.build(settings, database, clock=clock)
+    await svc.officers.seed([OFFICER_ID])
+    return svc
