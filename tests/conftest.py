@@ -20,12 +20,16 @@ import asyncpg
 import pytest
 from sqlalchemy import text
 
+from bot.telegram.app import build_application
 from core.clock import FrozenClock
 from core.services import Services
 from core.settings import Settings, load_settings
 from storage.engine import Database
 from storage.migrate import upgrade
+from notifiers.telegram import TelegramNotifier
 from storage.models import Base
+from tests.fakes.telegram_api import FakeBotAPI
+from tests.harness import TelegramHarness
 
 PG_SERVER = os.environ.get("CRIMEWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 SKIP_PG = os.environ.get("CRIMEWATCH_SKIP_POSTGRES") == "1"
@@ -127,3 +131,28 @@ async def services(settings: Settings, database: Database, clock: FrozenClock) -
     svc = Services.build(settings, database, clock=clock)
     await svc.officers.seed([OFFICER_ID])
     return svc
+
+
+@pytest.fixture
+def api(clock: FrozenClock) -> FakeBotAPI:
+    """The fake Bot API server."""
+    return FakeBotAPI(bot_id=123456, bot_username="crimewatch_test_bot")
+
+
+@pytest.fixture
+async def tg(services: Services, api: FakeBotAPI) -> AsyncIterator[TelegramHarness]:
+    """The real Application on the fake Bot API; fails the test on any invalid Bot API call."""
+    app = build_application(
+        services,
+        api.token,
+        request=api.request(),
+        get_updates_request=api.request(),
+        updater=False,
+    )
+    services.delivery.notifiers["telegram"] = TelegramNotifier(app.bot)
+    await app.initialize()
+    try:
+        yield TelegramHarness(app, api, services)
+    finally:
+        await app.shutdown()
+    assert api.violations == [], f"invalid Bot API calls: {api.violations}"

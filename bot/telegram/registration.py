@@ -115,7 +115,10 @@ async def consent(update: Update, context: Context) -> None:
         await edit_or_reply(update, texts.registered(member.display_name or ""))
         return
     await svc.flows.put(chat_id(update), REGISTER, step.value, data)
-    await edit_or_reply(update, texts.CONSENT_GIVEN)
+    # Keep the privacy notice on screen, with the answer under it.
+    await edit_or_reply(
+        update, texts.welcome(svc.settings.service_name) + "\n\n" + texts.CONSENT_GIVEN
+    )
     await ask(update, step)
 
 

@@ -37,7 +37,7 @@ CONSENT_DECLINED = (
     "No problem: nothing about you was stored. If you change your mind, send /start. "
     "For an emergency, call 911."
 )
-CONSENT_GIVEN = "Thank you. Let's set up your profile — it takes three short steps."
+CONSENT_GIVEN = "✅ <b>You agreed.</b> Thank you! Let's set up your profile in three short steps."
 
 
 def ask_name(suggestion: str | None) -> str:
