@@ -24,9 +24,9 @@ from bot.telegram.app import build_application
 from core.clock import FrozenClock
 from core.services import Services
 from core.settings import Settings, load_settings
+from notifiers.telegram import TelegramNotifier
 from storage.engine import Database
 from storage.migrate import upgrade
-from notifiers.telegram import TelegramNotifier
 from storage.models import Base
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.harness import TelegramHarness
@@ -136,7 +136,7 @@ async def services(settings: Settings, database: Database, clock: FrozenClock) -
 @pytest.fixture
 def api(clock: FrozenClock) -> FakeBotAPI:
     """The fake Bot API server."""
-    return FakeBotAPI(bot_id=123456, bot_username="crimewatch_test_bot")
+    return FakeBotAPI(bot_id=123456, bot_username="crimewatch_test_bot", clock=clock)
 
 
 @pytest.fixture

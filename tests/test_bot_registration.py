@@ -93,8 +93,13 @@ async def test_registration_survives_a_restart_between_steps(tg: TelegramHarness
     # A new Application (the process restarted) continues from the stored step.
     from bot.telegram.app import build_application
 
-    fresh = build_application(tg.services, tg.api.token, request=tg.api.request(),
-                              get_updates_request=tg.api.request(), updater=False)
+    fresh = build_application(
+        tg.services,
+        tg.api.token,
+        request=tg.api.request(),
+        get_updates_request=tg.api.request(),
+        updater=False,
+    )
     await fresh.initialize()
     tg.app = fresh
     await tg.send(ANN, "(203) 555-0142")

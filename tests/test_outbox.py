@@ -63,7 +63,9 @@ async def test_each_recipient_gets_one_delivery_and_is_sent_once(services: Servi
     notification = await enqueue(services, people + people[:2])  # duplicates collapse
     assert await services.delivery.run_once() == 5
     assert await services.delivery.run_once() == 0
-    assert sorted(m.address for m in channel.sent) == sorted(str(p.telegram_chat_id) for p in people)
+    assert sorted(m.address for m in channel.sent) == sorted(
+        str(p.telegram_chat_id) for p in people
+    )
     async with services.db.transaction() as session:
         counts = await OutboxRepository(session).counts(notification)
     assert counts == {("telegram", "sent"): 5}
@@ -110,8 +112,10 @@ async def test_outcomes_are_classified_not_blindly_retried(
 async def test_rate_limit_pauses_the_channel(services: Services, clock: FrozenClock) -> None:
     people = await members(services, 3)
     channel = RecordingNotifier(
-        script=[SendResult(Outcome.SENT, "1"),
-                SendResult(Outcome.RATE_LIMITED, reason="429", retry_after=30)]
+        script=[
+            SendResult(Outcome.SENT, "1"),
+            SendResult(Outcome.RATE_LIMITED, reason="429", retry_after=30),
+        ]
     )
     services.delivery.notifiers["telegram"] = channel
     await enqueue(services, people)
@@ -131,8 +135,11 @@ async def test_expired_lease_is_reclaimed(services: Services, clock: FrozenClock
     await enqueue(services, people)
     async with services.db.transaction() as session:
         jobs = await OutboxRepository(session).claim(
-            channel="telegram", now=clock.now(), lease_until=clock.now() + timedelta(seconds=60),
-            limit=10, skip_locked=not services.db.is_sqlite,
+            channel="telegram",
+            now=clock.now(),
+            lease_until=clock.now() + timedelta(seconds=60),
+            limit=10,
+            skip_locked=not services.db.is_sqlite,
         )
     assert len(jobs) == 1  # a worker claimed it, then died
     channel = RecordingNotifier()
@@ -151,8 +158,10 @@ async def test_concurrent_claims_never_overlap(services: Services, clock: Frozen
     async def claim() -> list[int]:
         async with services.db.transaction() as session:
             jobs = await OutboxRepository(session).claim(
-                channel="telegram", now=clock.now(),
-                lease_until=clock.now() + timedelta(seconds=60), limit=7,
+                channel="telegram",
+                now=clock.now(),
+                lease_until=clock.now() + timedelta(seconds=60),
+                limit=7,
                 skip_locked=not services.db.is_sqlite,
             )
         return [j.delivery_id for j in jobs]

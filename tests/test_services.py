@@ -122,8 +122,9 @@ async def test_join_open_and_approval_groups(services: Services) -> None:
         await services.groups.join(11, "nope")
 
     await services.groups.join(10, "SHUT")
-    await services.groups.decide(boss, (await services.groups.pending(boss, "SHUT"))[1][0][1].id,
-                                 True)
+    await services.groups.decide(
+        boss, (await services.groups.pending(boss, "SHUT"))[1][0][1].id, True
+    )
     await services.groups.set_leader(boss, "SHUT", (await services.members.by_telegram(10)).id)  # type: ignore[union-attr]
     assert (await services.groups.join(11, "SHUT"))[1] is JoinOutcome.PENDING
     with pytest.raises(Conflict, match="already asked"):
@@ -145,8 +146,7 @@ async def test_join_open_and_approval_groups(services: Services) -> None:
 
 async def test_approval_and_roles_notify_through_the_outbox(services: Services) -> None:
     boss = await officer(services)
-    await services.groups.create(boss, name="Closed", code="SHUT", area="a",
-                                 approval_required=True)
+    await services.groups.create(boss, name="Closed", code="SHUT", area="a", approval_required=True)
     await register(services, 11, "Ann")
     await services.groups.join(11, "SHUT")
     _, pending = await services.groups.pending(boss, "SHUT")
@@ -208,8 +208,9 @@ async def test_forget_deletes_personal_data_and_scrubs_audit(services: Services)
     assert zed is not None
     await services.groups.set_leader(boss, "ONE", zed.id)
     with pytest.raises(PermissionDenied):  # leaves a refusal with Zed's name in the audit log
-        await services.groups.create(await services.access.actor(30), name="X", code="XXX",
-                                     area="a")
+        await services.groups.create(
+            await services.access.actor(30), name="X", code="XXX", area="a"
+        )
     assert await services.members.forget(await services.access.actor(30))
     assert await services.members.by_telegram(30) is None
     assert (await services.groups.by_code("ONE")).leader_member_id is None

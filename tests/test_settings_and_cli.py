@@ -16,11 +16,25 @@ from core.settings import Settings, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-            ) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `crimewatch` in a subprocess with a clean environment."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(
-        ("TELEGRAM_", "TWILIO_", "DATABASE_URL", "TIMEZONE", "OFFICER_", "PUBLIC_URL", "WEBHOOK_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            (
+                "TELEGRAM_",
+                "TWILIO_",
+                "DATABASE_URL",
+                "TIMEZONE",
+                "OFFICER_",
+                "PUBLIC_URL",
+                "WEBHOOK_",
+            )
+        )
+    }
     base["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
@@ -65,8 +79,9 @@ def test_secrets_are_not_in_the_settings_repr() -> None:
 
 
 def test_run_without_token_says_how_to_get_one(tmp_path: Path) -> None:
-    result = run_cli("run", env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"},
-                     cwd=tmp_path)
+    result = run_cli(
+        "run", env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}, cwd=tmp_path
+    )
     assert result.returncode == 2
     assert "@BotFather" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -84,8 +99,18 @@ def test_invalid_setting_exits_2_with_one_line(tmp_path: Path) -> None:
 def test_cli_manages_groups_and_officers(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cw.db", "LOG_LEVEL": "WARNING"}
     assert run_cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
-    created = run_cli("group", "create", "Oak Park", "--area", "Oak St", "--code", "OAK",
-                      "--approval", env=env, cwd=tmp_path)
+    created = run_cli(
+        "group",
+        "create",
+        "Oak Park",
+        "--area",
+        "Oak St",
+        "--code",
+        "OAK",
+        "--approval",
+        env=env,
+        cwd=tmp_path,
+    )
     assert created.returncode == 0, created.stderr
     assert "join code OAK" in created.stdout
     duplicate = run_cli("group", "create", "Oak Park", "--area", "x", env=env, cwd=tmp_path)

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from html import escape
 from typing import Any, TypeVar
 
 from telegram import (
@@ -20,6 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.telegram import texts
 from core.errors import UserError
 from core.permissions import Actor
 from core.services import Services
@@ -110,7 +110,7 @@ def guarded(handler: H) -> H:
                 await query.answer(str(error)[:200], show_alert=True)
                 answered = True
             else:
-                await reply(update, escape(str(error)))
+                await reply(update, texts.esc(str(error)))
             return None
         finally:
             if query is not None and not answered:
