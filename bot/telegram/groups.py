@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.telegram import texts
 from bot.telegram.common import (
@@ -193,7 +194,7 @@ async def newgroup(update: Update, context: Context) -> None:
     await reply(update, texts.NEWGROUP_ASK_NAME)
 
 
-async def newgroup_step(update: Update, context: Context, step: str, data: dict) -> None:  # type: ignore[type-arg]
+async def newgroup_step(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:
     """A typed answer in the /newgroup flow."""
     svc = services(context)
     text = update.effective_message.text if update.effective_message else None
@@ -225,13 +226,13 @@ async def newgroup_step(update: Update, context: Context, step: str, data: dict)
         await _create_group(update, context, {**data, "bylaws": validation.bylaws(text)})
 
 
-def _approval_buttons():  # type: ignore[no-untyped-def]
+def _approval_buttons() -> InlineKeyboardMarkup:
     return buttons(
         [[(texts.APPROVAL_YES, "newgroup:approval:y"), (texts.APPROVAL_NO, "newgroup:approval:n")]]
     )
 
 
-async def _newgroup_to_area(update: Update, context: Context, data: dict) -> None:  # type: ignore[type-arg]
+async def _newgroup_to_area(update: Update, context: Context, data: dict[str, Any]) -> None:
     await services(context).flows.put(chat_id(update), NEWGROUP, "area", data)
     await reply(update, f"Code: <b>{texts.esc(data['code'])}</b>. " + texts.NEWGROUP_ASK_AREA)
 
@@ -263,7 +264,7 @@ async def newgroup_button(update: Update, context: Context) -> None:
         await edit_or_reply(update, texts.BUTTON_EXPIRED)
 
 
-async def _create_group(update: Update, context: Context, data: dict) -> None:  # type: ignore[type-arg]
+async def _create_group(update: Update, context: Context, data: dict[str, Any]) -> None:
     svc = services(context)
     who = await actor(update, context)
     group = await svc.groups.create(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 
 from bot.telegram import texts
 from bot.telegram.common import (
@@ -72,7 +72,7 @@ async def help_command(update: Update, context: Context) -> None:
     )
 
 
-def _settings_markup(paused: bool):  # type: ignore[no-untyped-def]
+def _settings_markup(paused: bool) -> InlineKeyboardMarkup:
     if paused:
         return buttons([[(texts.SETTINGS_RESUME, "settings:resume")]])
     return buttons([[(texts.SETTINGS_STOP, "settings:stop")]])

@@ -93,7 +93,7 @@ class GroupRepository:
             .join(WatchGroup, WatchGroup.leader_member_id == Member.id)
             .where(Member.telegram_user_id.is_not(None))
         )
-        return [int(r) for r in rows]
+        return [int(r) for r in rows if r is not None]
 
     async def all(self) -> list[GroupRecord]:
         """Every group, by name."""
