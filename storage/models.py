@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false, true
 
 from storage.types import UTCDateTime
 
@@ -57,6 +58,20 @@ class Member(Base):
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     messages_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     telegram_reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Delivery choices: "telegram", "sms" or "both"; SMS also serves as a fallback when allowed.
+    channels: Mapped[str] = mapped_column(String(8), default="telegram", server_default="telegram")
+    sms_fallback: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # "ok", or why SMS cannot reach the number: "opted_out", "invalid", "not_mobile".
+    sms_status: Mapped[str] = mapped_column(String(12), default="ok", server_default="ok")
+    # Quiet hours in local minutes after midnight; equal values mean no quiet hours.
+    quiet_start: Mapped[int] = mapped_column(Integer, default=22 * 60, server_default="1320")
+    quiet_end: Mapped[int] = mapped_column(Integer, default=7 * 60, server_default="420")
+    # Alert categories the member wants, comma-separated (see core.preferences.CATEGORIES).
+    categories: Mapped[str] = mapped_column(
+        String(200),
+        default="scam,burglary,vehicle,fraud,personal_safety,meetings,news",
+        server_default="scam,burglary,vehicle,fraud,personal_safety,meetings,news",
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -146,6 +161,11 @@ class Notification(Base):
     body_html: Mapped[str] = mapped_column(Text)
     body_text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    author_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Delivery(Base):
@@ -154,7 +174,8 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("notification_id", "member_id", "channel"),
-        Index("ix_deliveries_due", "status", "not_before"),
+        Index("ix_deliveries_due", "channel", "status", "not_before"),
+        Index("ix_deliveries_provider_id", "provider_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -167,4 +188,8 @@ class Delivery(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     provider_id: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(300), default="")
+    # The service stopped while this send was on the wire, and it was sent again: it may have
+    # arrived twice. Reported with the `unknown` deliveries.
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -23,6 +23,17 @@ class MemberRecord:
     registered_at: datetime | None
     messages_paused: bool
     telegram_reachable: bool
+    channels: str = "telegram"
+    sms_fallback: bool = True
+    sms_status: str = "ok"
+    quiet_start: int = 22 * 60
+    quiet_end: int = 7 * 60
+    categories: str = ""
+
+    @property
+    def category_set(self) -> frozenset[str]:
+        """The alert categories the member wants."""
+        return frozenset(c for c in self.categories.split(",") if c)
 
     @property
     def is_registered(self) -> bool:

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Member
 from storage.records import MemberRecord
 
+DEFAULT_CATEGORIES = ("scam", "burglary", "vehicle", "fraud", "personal_safety", "meetings", "news")
+
 # Columns a caller may change through `update`.
 EDITABLE = frozenset(
     {
@@ -24,6 +26,12 @@ EDITABLE = frozenset(
         "registered_at",
         "messages_paused",
         "telegram_reachable",
+        "channels",
+        "sms_fallback",
+        "sms_status",
+        "quiet_start",
+        "quiet_end",
+        "categories",
     }
 )
 
@@ -44,6 +52,12 @@ def to_record(row: Member) -> MemberRecord:
         registered_at=row.registered_at,
         messages_paused=row.messages_paused,
         telegram_reachable=row.telegram_reachable,
+        channels=row.channels,
+        sms_fallback=row.sms_fallback,
+        sms_status=row.sms_status,
+        quiet_start=row.quiet_start,
+        quiet_end=row.quiet_end,
+        categories=row.categories,
     )
 
 
@@ -52,6 +66,22 @@ class MemberRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def by_phone(self, phone_e164: str) -> list[MemberRecord]:
+        """Members with this phone number (a household may share one), oldest first."""
+        rows = await self.session.scalars(
+            select(Member).where(Member.phone_e164 == phone_e164).order_by(Member.id)
+        )
+        return [to_record(r) for r in rows]
+
+    async def set_sms_status_by_phone(self, phone_e164: str, status: str, now: datetime) -> int:
+        """Mirror what the carrier or Twilio told us about a number; returns members changed."""
+        result = await self.session.execute(
+            update(Member)
+            .where(Member.phone_e164 == phone_e164)
+            .values(sms_status=status, updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def by_telegram_user(self, telegram_user_id: int) -> MemberRecord | None:
         """The member with this Telegram user id, if any."""
@@ -85,6 +115,12 @@ class MemberRepository:
             language="en",
             messages_paused=False,
             telegram_reachable=True,
+            channels="telegram",
+            sms_fallback=True,
+            sms_status="ok",
+            quiet_start=22 * 60,
+            quiet_end=7 * 60,
+            categories=",".join(DEFAULT_CATEGORIES),
         )
         self.session.add(row)
         await self.session.flush()
