@@ -27,6 +27,10 @@ class SendResult:
     reason: str = ""
     retry_after: float | None = None
     new_address: str | None = None  # e.g. the new chat id after a group migrated
+    # What the provider said about the address itself, to mirror on the member:
+    # "opted_out" (Twilio 21610), "invalid" (21211), "not_mobile" (21614).
+    address_status: str | None = None
+    segments: int = 1  # SMS segments billed/paced for this send
 
 
 @dataclass(frozen=True, slots=True)

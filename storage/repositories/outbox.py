@@ -182,6 +182,31 @@ class OutboxRepository:
             )
         )
 
+    async def apply_provider_status(
+        self, provider_id: str, status: str, reason: str, now: datetime
+    ) -> bool:
+        """Apply a provider's status callback, forward only; False when nothing changed.
+
+        `status` is "sent", "delivered" or "failed". A later callback never moves a delivery
+        back (a late "sent" after "delivered" is ignored; "failed" after "delivered" too).
+        """
+        allowed_from = {
+            "sent": ("sending", "unknown"),
+            "delivered": ("sending", "sent", "unknown"),
+            "failed": ("sending", "sent", "unknown"),
+        }.get(status)
+        if allowed_from is None:
+            return False
+        values: dict[str, object] = {"status": status, "updated_at": now, "lease_until": None}
+        if reason:
+            values["reason"] = reason[:300]
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.provider_id == provider_id, Delivery.status.in_(allowed_from))
+            .values(**values)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def counts(self, notification_id: int) -> dict[tuple[str, str], int]:
         """Deliveries of a notification counted by (channel, status)."""
         rows = await self.session.execute(
