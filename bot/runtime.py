@@ -55,7 +55,7 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
         Services.build(settings, db), token, updater=not settings.webhook_mode
     )
     services: Services = application.bot_data["services"]
-    services.delivery.notifiers["telegram"] = TelegramNotifier(application.bot)
+    services.delivery.add_notifier("telegram", TelegramNotifier(application.bot))
     added = await services.officers.seed(settings.officer_telegram_ids)
     if added:
         log.info("officer role granted to %d user(s) from OFFICER_TELEGRAM_IDS", len(added))

@@ -1,147 +1,368 @@
-"""The delivery worker: claims due deliveries, sends them through the channels, records outcomes.
+"""The delivery worker: one paced sender per channel draining the outbox.
 
-Outcomes are classified by the notifier before anything is retried: permanent errors are never
-retried, a timeout after the request left is recorded as `unknown` rather than resent, and a 429
-pauses the whole channel until its `retry_after` has passed.
+A sender claims due deliveries with a lease (`claimed`), books each a slot with the channel's
+pacer, marks it `sending` just before it goes on the wire, and records the outcome. Outcomes are
+classified by the notifier before anything is retried: permanent errors are never retried, a
+timeout after the request left is `unknown` (not resent blindly), and a 429 pauses the whole
+channel until its `retry_after` has passed. At most `concurrency` sends are on the wire at once,
+which bounds what a crash can leave uncertain.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from core.clock import Clock
+from core.outbox import SMS, TELEGRAM, plan_for
+from core.pacing import Pacer
 from notifiers.base import Notifier, OutboundMessage, Outcome, SendResult
 from storage.engine import Database
-from storage.records import DeliveryJob
+from storage.records import DeliveryJob, Settlement
 from storage.repositories import MemberRepository, OutboxRepository
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 300.0
+CLAIM_BATCH = 200
+IDLE_POLL_SECONDS = 1.0
 
 
 def backoff(attempts: int) -> timedelta:
-    """Exponential backoff with full jitter, capped."""
+    """Exponential backoff with jitter, capped."""
     ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311
 
 
-class DeliveryWorker:
-    """Drains the outbox through the configured notifiers."""
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A send that came back, waiting to be recorded."""
 
-    def __init__(self, db: Database, clock: Clock, notifiers: Mapping[str, Notifier]) -> None:
+    job: DeliveryJob
+    result: SendResult
+
+
+class ChannelSender:
+    """Sends one channel's deliveries at the pace the provider allows."""
+
+    def __init__(
+        self,
+        *,
+        channel: str,
+        notifier: Notifier,
+        db: Database,
+        clock: Clock,
+        pacer: Pacer,
+        cost: Callable[[DeliveryJob], float],
+        concurrency: int,
+        lease: timedelta,
+        sms_enabled: bool,
+    ) -> None:
+        self.channel = channel
+        self.notifier = notifier
         self.db = db
         self.clock = clock
-        self.notifiers = dict(notifiers)
-        self.paused_until: dict[str, datetime] = {}
+        self.pacer = pacer
+        self.cost = cost
+        self.lease = lease
+        self.sms_enabled = sms_enabled
+        self._slots = asyncio.Semaphore(concurrency)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._finished: list[Finished] = []
+        self._settled = 0
+        self._cursor = 0.0
+
+    def _seconds(self) -> float:
+        """Pacing time: the clock's, never behind a slot already waited for (so a frozen test
+        clock paces as if time passed while we slept)."""
+        self._cursor = max(self._cursor, self.clock.now().timestamp())
+        return self._cursor
+
+    # Claiming and dispatching
+
+    async def _claim(self, limit: int = CLAIM_BATCH) -> list[DeliveryJob]:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            return await OutboxRepository(session).claim(
+                channel=self.channel,
+                now=now,
+                lease_until=now + self.lease,
+                limit=limit,
+                skip_locked=not self.db.is_sqlite,
+            )
+
+    async def _dispatch(self, jobs: list[DeliveryJob]) -> None:
+        """Send every claimed job at its slot; returns when all are on the wire (or, after a
+        429, when the rest are back in the queue until the pause ends)."""
+        ready: list[DeliveryJob] = []
+        for index, job in enumerate(jobs):
+            address = self._address(job)
+            if address is None:
+                await self._skip(job, f"no address for {self.channel}")
+                continue
+            while True:
+                now = self._seconds()
+                if self.pacer.paused_until > now:
+                    await self._launch(ready)
+                    await self._requeue_until_pause_ends(jobs[index:])
+                    return
+                start = self.pacer.earliest(address, now)
+                if start <= now:
+                    break
+                await self._launch(ready)
+                ready = []
+                await asyncio.sleep(start - now)
+                self._cursor = max(self._cursor, start)
+            self.pacer.commit(address, self.cost(job), now)
+            await self._slots.acquire()
+            ready.append(job)
+            if len(ready) >= 64:
+                await self._launch(ready)
+                ready = []
+        await self._launch(ready)
+
+    async def _requeue_until_pause_ends(self, jobs: list[DeliveryJob]) -> None:
+        resume = datetime.fromtimestamp(self.pacer.paused_until, UTC)
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            await OutboxRepository(session).requeue(
+                [j.delivery_id for j in jobs], resume, now, "waiting for the provider's rate limit"
+            )
+
+    async def _launch(self, jobs: list[DeliveryJob]) -> None:
+        if not jobs:
+            return
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            await OutboxRepository(session).mark_sending(
+                [j.delivery_id for j in jobs], now, now + self.lease
+            )
+        for job in jobs:
+            task = asyncio.create_task(self._send(job))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def _send(self, job: DeliveryJob) -> None:
+        try:
+            result = await self.notifier.send(
+                OutboundMessage(
+                    address=self._address(job) or "",
+                    html=job.body_html,
+                    text=job.body_text,
+                    urgent=job.urgency == "urgent",
+                )
+            )
+        except Exception as error:  # a notifier bug must not lose the delivery's outcome
+            log.exception("notifier %s raised; outcome unknown", self.channel)
+            result = SendResult(Outcome.UNKNOWN, reason=f"internal error: {type(error).__name__}")
+        finally:
+            self._slots.release()
+        if result.outcome is Outcome.RATE_LIMITED:
+            self.pacer.pause(self.clock.now().timestamp() + (result.retry_after or 1.0))
+            log.warning("%s rate limited; pausing %.1f s", self.channel, result.retry_after or 1)
+        self._finished.append(Finished(job, result))
+
+    def _address(self, job: DeliveryJob) -> str | None:
+        if self.channel == TELEGRAM:
+            return None if job.telegram_chat_id is None else str(job.telegram_chat_id)
+        return job.phone_e164
+
+    async def _skip(self, job: DeliveryJob, reason: str) -> None:
+        async with self.db.transaction() as session:
+            await OutboxRepository(session).settle(
+                job.delivery_id, "skipped", self.clock.now(), reason=reason
+            )
+        self._settled += 1
+
+    # Recording outcomes
+
+    async def flush(self) -> int:
+        """Record every outcome that came back, in one transaction; returns how many."""
+        if not self._finished:
+            return 0
+        batch, self._finished = self._finished, []
+        now = self.clock.now()
+        settlements: list[Settlement] = []
+        async with self.db.transaction() as session:
+            outbox = OutboxRepository(session)
+            members = MemberRepository(session)
+            for item in batch:
+                settled = await self._record(item, outbox, members, now)
+                if settled is not None:
+                    settlements.append(settled)
+            await outbox.settle_many(settlements, now)
+        self._settled += len(settlements)
+        return len(settlements)
+
+    async def _record(
+        self,
+        item: Finished,
+        outbox: OutboxRepository,
+        members: MemberRepository,
+        now: object,
+    ) -> Settlement | None:
+        job, result = item.job, item.result
+        when = self.clock.now()
+        outcome = result.outcome
+        if outcome is Outcome.SENT:
+            return Settlement(
+                job.delivery_id,
+                "sent",
+                result.provider_id,
+                "resent after an interrupted attempt" if job.uncertain else "",
+            )
+        if outcome is Outcome.UNKNOWN:
+            return Settlement(job.delivery_id, "unknown", None, result.reason)
+        if outcome is Outcome.FAILED:
+            return Settlement(job.delivery_id, "failed", None, result.reason)
+        if outcome is Outcome.UNREACHABLE:
+            await self._unreachable(job, result, outbox, members)
+            return Settlement(job.delivery_id, "failed", None, result.reason)
+        if outcome is Outcome.RATE_LIMITED:
+            wait = timedelta(seconds=result.retry_after or 1.0)
+            await outbox.requeue([job.delivery_id], when + wait, when, result.reason)
+            return None
+        # RETRY: transient, or the chat moved.
+        if job.attempts >= MAX_ATTEMPTS:
+            return Settlement(
+                job.delivery_id,
+                "failed",
+                None,
+                f"gave up after {job.attempts} attempts: {result.reason}",
+            )
+        due = when + backoff(job.attempts)
+        if result.new_address and job.member_id is not None:
+            await members.update(job.member_id, when, telegram_chat_id=int(result.new_address))
+            due = when
+        await outbox.requeue([job.delivery_id], due, when, result.reason)
+        return None
+
+    async def _unreachable(
+        self,
+        job: DeliveryJob,
+        result: SendResult,
+        outbox: OutboxRepository,
+        members: MemberRepository,
+    ) -> None:
+        when = self.clock.now()
+        if job.member_id is None:
+            return
+        if self.channel == TELEGRAM:
+            member = await members.update(job.member_id, when, telegram_reachable=False)
+            if SMS in plan_for(member, self.sms_enabled).sending:
+                await outbox.add_fallback(job.notification_id, job.member_id, SMS, when)
+        elif self.channel == SMS and result.address_status and job.phone_e164:
+            await members.set_sms_status_by_phone(job.phone_e164, result.address_status, when)
+
+    # Running
+
+    async def run_once(self) -> int:
+        """Claim what is due, send it, record every outcome; returns how many were settled."""
+        self._settled = 0
+        jobs = await self._claim()
+        if jobs:
+            await self._dispatch(jobs)
+            if self._in_flight:
+                await asyncio.gather(*list(self._in_flight))
+        await self.flush()
+        return self._settled
+
+    async def run(self, stop: asyncio.Event, wake: asyncio.Event) -> None:
+        """Drain continuously until `stop`; `wake` cuts an idle wait short."""
+        recorder = asyncio.create_task(self._record_continuously(stop))
+        try:
+            while not stop.is_set():
+                jobs = await self._claim()
+                if jobs:
+                    await self._dispatch(jobs)
+                    continue
+                wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), IDLE_POLL_SECONDS)
+        finally:
+            if self._in_flight:
+                await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+            stop.set()
+            await recorder
+            await self.flush()
+
+    async def _record_continuously(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            if not await self.flush():
+                await asyncio.sleep(0.02)
+
+
+class DeliveryWorker:
+    """All channels' senders, built from the configured notifiers."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        notifiers: Mapping[str, Notifier],
+        *,
+        rates: Mapping[str, float] | None = None,
+        costs: Mapping[str, Callable[[DeliveryJob], float]] | None = None,
+        per_address: Mapping[str, Callable[[str], float]] | None = None,
+        concurrency: int = 8,
+        lease: timedelta = timedelta(seconds=60),
+        sms_enabled: bool = False,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.rates = dict(rates or {})
+        self.costs = dict(costs or {})
+        self.per_address = dict(per_address or {})
+        self.concurrency = concurrency
+        self.lease = lease
+        self.sms_enabled = sms_enabled
+        self.senders: dict[str, ChannelSender] = {}
+        self.wake = asyncio.Event()
+        for channel, notifier in notifiers.items():
+            self.add_notifier(channel, notifier)
+
+    def add_notifier(self, channel: str, notifier: Notifier) -> None:
+        """Register a channel (a notifier built after the services, like Telegram's)."""
+        self.senders[channel] = ChannelSender(
+            channel=channel,
+            notifier=notifier,
+            db=self.db,
+            clock=self.clock,
+            pacer=Pacer(self.rates.get(channel, 25.0), self.per_address.get(channel)),
+            cost=self.costs.get(channel, lambda _job: 1.0),
+            concurrency=self.concurrency,
+            lease=self.lease,
+            sms_enabled=self.sms_enabled,
+        )
+
+    @property
+    def notifiers(self) -> dict[str, Notifier]:
+        """The registered channels' notifiers."""
+        return {channel: sender.notifier for channel, sender in self.senders.items()}
 
     async def pending(self) -> int:
         """Deliveries not yet settled (for the health report)."""
         async with self.db.transaction() as session:
             return await OutboxRepository(session).pending_count()
 
-    async def run_once(self, batch: int = 50) -> int:
-        """Send what is due on every channel; returns how many deliveries were settled."""
+    async def run_once(self) -> int:
+        """One pass over every channel; returns how many deliveries were settled."""
         settled = 0
-        for channel, notifier in self.notifiers.items():
-            settled += await self._drain_channel(channel, notifier, batch)
+        for sender in self.senders.values():
+            settled += await sender.run_once()
         return settled
 
-    async def _drain_channel(self, channel: str, notifier: Notifier, batch: int) -> int:
-        now = self.clock.now()
-        if self.paused_until.get(channel, now) > now:
-            return 0
-        async with self.db.transaction() as session:
-            jobs = await OutboxRepository(session).claim(
-                channel=channel,
-                now=now,
-                lease_until=now + LEASE,
-                limit=batch,
-                skip_locked=not self.db.is_sqlite,
-            )
-        settled = 0
-        for index, job in enumerate(jobs):
-            result = await self._send(notifier, job)
-            if result is None:
-                settled += 1
-                continue
-            if result.outcome is Outcome.RATE_LIMITED:
-                resume = self.clock.now() + timedelta(seconds=result.retry_after or 1)
-                self.paused_until[channel] = resume
-                await self._requeue(jobs[index:], resume, result.reason)
-                log.warning("%s rate limited; paused for %.0f s", channel, result.retry_after)
-                break
-            settled += await self._record(job, result)
-        return settled
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run every channel's sender until `stop` is set."""
+        await asyncio.gather(*(s.run(stop, self.wake) for s in self.senders.values()))
 
-    async def _send(self, notifier: Notifier, job: DeliveryJob) -> SendResult | None:
-        address = job.telegram_chat_id if job.channel == "telegram" else job.phone_e164
-        if address is None:
-            await self._settle(job, "skipped", reason="no address for this channel")
-            return None
-        return await notifier.send(
-            OutboundMessage(
-                address=str(address),
-                html=job.body_html,
-                text=job.body_text,
-                urgent=job.urgency == "urgent",
-            )
-        )
-
-    async def _record(self, job: DeliveryJob, result: SendResult) -> int:
-        outcome = result.outcome
-        if outcome is Outcome.SENT:
-            await self._settle(job, "sent", provider_id=result.provider_id)
-            return 1
-        if outcome is Outcome.UNKNOWN:
-            await self._settle(job, "unknown", reason=result.reason)
-            return 1
-        if outcome is Outcome.UNREACHABLE:
-            await self._settle(job, "failed", reason=result.reason, unreachable=True)
-            return 1
-        if outcome is Outcome.RETRY and job.attempts < MAX_ATTEMPTS:
-            if result.new_address and job.member_id is not None:
-                await self._move_chat(job.member_id, int(result.new_address))
-                when = self.clock.now()
-            else:
-                when = self.clock.now() + backoff(job.attempts)
-            await self._requeue([job], when, result.reason)
-            return 0
-        await self._settle(job, "failed", reason=result.reason)
-        return 1
-
-    async def _settle(
-        self,
-        job: DeliveryJob,
-        status: str,
-        *,
-        provider_id: str | None = None,
-        reason: str = "",
-        unreachable: bool = False,
-    ) -> None:
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            await OutboxRepository(session).settle(
-                job.delivery_id, status, now, provider_id=provider_id, reason=reason
-            )
-            if unreachable and job.member_id is not None and job.channel == "telegram":
-                await MemberRepository(session).update(job.member_id, now, telegram_reachable=False)
-
-    async def _requeue(self, jobs: list[DeliveryJob], when: datetime, reason: str) -> None:
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            repo = OutboxRepository(session)
-            for job in jobs:
-                await repo.retry_later(job.delivery_id, when, now, reason)
-
-    async def _move_chat(self, member_id: int, chat_id: int) -> None:
-        async with self.db.transaction() as session:
-            await MemberRepository(session).update(
-                member_id, self.clock.now(), telegram_chat_id=chat_id
-            )
+    def poke(self) -> None:
+        """Something was queued: stop waiting."""
+        self.wake.set()

@@ -1,7 +1,9 @@
 """Writing notifications into the outbox, in the same transaction as the action causing them.
 
 Nothing that is not the direct reply to a message is sent from a handler: the action writes a
-`notification` and one `delivery` per (member, channel), and the delivery worker sends them.
+`notification` and one `delivery` per (member, channel) — or a `skipped` one saying why not — and
+the delivery worker sends them. Normal notifications wait for the end of a member's quiet hours;
+urgent ones don't.
 """
 
 from __future__ import annotations
@@ -9,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.preferences import quiet_until
 from storage.records import MemberRecord
 from storage.repositories import OutboxRepository
 
 TELEGRAM = "telegram"
 SMS = "sms"
+SMS_LIMIT = 1600
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,22 +33,76 @@ class Message:
     text: str
 
 
-def channels_for(member: MemberRecord) -> list[tuple[str, str]]:
-    """The (channel, skip reason) pairs for a member; an empty reason means send."""
-    if member.telegram_chat_id is None:
-        return []
+def sms_rendering(service_name: str, text: str, limit: int = SMS_LIMIT) -> str:
+    """The SMS body: names the sender and fits the 1600-character limit."""
+    body = f"{service_name}: {text.strip()}"
+    if len(body) <= limit:
+        return body
+    cut = body[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where one member's copy goes: (channel, skip reason) pairs; no reason means send."""
+
+    routes: tuple[tuple[str, str], ...]
+
+    @property
+    def sending(self) -> list[str]:
+        """Channels that will be sent on."""
+        return [channel for channel, reason in self.routes if not reason]
+
+
+def sms_problem(member: MemberRecord, sms_enabled: bool) -> str:
+    """Why SMS cannot reach the member, or '' if it can."""
+    if not sms_enabled:
+        return "SMS is not configured"
+    if not member.phone_e164:
+        return "no phone number"
+    if member.sms_status != "ok":
+        return f"phone number {member.sms_status.replace('_', ' ')}"
+    return ""
+
+
+def plan_for(member: MemberRecord, sms_enabled: bool) -> Plan:
+    """The channels a member's copy goes on, with reasons for those it can't."""
     if member.messages_paused:
-        return [(TELEGRAM, "member stopped all messages")]
-    if not member.telegram_reachable:
-        return [(TELEGRAM, "member blocked the bot")]
-    return [(TELEGRAM, "")]
+        return Plan(((TELEGRAM, "member stopped all messages"),))
+    wants_telegram = member.channels in ("telegram", "both")
+    wants_sms = member.channels in ("sms", "both")
+    routes: list[tuple[str, str]] = []
+    if wants_telegram:
+        if member.telegram_chat_id is None:
+            routes.append((TELEGRAM, "no Telegram chat"))
+        elif not member.telegram_reachable:
+            routes.append((TELEGRAM, "member blocked the bot"))
+        else:
+            routes.append((TELEGRAM, ""))
+        telegram_failed = bool(routes[-1][1])
+        if telegram_failed and member.sms_fallback and not wants_sms:
+            problem = sms_problem(member, sms_enabled)
+            if not problem:  # fall back quietly; a failed fallback adds nothing to report
+                routes.append((SMS, ""))
+    if wants_sms:
+        routes.append((SMS, sms_problem(member, sms_enabled)))
+    return Plan(tuple(routes))
 
 
 class Outbox:
     """Queues notifications for the delivery worker."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(
+        self, clock: Clock, *, zone: ZoneInfo, service_name: str, sms_enabled: bool
+    ) -> None:
         self.clock = clock
+        self.zone = zone
+        self.service_name = service_name
+        self.sms_enabled = sms_enabled
+
+    def plan(self, member: MemberRecord) -> Plan:
+        """Where a member's copy would go."""
+        return plan_for(member, self.sms_enabled)
 
     async def enqueue_in(
         self,
@@ -55,28 +114,33 @@ class Outbox:
         urgency: str = "normal",
         category: str | None = None,
         author_label: str = "",
+        author_member_id: int | None = None,
         group_id: int | None = None,
         audience: str = "",
-        not_before: datetime | None = None,
+        send_at: datetime | None = None,
     ) -> int:
         """Write the notification and its deliveries; returns the notification id."""
         now = self.clock.now()
+        start = max(send_at or now, now)
         repo = OutboxRepository(session)
         notification_id = await repo.add_notification(
             kind=kind,
             body_html=message.html,
-            body_text=message.text,
+            body_text=sms_rendering(self.service_name, message.text),
             now=now,
             urgency=urgency,
             category=category,
             author_label=author_label,
+            author_member_id=author_member_id,
             group_id=group_id,
             audience=audience,
+            send_at=send_at,
         )
-        targets = [
-            (member.id, channel, skip_reason)
-            for member in recipients
-            for channel, skip_reason in channels_for(member)
-        ]
-        await repo.add_deliveries(notification_id, targets, now, not_before)
+        targets = []
+        for member in recipients:
+            wait = None if urgency == "urgent" else quiet_until(member, start, self.zone)
+            due = wait or start
+            for channel, reason in self.plan(member).routes:
+                targets.append((member.id, channel, reason, due))
+        await repo.add_deliveries(notification_id, targets, now)
         return notification_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from core.access import AccessService
 from core.audit import AuditService
@@ -13,10 +14,20 @@ from core.flows import FlowService
 from core.groups import GroupService
 from core.members import MemberService
 from core.officers import OfficerService
-from core.outbox import Outbox
+from core.outbox import SMS, TELEGRAM, Outbox
+from core.pacing import telegram_chat_interval
+from core.preferences import PreferenceService
 from core.settings import Settings
 from notifiers.base import Notifier
 from storage.engine import Database
+from storage.records import DeliveryJob
+
+
+def sms_cost(job: DeliveryJob) -> float:
+    """SMS is paced in segments, not messages."""
+    from core.sms_text import segments
+
+    return float(segments(job.body_text))
 
 
 @dataclass
@@ -33,6 +44,7 @@ class Services:
     groups: GroupService
     officers: OfficerService
     flows: FlowService
+    preferences: PreferenceService
     delivery: DeliveryWorker
     health: dict[str, object] = field(default_factory=dict)
 
@@ -49,7 +61,12 @@ class Services:
         clock = clock or SystemClock()
         audit = AuditService(db, clock)
         access = AccessService(db, audit)
-        outbox = Outbox(clock)
+        outbox = Outbox(
+            clock,
+            zone=settings.zone,
+            service_name=settings.service_name,
+            sms_enabled=settings.sms_enabled,
+        )
         return cls(
             settings=settings,
             db=db,
@@ -61,5 +78,19 @@ class Services:
             groups=GroupService(db, clock, audit, access, outbox, settings.service_name),
             officers=OfficerService(db, clock, audit, access),
             flows=FlowService(db, clock),
-            delivery=DeliveryWorker(db, clock, notifiers or {}),
+            preferences=PreferenceService(db, clock, settings.sms_enabled),
+            delivery=DeliveryWorker(
+                db,
+                clock,
+                notifiers or {},
+                rates={
+                    TELEGRAM: settings.telegram_max_per_second,
+                    SMS: settings.sms_segments_per_second,
+                },
+                costs={SMS: sms_cost},
+                per_address={TELEGRAM: telegram_chat_interval},
+                concurrency=settings.delivery_concurrency,
+                lease=timedelta(seconds=settings.delivery_lease_seconds),
+                sms_enabled=settings.sms_enabled,
+            ),
         )

@@ -120,3 +120,14 @@ class DeliveryJob:
     urgency: str
     telegram_chat_id: int | None
     phone_e164: str | None
+    uncertain: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """The final outcome of one delivery that was on the wire."""
+
+    delivery_id: int
+    status: str
+    provider_id: str | None = None
+    reason: str = ""

@@ -149,7 +149,7 @@ async def tg(services: Services, api: FakeBotAPI) -> AsyncIterator[TelegramHarne
         get_updates_request=api.request(),
         updater=False,
     )
-    services.delivery.notifiers["telegram"] = TelegramNotifier(app.bot)
+    services.delivery.add_notifier("telegram", TelegramNotifier(app.bot))
     await app.initialize()
     try:
         yield TelegramHarness(app, api, services)

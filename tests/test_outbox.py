@@ -59,7 +59,7 @@ async def statuses(services: Services) -> dict[int | None, str]:
 async def test_each_recipient_gets_one_delivery_and_is_sent_once(services: Services) -> None:
     people = await members(services, 5)
     channel = RecordingNotifier()
-    services.delivery.notifiers["telegram"] = channel
+    services.delivery.add_notifier("telegram", channel)
     notification = await enqueue(services, people + people[:2])  # duplicates collapse
     assert await services.delivery.run_once() == 5
     assert await services.delivery.run_once() == 0
@@ -77,7 +77,7 @@ async def test_paused_and_unreachable_members_are_skipped_with_reason(services: 
     paused = await services.members.by_telegram(people[0].telegram_user_id or 0)
     assert paused is not None
     await enqueue(services, [paused, people[1]])
-    services.delivery.notifiers["telegram"] = RecordingNotifier()
+    services.delivery.add_notifier("telegram", RecordingNotifier())
     await services.delivery.run_once()
     assert await statuses(services) == {paused.id: "skipped", people[1].id: "sent"}
 
@@ -94,7 +94,7 @@ async def test_outcomes_are_classified_not_blindly_retried(
             SendResult(Outcome.RETRY, reason="NetworkError: Bad Gateway"),
         ]
     )
-    services.delivery.notifiers["telegram"] = channel
+    services.delivery.add_notifier("telegram", channel)
     await enqueue(services, people)
     await services.delivery.run_once()
     result = await statuses(services)
@@ -117,7 +117,7 @@ async def test_rate_limit_pauses_the_channel(services: Services, clock: FrozenCl
             SendResult(Outcome.RATE_LIMITED, reason="429", retry_after=30),
         ]
     )
-    services.delivery.notifiers["telegram"] = channel
+    services.delivery.add_notifier("telegram", channel)
     await enqueue(services, people)
     await services.delivery.run_once()
     assert len(channel.sent) == 2
@@ -143,7 +143,7 @@ async def test_expired_lease_is_reclaimed(services: Services, clock: FrozenClock
         )
     assert len(jobs) == 1  # a worker claimed it, then died
     channel = RecordingNotifier()
-    services.delivery.notifiers["telegram"] = channel
+    services.delivery.add_notifier("telegram", channel)
     await services.delivery.run_once()
     assert channel.sent == []
     clock.advance(seconds=61)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delivery, Member, Notification
-from storage.records import DeliveryJob
+from storage.records import DeliveryJob, Settlement
 
 # Terminal states: a delivery in one of these never changes again, except sent -> delivered/failed
 # reported by a provider's status callback.
@@ -37,8 +37,10 @@ class OutboxRepository:
         urgency: str = "normal",
         category: str | None = None,
         author_label: str = "",
+        author_member_id: int | None = None,
         group_id: int | None = None,
         audience: str = "",
+        send_at: datetime | None = None,
     ) -> int:
         """Write a notification and return its id."""
         row = Notification(
@@ -46,11 +48,13 @@ class OutboxRepository:
             urgency=urgency,
             category=category,
             author_label=author_label,
+            author_member_id=author_member_id,
             group_id=group_id,
             audience=audience,
             body_html=body_html,
             body_text=body_text,
             created_at=now,
+            send_at=send_at,
         )
         self.session.add(row)
         await self.session.flush()
@@ -59,29 +63,32 @@ class OutboxRepository:
     async def add_deliveries(
         self,
         notification_id: int,
-        targets: Iterable[tuple[int, str, str]],
+        targets: Iterable[tuple[int, str, str, datetime]],
         now: datetime,
-        not_before: datetime | None = None,
     ) -> int:
-        """Write one delivery per (member id, channel, skip reason); returns how many to send.
-
-        An empty skip reason queues the delivery; any other is recorded as `skipped` with it.
+        """Write one delivery per (member id, channel, skip reason, due time); returns how
+        many will be sent. An empty skip reason queues the delivery; any other is recorded as
+        `skipped` with it. A (member, channel) pair listed twice is written once.
         """
+        unique: dict[tuple[int, str], tuple[str, datetime]] = {}
+        for member_id, channel, reason, due in targets:
+            unique.setdefault((member_id, channel), (reason, due))
         rows = [
             {
                 "notification_id": notification_id,
                 "member_id": member_id,
                 "channel": channel,
-                "status": "skipped" if skip_reason else "queued",
+                "status": "skipped" if reason else "queued",
                 "attempts": 0,
-                "not_before": not_before or now,
-                "reason": skip_reason[:300],
+                "not_before": due,
+                "reason": reason[:300],
                 "updated_at": now,
+                "uncertain": False,
             }
-            for (member_id, channel), skip_reason in {(m, c): r for m, c, r in targets}.items()
+            for (member_id, channel), (reason, due) in unique.items()
         ]
-        if rows:
-            await self.session.execute(insert(Delivery), rows)
+        for start in range(0, len(rows), 500):
+            await self.session.execute(insert(Delivery), rows[start : start + 500])
         return sum(1 for row in rows if row["status"] == "queued")
 
     async def claim(
@@ -93,10 +100,15 @@ class OutboxRepository:
         limit: int,
         skip_locked: bool,
     ) -> list[DeliveryJob]:
-        """Lease up to `limit` due deliveries of a channel and return what sending needs."""
+        """Lease up to `limit` due deliveries of a channel and return what sending needs.
+
+        Due means queued and not before now, or leased by a worker whose lease ran out. A row
+        that was `claimed` by a dead worker never left, so it is simply taken over; one that
+        was `sending` may have reached the provider, so it is taken over marked `uncertain`.
+        """
         due = or_(
             and_(Delivery.status == "queued", Delivery.not_before <= now),
-            and_(Delivery.status == "sending", Delivery.lease_until < now),
+            and_(Delivery.status.in_(("claimed", "sending")), Delivery.lease_until < now),
         )
         candidates = (
             select(Delivery.id)
@@ -110,10 +122,10 @@ class OutboxRepository:
             update(Delivery)
             .where(Delivery.id.in_(candidates.scalar_subquery()))
             .values(
-                status="sending",
+                status="claimed",
                 lease_until=lease_until,
-                attempts=Delivery.attempts + 1,
                 updated_at=now,
+                uncertain=case((Delivery.status == "sending", true()), else_=Delivery.uncertain),
             )
             .returning(Delivery.id)
         )
@@ -139,9 +151,54 @@ class OutboxRepository:
                 urgency=n.urgency,
                 telegram_chat_id=m.telegram_chat_id if m else None,
                 phone_e164=m.phone_e164 if m else None,
+                uncertain=d.uncertain,
             )
             for d, n, m in rows.all()
         ]
+
+    async def mark_sending(self, ids: list[int], now: datetime, lease_until: datetime) -> None:
+        """Record that these claimed deliveries are about to go on the wire."""
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status == "claimed")
+            .values(
+                status="sending",
+                attempts=Delivery.attempts + 1,
+                lease_until=lease_until,
+                updated_at=now,
+            )
+        )
+
+    async def settle_many(self, outcomes: list[Settlement], now: datetime) -> None:
+        """Record final outcomes of deliveries that were on the wire."""
+        if not outcomes:
+            return
+        table = Delivery.__table__
+        statement = (
+            table.update()
+            .where(table.c.id == bindparam("b_id"), table.c.status == "sending")
+            .values(
+                status=bindparam("b_status"),
+                provider_id=bindparam("b_provider_id"),
+                reason=bindparam("b_reason"),
+                sent_at=bindparam("b_sent_at"),
+                lease_until=None,
+                updated_at=now,
+            )
+        )
+        await self.session.execute(
+            statement,
+            [
+                {
+                    "b_id": o.delivery_id,
+                    "b_status": o.status,
+                    "b_provider_id": o.provider_id,
+                    "b_reason": o.reason[:300],
+                    "b_sent_at": now if o.status == "sent" else None,
+                }
+                for o in outcomes
+            ],
+        )
 
     async def settle(
         self,
@@ -151,36 +208,65 @@ class OutboxRepository:
         *,
         provider_id: str | None = None,
         reason: str = "",
-    ) -> bool:
-        """Record a final outcome for a leased delivery; False if it was no longer leased."""
-        result = await self.session.execute(
+    ) -> None:
+        """Record a final outcome for one delivery on the wire (or one claimed and skipped)."""
+        await self.session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == "sending")
+            .where(Delivery.id == delivery_id, Delivery.status.in_(("claimed", "sending")))
             .values(
                 status=status,
                 provider_id=provider_id,
                 reason=reason[:300],
                 lease_until=None,
                 updated_at=now,
+                sent_at=now if status == "sent" else None,
             )
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def retry_later(
-        self, delivery_id: int, not_before: datetime, now: datetime, reason: str
+    async def requeue(
+        self, ids: list[int], not_before: datetime, now: datetime, reason: str = ""
     ) -> None:
-        """Put a leased delivery back in the queue until `not_before`."""
+        """Put leased deliveries back in the queue until `not_before`."""
+        if not ids:
+            return
+        values: dict[str, object] = {
+            "status": "queued",
+            "not_before": not_before,
+            "lease_until": None,
+            "updated_at": now,
+        }
+        if reason:
+            values["reason"] = reason[:300]
         await self.session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == "sending")
-            .values(
-                status="queued",
-                not_before=not_before,
-                lease_until=None,
-                reason=reason[:300],
-                updated_at=now,
+            .where(Delivery.id.in_(ids), Delivery.status.in_(("claimed", "sending")))
+            .values(**values)
+        )
+
+    async def add_fallback(
+        self, notification_id: int, member_id: int, channel: str, now: datetime
+    ) -> bool:
+        """Queue a copy on another channel unless one exists; False when it did."""
+        exists = await self.session.scalar(
+            select(Delivery.id).where(
+                Delivery.notification_id == notification_id,
+                Delivery.member_id == member_id,
+                Delivery.channel == channel,
             )
         )
+        if exists is not None:
+            return False
+        await self.add_deliveries(notification_id, [(member_id, channel, "", now)], now)
+        return True
+
+    async def cancel_queued(self, notification_id: int, reason: str, now: datetime) -> int:
+        """Skip every delivery of a notification that has not gone out; returns how many."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.notification_id == notification_id, Delivery.status == "queued")
+            .values(status="skipped", reason=reason[:300], updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def apply_provider_status(
         self, provider_id: str, status: str, reason: str, now: datetime
@@ -216,11 +302,34 @@ class OutboxRepository:
         )
         return {(channel, status): int(n) for channel, status, n in rows.all()}
 
+    async def uncertain_count(self, notification_id: int) -> int:
+        """Deliveries that were resent after an interrupted attempt (may have arrived twice)."""
+        return int(
+            await self.session.scalar(
+                select(func.count(Delivery.id)).where(
+                    Delivery.notification_id == notification_id, Delivery.uncertain.is_(True)
+                )
+            )
+            or 0
+        )
+
+    async def reasons(self, notification_id: int) -> list[tuple[str, str, str, int]]:
+        """(channel, status, reason, count) for deliveries that carry a reason."""
+        rows = await self.session.execute(
+            select(Delivery.channel, Delivery.status, Delivery.reason, func.count(Delivery.id))
+            .where(Delivery.notification_id == notification_id, Delivery.reason != "")
+            .group_by(Delivery.channel, Delivery.status, Delivery.reason)
+            .order_by(func.count(Delivery.id).desc())
+        )
+        return [(c, s, r, int(n)) for c, s, r, n in rows.all()]
+
     async def pending_count(self) -> int:
         """Deliveries not yet settled."""
         return int(
             await self.session.scalar(
-                select(func.count(Delivery.id)).where(Delivery.status.in_(("queued", "sending")))
+                select(func.count(Delivery.id)).where(
+                    Delivery.status.in_(("queued", "claimed", "sending"))
+                )
             )
             or 0
         )

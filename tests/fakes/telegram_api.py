@@ -440,14 +440,33 @@ class FakeBotAPI:
         method = url.rsplit("/", 1)[-1]
         try:
             params, files = self._decode(method, request_data)
-            return await self._answer(method, params, files)
+        except Exception as exc:
+            self._crashed(method, exc)
+            raise
+        return await self.handle_params(method, params, files)
+
+    async def handle_params(
+        self, method: str, params: JSON, files: dict[str, UploadedFile] | None = None
+    ) -> tuple[int, bytes]:
+        """Answer one call given decoded parameters, as ``handle`` does after decoding.
+
+        ``params`` holds the values as the server reads them (JSON objects and arrays as dicts
+        and lists, numbers as numbers); ``files`` the uploaded multipart parts by part name.
+        This is the entry point for transports other than PTB's ``RequestData`` (a real HTTP
+        server, say). Raises ``TimedOut`` where the client is to see a timeout.
+        """
+        try:
+            return await self._answer(method, params, dict(files or {}))
         except TimedOut:
             raise
         except Exception as exc:
-            # PTB turns any exception here into a NetworkError, which a bot may retry or
-            # swallow; a bug in the fake must fail the test instead.
-            self.violations.append(f"{method}: the fake Bot API crashed: {exc!r}")
+            self._crashed(method, exc)
             raise
+
+    def _crashed(self, method: str, exc: Exception) -> None:
+        # PTB turns any exception here into a NetworkError, which a bot may retry or
+        # swallow; a bug in the fake must fail the test instead.
+        self.violations.append(f"{method}: the fake Bot API crashed: {exc!r}")
 
     def _decode(
         self, method: str, request_data: RequestData | None
