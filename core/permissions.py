@@ -25,6 +25,7 @@ class Action(StrEnum):
     REVIEW_MEMBERS = "group.review_members"
     VIEW_ROSTER = "group.view_roster"
     VIEW_AUDIT = "audit.view"
+    SEND_ALERT = "alert.send"
     MANAGE_OFFICERS = "officer.manage"
 
 
@@ -37,6 +38,8 @@ REFUSALS = {
     Action.REVIEW_MEMBERS: "Only the group's leader or an officer can approve members.",
     Action.VIEW_ROSTER: "Only the group's leader or an officer can see the member list.",
     Action.VIEW_AUDIT: "Only a Crime Prevention Officer can read the audit log.",
+    Action.SEND_ALERT: "Only a Crime Prevention Officer can send alerts. Group leaders can "
+    "message their own group with /broadcast.",
     Action.MANAGE_OFFICERS: "Only a Crime Prevention Officer can change who is an officer.",
 }
 

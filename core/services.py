@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from core.access import AccessService
+from core.alerts import AlertService
 from core.audit import AuditService
 from core.clock import Clock, SystemClock
 from core.delivery import DeliveryWorker
@@ -17,6 +18,7 @@ from core.officers import OfficerService
 from core.outbox import SMS, TELEGRAM, Outbox
 from core.pacing import telegram_chat_interval
 from core.preferences import PreferenceService
+from core.reports import ReportService
 from core.settings import Settings
 from notifiers.base import Notifier
 from storage.engine import Database
@@ -45,6 +47,8 @@ class Services:
     officers: OfficerService
     flows: FlowService
     preferences: PreferenceService
+    alerts: AlertService
+    reports: ReportService
     delivery: DeliveryWorker
     health: dict[str, object] = field(default_factory=dict)
 
@@ -79,6 +83,8 @@ class Services:
             officers=OfficerService(db, clock, audit, access),
             flows=FlowService(db, clock),
             preferences=PreferenceService(db, clock, settings.sms_enabled),
+            alerts=AlertService(db, clock, settings, audit, access, outbox),
+            reports=ReportService(db, audit),
             delivery=DeliveryWorker(
                 db,
                 clock,

@@ -17,7 +17,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.telegram import groups, officer, profile, registration, router, texts
+from bot.telegram import alerts, groups, officer, profile, registration, router, settings, texts
 from bot.telegram.common import Context, reply
 from core.services import Services
 
@@ -62,7 +62,7 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         "start": registration.start,
         "help": profile.help_command,
         "profile": profile.profile,
-        "settings": profile.settings,
+        "settings": settings.settings,
         "stop": profile.stop,
         "resume": profile.resume,
         "forget": profile.forget,
@@ -75,6 +75,11 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         "newgroup": groups.newgroup,
         "setleader": groups.setleader,
         "audit": officer.audit,
+        "alert": alerts.alert,
+        "scam": alerts.scam,
+        "broadcast": alerts.broadcast,
+        "report": alerts.report,
+        "unsend": alerts.cancel_alert,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
@@ -83,7 +88,8 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         r"^consent:(yes|no)$": registration.consent,
         r"^reg:name$": registration.use_suggested_name,
         r"^edit:": registration.start_edit,
-        r"^settings:(stop|resume)$": profile.settings_button,
+        r"^(settings:(stop|resume)$|set:)": settings.settings_button,
+        r"^alert:": alerts.alert_button,
         r"^forget:(yes|no)$": profile.forget_button,
         r"^join:": groups.join_button,
         r"^leave:": groups.leave_button,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import ReplyKeyboardRemove, Update
 
 from bot.telegram import texts
 from bot.telegram.common import (
@@ -69,39 +69,6 @@ async def help_command(update: Update, context: Context) -> None:
         texts.help_text(
             who.leads is not None, who.is_officer, services(context).settings.service_name
         ),
-    )
-
-
-def _settings_markup(paused: bool) -> InlineKeyboardMarkup:
-    if paused:
-        return buttons([[(texts.SETTINGS_RESUME, "settings:resume")]])
-    return buttons([[(texts.SETTINGS_STOP, "settings:stop")]])
-
-
-@guarded
-async def settings(update: Update, context: Context) -> None:
-    """/settings."""
-    member = await services(context).members.by_telegram(user_id(update))
-    if member is None:
-        raise NotRegistered(texts.NEEDS_REGISTRATION)
-    await reply(
-        update,
-        texts.settings_text(member.messages_paused),
-        _settings_markup(member.messages_paused),
-    )
-
-
-@guarded
-async def settings_button(update: Update, context: Context) -> None:
-    """The /settings toggle."""
-    query = update.callback_query
-    assert query is not None
-    paused = query.data == "settings:stop"
-    member = await services(context).members.set_paused(user_id(update), paused)
-    await edit_or_reply(
-        update,
-        texts.settings_text(member.messages_paused),
-        _settings_markup(member.messages_paused),
     )
 
 

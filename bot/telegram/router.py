@@ -10,9 +10,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram import texts
+from bot.telegram.alerts import ALERT, alert_text_step
 from bot.telegram.common import Context, actor, buttons, chat_id, guarded, reply, services, user_id
 from bot.telegram.groups import NEWGROUP, newgroup_step
 from bot.telegram.registration import EDIT, REGISTER, handle_step
+from bot.telegram.settings import QUIET, quiet_hours_step
 
 
 async def _help(update: Update, context: Context, lead: str) -> None:
@@ -45,6 +47,10 @@ async def private_message(update: Update, context: Context) -> None:
         await handle_step(update, context, flow.step, editing=flow.flow == EDIT)
     elif flow.flow == NEWGROUP:
         await newgroup_step(update, context, flow.step, dict(flow.data))
+    elif flow.flow == ALERT:
+        await alert_text_step(update, context, flow.step, dict(flow.data))
+    elif flow.flow == QUIET:
+        await quiet_hours_step(update, context)
     else:  # a flow from a newer version, or one that no longer exists
         await svc.flows.clear(chat_id(update))
         await _help(update, context, texts.NOT_UNDERSTOOD)

@@ -243,7 +243,10 @@ class _BotAPIApp:
             while (await receive())["type"] != "http.disconnect":
                 pass
 
-        waits = [asyncio.ensure_future(client_gone()), asyncio.ensure_future(self._server.closing())]
+        waits = [
+            asyncio.ensure_future(client_gone()),
+            asyncio.ensure_future(self._server.closing()),
+        ]
         try:
             await asyncio.wait(waits, timeout=stall, return_when=asyncio.FIRST_COMPLETED)
         finally:

@@ -1,0 +1,332 @@
+"""Officer alerts (/alert, /scam), leader broadcasts (/broadcast) and delivery reports (/report).
+
+Composing keeps the draft in the chat's stored flow; the preview message is edited in place
+as the officer changes urgency, schedules or sends.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.telegram import texts
+from bot.telegram.common import (
+    Context,
+    actor,
+    buttons,
+    chat_id,
+    command_args,
+    edit_or_reply,
+    guarded,
+    reply,
+    services,
+)
+from core import timefmt
+from core.alerts import Audience, AudienceKind, Draft, parse_audience
+from core.errors import InvalidInput
+from core.permissions import Action
+from core.preferences import CATEGORIES
+
+ALERT = "alert"
+
+
+def _encode(draft: Draft) -> dict[str, Any]:
+    return {
+        "kind": draft.kind,
+        "audience": draft.audience.kind.value,
+        "codes": list(draft.audience.group_codes),
+        "audience_category": draft.audience.category,
+        "text": draft.text,
+        "urgency": draft.urgency,
+        "category": draft.category,
+        "send_at": draft.send_at.isoformat() if draft.send_at else None,
+    }
+
+
+def _decode(data: dict[str, Any]) -> Draft:
+    audience = Audience(
+        AudienceKind(data["audience"]),
+        tuple(data.get("codes") or ()),
+        data.get("audience_category"),
+    )
+    send_at = datetime.fromisoformat(data["send_at"]) if data.get("send_at") else None
+    return Draft(
+        data["kind"],
+        audience,
+        data["text"],
+        data.get("urgency", "normal"),
+        data.get("category"),
+        send_at,
+    )
+
+
+def _preview_markup(draft: Draft) -> InlineKeyboardMarkup:
+    urgency = texts.MAKE_NORMAL if draft.urgency == "urgent" else texts.MAKE_URGENT
+    rows = [[(texts.SEND_NOW if not draft.send_at else texts.SEND_SCHEDULED, "alert:send")]]
+    if draft.kind != "broadcast":
+        rows.append([(urgency, "alert:urgency"), (texts.SCHEDULE, "alert:schedule")])
+    rows.append([(texts.CANCEL_DRAFT, "alert:cancel")])
+    return buttons(rows)
+
+
+async def show_preview(update: Update, context: Context, draft: Draft) -> None:
+    """Store the draft and show (or refresh) its preview with the action buttons."""
+    svc = services(context)
+    preview = await svc.alerts.preview(draft)
+    await svc.flows.put(chat_id(update), ALERT, "preview", _encode(draft))
+    message = svc.alerts.render(draft, "")
+    zone = svc.settings.zone
+    text = texts.alert_preview(
+        kind=draft.kind,
+        urgency=draft.urgency,
+        audience=preview.audience_label,
+        body_html=message.html,
+        recipients=preview.recipients,
+        per_channel=preview.per_channel,
+        skipped=preview.skipped,
+        eta_seconds=preview.eta_seconds,
+        waiting=preview.waiting_for_quiet_hours,
+        send_at=timefmt.local(draft.send_at, zone) if draft.send_at else None,
+    )
+    await edit_or_reply(update, text, _preview_markup(draft))
+
+
+@guarded
+async def alert(update: Update, context: Context) -> None:
+    """/alert [urgent] AUDIENCE TEXT, or /alert alone for the guided form (officers)."""
+    svc = services(context)
+    who = await actor(update, context)
+    await svc.access.require(who, Action.SEND_ALERT, target="alert")
+    args = command_args(context)
+    urgency = "normal"
+    skip = 2  # the command and the audience
+    if args and args[0].lower() in ("urgent", "normal"):
+        urgency = args.pop(0).lower()
+        skip = 3
+    if len(args) >= 2:
+        text = _text_after(update, skip)
+        draft = await svc.alerts.draft(
+            who, kind="alert", audience=parse_audience(args[0]), text=text, urgency=urgency
+        )
+        await show_preview(update, context, draft)
+        return
+    if len(args) == 1:
+        raise InvalidInput(texts.ALERT_USAGE)
+    await svc.flows.put(chat_id(update), ALERT, "audience", {"urgency": urgency})
+    choices = [[(texts.EVERYONE, "alert:aud:all")]]
+    summaries = await svc.groups.summaries()
+    choices += [[(s.group.name[:40], f"alert:aud:grp:{s.group.code}")] for s in summaries[:20]]
+    choices.append(
+        [(f"Topic: {label}", f"alert:aud:cat:{key}") for key, label in list(CATEGORIES.items())[:2]]
+    )
+    choices += [
+        [(f"Topic: {label}", f"alert:aud:cat:{key}")] for key, label in list(CATEGORIES.items())[2:]
+    ]
+    await reply(update, texts.ALERT_CHOOSE_AUDIENCE, buttons(choices))
+
+
+def _text_after(update: Update, words: int) -> str:
+    """The message text after the command and `words` more words, keeping line breaks."""
+    message = update.effective_message
+    raw = message.text if message and message.text else ""
+    kept = raw.strip().split(None, words)
+    return kept[words] if len(kept) > words else ""
+
+
+@guarded
+async def scam(update: Update, context: Context) -> None:
+    """/scam TEXT: a scam alert to the scam category's subscribers (officers)."""
+    svc = services(context)
+    who = await actor(update, context)
+    await svc.access.require(who, Action.SEND_ALERT, target="scam alert")
+    text = _text_after(update, 1)
+    if not text:
+        raise InvalidInput(texts.SCAM_USAGE)
+    draft = await svc.alerts.draft(
+        who, kind="scam", audience=Audience(AudienceKind.CATEGORY, category="scam"), text=text
+    )
+    await show_preview(update, context, draft)
+
+
+@guarded
+async def broadcast(update: Update, context: Context) -> None:
+    """/broadcast TEXT: the leader's message to their own group."""
+    svc = services(context)
+    who = await actor(update, context)
+    text = _text_after(update, 1)
+    if who.leads is not None and not text:
+        raise InvalidInput(texts.BROADCAST_USAGE)
+    draft = await svc.alerts.for_leader(who, text)
+    await show_preview(update, context, draft)
+
+
+async def alert_text_step(
+    update: Update, context: Context, step: str, data: dict[str, Any]
+) -> None:
+    """Typed answers in the /alert flow: the text, or a time to schedule."""
+    svc = services(context)
+    message = update.effective_message
+    typed = message.text if message and message.text else ""
+    if not typed:
+        await reply(update, "Please type it, or /cancel.")
+        return
+    who = await actor(update, context)
+    if step == "text":
+        audience = Audience(
+            AudienceKind(data["audience"]),
+            tuple(data.get("codes") or ()),
+            data.get("audience_category"),
+        )
+        draft = await svc.alerts.draft(
+            who, kind="alert", audience=audience, text=typed, urgency=data.get("urgency", "normal")
+        )
+        await show_preview(update, context, draft)
+    elif step == "schedule":
+        draft = _decode(data)
+        when = parse_when(typed, svc.clock.now(), svc.settings.zone)
+        draft = await svc.alerts.draft(
+            who,
+            kind=draft.kind,
+            audience=draft.audience,
+            text=draft.text,
+            urgency=draft.urgency,
+            category=draft.category,
+            send_at=when,
+        )
+        await show_preview(update, context, draft)
+    elif step == "preview":
+        await reply(update, texts.USE_PREVIEW_BUTTONS)
+    else:
+        await reply(update, texts.ALERT_CHOOSE_AUDIENCE_AGAIN)
+
+
+def parse_when(text: str, now: datetime, zone: Any) -> datetime:
+    """'2026-12-02 19:00', '12/2 7pm', '19:00' (today, or tomorrow if past), 'in 2h'/'in 30m'."""
+    value = text.strip().lower()
+    match = re.fullmatch(r"in\s+(\d{1,3})\s*(m|min|mins|minutes|h|hr|hrs|hours?)", value)
+    if match:
+        amount = int(match.group(1))
+        unit = timedelta(hours=1) if match.group(2).startswith("h") else timedelta(minutes=1)
+        return now + amount * unit
+    local_now = now.astimezone(zone)
+    time_part = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?"
+    match = re.fullmatch(
+        r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2}))?\s*" + time_part, value
+    )
+    if not match:
+        raise InvalidInput(texts.SCHEDULE_FORMAT)
+    y, mo, d, mo2, d2, hh, mm, ampm = match.groups()
+    hour, minute = int(hh), int(mm or 0)
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise InvalidInput(texts.SCHEDULE_FORMAT)
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(texts.SCHEDULE_FORMAT)
+    try:
+        if y:
+            day = datetime(int(y), int(mo), int(d)).date()
+        elif mo2:
+            day = datetime(local_now.year, int(mo2), int(d2)).date()
+            if day < local_now.date():
+                day = day.replace(year=local_now.year + 1)
+        else:
+            day = local_now.date()
+    except ValueError:
+        raise InvalidInput(texts.SCHEDULE_FORMAT) from None
+    when = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+    if not (y or mo2) and when <= local_now:
+        when += timedelta(days=1)
+    return when
+
+
+@guarded
+async def alert_button(update: Update, context: Context) -> None:
+    """Buttons of /alert, /scam and /broadcast: audience, urgency, schedule, send, cancel."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    flow = await svc.flows.get(chat_id(update))
+    if flow is None or flow.flow != ALERT:
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        return
+    data = dict(flow.data)
+    action = query.data.removeprefix("alert:")
+    who = await actor(update, context)
+    if action.startswith("aud:") and flow.step == "audience":
+        audience = parse_audience(
+            action.removeprefix("aud:").replace("grp:", "").replace("cat:", "category:")
+        )
+        data.update(
+            audience=audience.kind.value,
+            codes=list(audience.group_codes),
+            audience_category=audience.category,
+        )
+        await svc.flows.put(chat_id(update), ALERT, "text", data)
+        await edit_or_reply(update, texts.alert_ask_text(audience.describe()))
+        return
+    if flow.step not in ("preview", "schedule"):
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        return
+    draft = _decode(data)
+    if action == "cancel":
+        await svc.flows.clear(chat_id(update))
+        await edit_or_reply(update, texts.DRAFT_DISCARDED)
+    elif action == "urgency":
+        draft = Draft(
+            draft.kind,
+            draft.audience,
+            draft.text,
+            "normal" if draft.urgency == "urgent" else "urgent",
+            draft.category,
+            draft.send_at,
+        )
+        await show_preview(update, context, draft)
+    elif action == "schedule":
+        await svc.flows.put(chat_id(update), ALERT, "schedule", data)
+        await reply(update, texts.SCHEDULE_ASK)
+    elif action == "send":
+        if draft.send_at is not None and draft.send_at <= svc.clock.now():
+            draft = Draft(
+                draft.kind, draft.audience, draft.text, draft.urgency, draft.category, None
+            )
+        notification_id, queued = await svc.alerts.send(who, draft)
+        await svc.flows.clear(chat_id(update))
+        svc.delivery.poke()
+        when = timefmt.local(draft.send_at, svc.settings.zone) if draft.send_at else None
+        await edit_or_reply(update, texts.alert_queued(notification_id, queued, when))
+    else:
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+
+
+@guarded
+async def report(update: Update, context: Context) -> None:
+    """/report [ID]: recent notifications, or one notification's delivery counts."""
+    svc = services(context)
+    who = await actor(update, context)
+    args = command_args(context)
+    zone = svc.settings.zone
+    if args:
+        number = args[0].lstrip("#")
+        if not number.isdigit():
+            raise InvalidInput("Usage: /report, or /report ID with the number from the list.")
+        detail = await svc.reports.detail(who, int(number))
+        await reply(update, texts.report_detail(detail, zone))
+        return
+    lines = await svc.reports.recent(who)
+    await reply(update, texts.report_list(lines, zone))
+
+
+@guarded
+async def cancel_alert(update: Update, context: Context) -> None:
+    """/unsend ID: cancel what has not gone out yet (a scheduled alert, or the rest of one)."""
+    svc = services(context)
+    who = await actor(update, context)
+    args = command_args(context)
+    if not args or not args[0].lstrip("#").isdigit():
+        raise InvalidInput("Usage: /unsend ID (the number from /report).")
+    cancelled = await svc.alerts.cancel(who, int(args[0].lstrip("#")))
+    await reply(update, texts.unsent(cancelled))
