@@ -335,9 +335,11 @@ class AlertService:
         await self.authorize(actor, draft)
         if draft.kind == "broadcast" and actor.leads is not None:
             await self._check_broadcast_quota(actor.leads)
-        author = (actor.member.display_name if actor.member else None) or "Crime Prevention Unit"
+        name = actor.member.display_name if actor.member else None
         if actor.is_officer and draft.kind != "broadcast":
-            author = f"{author}, Crime Prevention Unit"
+            author = f"{name}, Crime Prevention Unit" if name else "Crime Prevention Unit"
+        else:
+            author = name or ""
         async with self.db.transaction() as session:
             groups = await self._groups(session, draft.audience)
             members = await self._recipients(session, draft)
@@ -371,22 +373,28 @@ class AlertService:
         """Cancel what has not gone out of a scheduled or ongoing alert; returns how many."""
         async with self.db.transaction() as session:
             row = await session.get(Notification, notification_id)
-            if row is None:
-                raise NotFound(f"There is no notification #{notification_id}.")
-            own = actor.member is not None and row.author_member_id == actor.member.id
-            if not (actor.is_officer or own):
-                await self.audit.record(
-                    actor,
-                    "notification.cancel",
-                    outcome="refused",
-                    target=f"notification #{notification_id}",
-                )
-                raise PermissionDenied("Only its author or an officer can cancel it.")
+            author = row.author_member_id if row else None
+        if row is None:
+            raise NotFound(f"There is no notification #{notification_id}.")
+        own = actor.member is not None and author == actor.member.id
+        if not (actor.is_officer or own):
+            # Audited in its own transaction, after the read above has ended (SQLite allows
+            # one writer; nesting would wait on ourselves).
+            await self.audit.record(
+                actor,
+                "notification.cancel",
+                outcome="refused",
+                target=f"notification #{notification_id}",
+            )
+            raise PermissionDenied("Only its author or an officer can cancel it.")
+        async with self.db.transaction() as session:
             now = self.clock.now()
             cancelled = await OutboxRepository(session).cancel_queued(
                 notification_id, f"cancelled by {actor.label}", now
             )
-            row.cancelled_at = now
+            notification = await session.get(Notification, notification_id)
+            if notification is not None:
+                notification.cancelled_at = now
             await self.audit.record_in(
                 session,
                 actor,
