@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -122,6 +123,8 @@ async def _group(args: argparse.Namespace, services: Services) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `crimewatch` console script."""
     args = parser().parse_args(argv)
+    # python-telegram-bot 22 warns on every 429 unless RetryAfter.retry_after is a timedelta.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     try:
         settings = load_settings()
         from bot.logs import configure_logging

@@ -71,12 +71,15 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
     scheduler = build_scheduler(services)
     server = _Server(_uvicorn_config(settings, services, application, scheduler))
     server_task: asyncio.Task[None] | None = None
+    delivery_stop = asyncio.Event()
+    delivery_task: asyncio.Task[None] | None = None
     try:
         await _start_telegram(settings, application, services)
         scheduler.start()
+        delivery_task = asyncio.create_task(services.delivery.run(delivery_stop))
         server_task = asyncio.create_task(server.serve())
         log.info("Crime Watch bot @%s is running", application.bot.username)
-        await _wait(stop, server_task)
+        await _wait(stop, server_task, delivery_task)
     finally:
         log.info("shutting down")
         server.should_exit = True  # webhook requests in flight finish first
@@ -89,14 +92,25 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
             await application.stop()  # handles every update already received
         if scheduler.running:
             scheduler.shutdown(wait=True)
+        delivery_stop.set()  # what is on the wire finishes and is recorded
+        if delivery_task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(delivery_task, timeout=30)
         await application.shutdown()
         await db.dispose()
         log.info("stopped")
 
 
-async def _wait(stop: asyncio.Event, server_task: asyncio.Task[None]) -> None:
+async def _wait(
+    stop: asyncio.Event, server_task: asyncio.Task[None], delivery_task: asyncio.Task[None]
+) -> None:
     stopper = asyncio.create_task(stop.wait())
-    done, _ = await asyncio.wait({stopper, server_task}, return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait(
+        {stopper, server_task, delivery_task}, return_when=asyncio.FIRST_COMPLETED
+    )
+    if delivery_task in done and delivery_task.exception():
+        stopper.cancel()
+        raise delivery_task.exception()  # type: ignore[misc]
     if server_task in done and server_task.exception():
         stopper.cancel()
         raise ConfigurationError(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import html
+import re
 from datetime import timedelta
 
 import httpx
@@ -57,24 +60,101 @@ def classify(error: TelegramError) -> SendResult:
     return SendResult(Outcome.FAILED, reason=reason)
 
 
+TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(html_text: str) -> str:
+    """Tags dropped and entities resolved: what a reader sees."""
+    return html.unescape(TAG.sub("", html_text))
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    """A line too long for one message, as escaped plain-text chunks cut between words."""
+    chunks: list[str] = []
+    current = ""
+    for word in _plain(line).split(" "):
+        piece = html.escape(word if not current else " " + word, quote=False)
+        if len(current) + len(piece) > limit:
+            if current:
+                chunks.append(current)
+            escaped = html.escape(word, quote=False)
+            while len(escaped) > limit:  # one enormous word
+                cut = escaped[:limit].rsplit("&", 1)[0] if "&" in escaped[:limit] else ""
+                cut = cut or escaped[:limit]
+                chunks.append(cut)
+                escaped = escaped[len(cut) :]
+            current = escaped
+        else:
+            current += piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def split_html(text: str, limit: int = 4096) -> list[str]:
+    """Split a long HTML text on paragraph boundaries (then lines) into parts of <= limit.
+
+    Our texts only use inline tags within a paragraph, so paragraph and line cuts keep the
+    HTML valid; a single line longer than the limit is sent as plain text chunks.
+    """
+    if len(text) <= limit:
+        return [text]
+    units: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if len(paragraph) <= limit:
+            units.append(paragraph)
+            continue
+        for line in paragraph.split("\n"):
+            units.extend([line] if len(line) <= limit else _hard_split(line, limit))
+    parts: list[str] = []
+    current = ""
+    for unit in units:
+        joined = f"{current}\n\n{unit}" if current else unit
+        if len(joined) <= limit:
+            current = joined
+        else:
+            parts.append(current)
+            current = unit
+    if current:
+        parts.append(current)
+    return [p for p in parts if p.strip()]
+
+
 class TelegramNotifier:
     """Sends messages through the Bot API."""
 
     channel = "telegram"
     MAX_TEXT = 4096
+    MAX_PER_SECOND_DEFAULT = 25  # Telegram allows about 30 to different chats
+    PRIVATE_CHAT_INTERVAL = 1.0  # about one message per second per private chat
+    GROUP_CHAT_PER_MINUTE = 20
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, part_interval: float = PRIVATE_CHAT_INTERVAL) -> None:
         self.bot = bot
+        self.part_interval = part_interval
 
     async def send(self, message: OutboundMessage) -> SendResult:
-        """Send one HTML message to a chat id."""
-        try:
-            sent = await self.bot.send_message(
-                chat_id=int(message.address),
-                text=message.html,
-                parse_mode=ParseMode.HTML,
-                disable_notification=False,
-            )
-        except TelegramError as error:
-            return classify(error)
-        return SendResult(Outcome.SENT, provider_id=str(sent.message_id))
+        """Send one HTML message to a chat id, in several parts if it is too long."""
+        parts = split_html(message.html, self.MAX_TEXT)
+        first_id: str | None = None
+        for index, part in enumerate(parts):
+            if index:
+                await asyncio.sleep(self.part_interval)  # one chat, one message a second
+            try:
+                sent = await self.bot.send_message(
+                    chat_id=int(message.address),
+                    text=part,
+                    parse_mode=ParseMode.HTML,
+                    disable_notification=False,
+                )
+            except TelegramError as error:
+                result = classify(error)
+                if first_id is None:
+                    return result
+                return SendResult(
+                    Outcome.SENT,
+                    provider_id=first_id,
+                    reason=f"part {index + 1} of {len(parts)} not sent: {result.reason}",
+                )
+            first_id = first_id or str(sent.message_id)
+        return SendResult(Outcome.SENT, provider_id=first_id)

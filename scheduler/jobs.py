@@ -9,8 +9,8 @@ from core.services import Services
 log = logging.getLogger(__name__)
 
 
-async def deliver_due(services: Services) -> None:
-    """Send what the outbox holds that is due, until a pass settles nothing more."""
-    while await services.delivery.run_once() > 0:
-        pass
+async def wake_delivery(services: Services) -> None:
+    """Nudge the delivery senders: scheduled and backed-off deliveries become due with time,
+    not with an event, so the clock has to look."""
+    services.delivery.poke()
     services.health["last_delivery_tick"] = services.clock.now().isoformat()

@@ -14,7 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from core.services import Services
 from scheduler import jobs
 
-DELIVERY_INTERVAL_SECONDS = 2
+DELIVERY_INTERVAL_SECONDS = 1
 # A late run (event loop busy, laptop asleep) still runs instead of being dropped after 1 s.
 MISFIRE_GRACE_SECONDS = 3600
 
@@ -28,11 +28,11 @@ def build_scheduler(services: Services) -> AsyncIOScheduler:
     }
     scheduler = AsyncIOScheduler(timezone=services.settings.zone, job_defaults=defaults)
     scheduler.add_job(
-        jobs.deliver_due,
+        jobs.wake_delivery,
         "interval",
         seconds=DELIVERY_INTERVAL_SECONDS,
         args=[services],
-        id="deliver_due",
+        id="wake_delivery",
         replace_existing=True,
     )
     return scheduler

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+
+# python-telegram-bot 22 warns on every 429 unless RetryAfter.retry_after is a timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
