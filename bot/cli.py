@@ -10,10 +10,8 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from core.errors import ConfigurationError, UserError
 from core.permissions import Actor
-from core.services import Services
+from core.services import Services, migrate
 from core.settings import Settings, load_settings
-from storage.engine import Database
-from storage.migrate import upgrade
 
 CLI_ACTOR = Actor.system("command line")
 
@@ -69,12 +67,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def _with_services(settings: Settings, action: Callable[[Services], Awaitable[int]]) -> int:
-    await upgrade(settings.database_url)
-    db = Database(settings.database_url)
+    services = await Services.open(settings)
     try:
-        return await action(Services.build(settings, db))
+        return await action(services)
     finally:
-        await db.dispose()
+        await services.close()
 
 
 async def _officer(args: argparse.Namespace, services: Services) -> int:
@@ -136,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(run_service(settings))
             return 0
         if args.command == "db":
-            asyncio.run(upgrade(settings.database_url))
+            asyncio.run(migrate(settings.database_url))
             print("database is up to date")
             return 0
         if args.command == "officer":

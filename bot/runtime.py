@@ -25,8 +25,6 @@ from core.services import Services
 from core.settings import Settings
 from notifiers.telegram import TelegramNotifier
 from scheduler.runner import build_scheduler, scheduler_state
-from storage.engine import Database
-from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +47,8 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
             loop.add_signal_handler(sig, stop.set)
 
     log.info("applying database migrations")
-    await upgrade(settings.database_url)
-    db = Database(settings.database_url)
-    application = build_application(
-        Services.build(settings, db), token, updater=not settings.webhook_mode
-    )
-    services: Services = application.bot_data["services"]
+    services = await Services.open(settings)
+    application = build_application(services, token, updater=not settings.webhook_mode)
     services.delivery.add_notifier("telegram", TelegramNotifier(application.bot))
     added = await services.officers.seed(settings.officer_telegram_ids)
     if added:
@@ -63,7 +57,7 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
     try:
         await application.initialize()
     except InvalidToken:
-        await db.dispose()
+        await services.close()
         raise ConfigurationError(
             "TELEGRAM_BOT_TOKEN was refused by Telegram: check it with @BotFather (/token)"
         ) from None
@@ -97,7 +91,7 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(delivery_task, timeout=30)
         await application.shutdown()
-        await db.dispose()
+        await services.close()
         log.info("stopped")
 
 

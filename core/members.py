@@ -20,6 +20,8 @@ from storage.repositories import (
     OfficerRepository,
 )
 
+__all__ = ["MemberRecord", "MemberService", "Profile", "RegistrationStep", "next_step"]
+
 
 class RegistrationStep(StrEnum):
     """What registration still needs, in the order it is asked."""

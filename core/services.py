@@ -22,7 +22,13 @@ from core.reports import ReportService
 from core.settings import Settings
 from notifiers.base import Notifier
 from storage.engine import Database
+from storage.migrate import upgrade
 from storage.records import DeliveryJob
+
+
+async def migrate(database_url: str) -> None:
+    """Bring the database up to the newest schema."""
+    await upgrade(database_url)
 
 
 def sms_cost(job: DeliveryJob) -> float:
@@ -51,6 +57,16 @@ class Services:
     reports: ReportService
     delivery: DeliveryWorker
     health: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    async def open(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
+        """Migrate the configured database, connect, and wire the services."""
+        await migrate(settings.database_url)
+        return cls.build(settings, Database(settings.database_url), clock=clock)
+
+    async def close(self) -> None:
+        """Close the database connections."""
+        await self.db.dispose()
 
     @classmethod
     def build(

@@ -19,8 +19,7 @@ from bot.telegram.common import (
     services,
     user_id,
 )
-from core.members import RegistrationStep, next_step
-from storage.records import MemberRecord
+from core.members import MemberRecord, RegistrationStep, next_step
 
 REGISTER = "register"
 EDIT = "edit"

@@ -16,8 +16,8 @@ from bot.telegram.common import (
     user_id,
 )
 from core.errors import NotRegistered
+from core.members import MemberRecord
 from core.preferences import CATEGORIES, format_quiet_hours
-from storage.records import MemberRecord
 
 QUIET = "quiet"
 

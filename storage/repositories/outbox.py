@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, true, update
+from sqlalchemy import Table, and_, bindparam, case, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delivery, Member, Notification
@@ -173,9 +174,9 @@ class OutboxRepository:
         """Record final outcomes of deliveries that were on the wire."""
         if not outcomes:
             return
-        table = Delivery.__table__
+        table = cast(Table, Delivery.__table__)
         statement = (
-            table.update()
+            update(table)
             .where(table.c.id == bindparam("b_id"), table.c.status == "sending")
             .values(
                 status=bindparam("b_status"),
