@@ -1,0 +1,167 @@
+"""The SMS keyword face's rules: STOP/START/HELP mirrored from Twilio, and delivery receipts.
+
+Twilio itself answers STOP, START and HELP and blocks opted-out numbers (error 21610); the
+webhook still receives those messages, so here we only mirror the state on our members and never
+send a confirmation of our own. Twilio opts a number out only on a single-word message; we
+honour an opt-out keyword as the first word too (a resident who wrote "stop sending these" meant
+it), but opt a number back in only on the bare keyword, as Twilio does, so we never believe a
+number is reachable while Twilio still blocks it. Phone numbers are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from core.clock import Clock
+from core.errors import InvalidInput
+from core.validation import phone_e164
+from storage.engine import Database
+from storage.repositories import MemberRepository, OutboxRepository
+
+log = logging.getLogger(__name__)
+
+OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+OPT_IN_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
+HELP_KEYWORDS = frozenset({"HELP", "INFO"})
+
+# Twilio message statuses -> our delivery statuses; those not listed change nothing.
+STATUS_MAP = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",  # RCS/WhatsApp read receipts imply delivery
+    "undelivered": "failed",
+    "failed": "failed",
+    "canceled": "failed",
+}
+# Twilio statuses that say nothing new about a delivery we already recorded as handed over.
+PENDING_STATUSES = frozenset({"queued", "accepted", "scheduled", "sending"})
+
+# The carrier errors that arrive by status callback (https://www.twilio.com/docs/api/errors).
+CARRIER_ERRORS = {
+    "30003": "unreachable destination handset",
+    "30004": "message blocked",
+    "30005": "unknown destination handset",
+    "30006": "landline or unreachable carrier",
+    "30007": "carrier violation (filtered)",
+    "30008": "unknown error",
+    "30034": "message from an unregistered number (A2P 10DLC)",
+}
+
+# The face's texts, in one place (English first).
+HELP_TEXT = (
+    "{service}: neighborhood Crime Watch alerts from the police Crime Prevention Unit. "
+    "Not for emergencies: call 911.{telegram} Reply STOP to opt out."
+)
+TELEGRAM_TEXT = " Chat with us on Telegram: https://t.me/{bot}."
+USAGE_TEXT = (
+    "{service}: tips and joining by text are coming soon. "
+    "Emergency? Call 911. Reply HELP for help, STOP to opt out."
+)
+
+
+def keyword(body: str) -> tuple[str, bool]:
+    """The upper-cased first word without trailing punctuation, and whether it was all."""
+    words = body.strip().split()
+    if not words:
+        return "", False
+    return words[0].strip(".!,;:'\"").upper(), len(words) == 1
+
+
+def failure_reason(error_code: str | None, status: str) -> str:
+    """Why Twilio could not deliver, e.g. 'Twilio 30003: unreachable destination handset'."""
+    if not error_code:
+        return f"Twilio: {status}"
+    description = CARRIER_ERRORS.get(error_code, f"see twilio.com/docs/api/errors/{error_code}")
+    return f"Twilio {error_code}: {description}"
+
+
+class SmsInbound:
+    """Handles texts to our number and Twilio's delivery status callbacks."""
+
+    def __init__(
+        self, db: Database, clock: Clock, service_name: str, bot_username: str | None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.service_name = service_name
+        self.bot_username = bot_username
+
+    def help_text(self) -> str:
+        """The answer to HELP/INFO."""
+        telegram = TELEGRAM_TEXT.format(bot=self.bot_username) if self.bot_username else ""
+        return HELP_TEXT.format(service=self.service_name, telegram=telegram)
+
+    def usage_text(self) -> str:
+        """The answer to anything that is not a keyword (one GSM-7 segment)."""
+        return USAGE_TEXT.format(service=self.service_name)
+
+    async def inbound(
+        self, from_phone: str, body: str, *, opt_out_type: str | None = None
+    ) -> str | None:
+        """Handle one text; returns the reply, or None when Twilio answers (or none is due).
+
+        `opt_out_type` is Twilio's OptOutType parameter (STOP, START or HELP), sent when a
+        Messaging Service with Advanced Opt-Out recognised a keyword; it wins over our matching.
+        """
+        word, alone = keyword(body)
+        kind = (opt_out_type or "").upper()
+        if kind not in ("STOP", "START", "HELP"):
+            kind = ""
+            if word in OPT_OUT_KEYWORDS:
+                kind = "STOP"
+            elif word in OPT_IN_KEYWORDS and alone:
+                kind = "START"
+            elif word in HELP_KEYWORDS:
+                kind = "HELP"
+        if kind == "HELP":
+            return self.help_text()
+        try:
+            phone = phone_e164(from_phone)
+        except InvalidInput:
+            # Short codes and alphanumeric senders: nothing of ours to change.
+            return None if kind in ("STOP", "START") else self.usage_text()
+        if kind == "STOP":
+            await self._opt_out(phone)
+            return None  # Twilio has already confirmed; a reply of ours would be a second one
+        if kind == "START":
+            await self._opt_in(phone)
+            return None
+        return self.usage_text()
+
+    async def _opt_out(self, phone: str) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            changed = await MemberRepository(session).set_sms_status_by_phone(
+                phone, "opted_out", now
+            )
+        log.info("sms: opt-out mirrored on %d member(s)", changed)
+
+    async def _opt_in(self, phone: str) -> None:
+        now = self.clock.now()
+        changed = 0
+        async with self.db.transaction() as session:
+            members = MemberRepository(session)
+            for member in await members.by_phone(phone):
+                # Only an opt-out is undone: "invalid" and "not_mobile" came from the carrier.
+                if member.sms_status == "opted_out":
+                    await members.update(member.id, now, sms_status="ok")
+                    changed += 1
+        log.info("sms: opt-in mirrored on %d member(s)", changed)
+
+    async def status_callback(self, message_sid: str, status: str, error_code: str | None) -> bool:
+        """Move the delivery with this Message SID forward; False when nothing changed."""
+        twilio_status = status.strip().lower()
+        mapped = STATUS_MAP.get(twilio_status)
+        if mapped is None:
+            if twilio_status not in PENDING_STATUSES:
+                log.info("sms status %r for %s ignored", twilio_status[:20], message_sid[:40])
+            return False
+        code = (error_code or "").strip() or None
+        reason = failure_reason(code, twilio_status) if mapped == "failed" else ""
+        async with self.db.transaction() as session:
+            changed = await OutboxRepository(session).apply_provider_status(
+                message_sid, mapped, reason, self.clock.now()
+            )
+        if mapped == "failed":
+            log.info("sms %s %s (%s)", message_sid[:40], twilio_status, reason)
+        return changed
