@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -33,8 +33,10 @@ def build_http_app(
     *,
     application: Any | None = None,
     webhook_secret: str | None = None,
+    extra_routes: Sequence[Route] = (),
 ) -> Starlette:
-    """The Starlette app; the webhook route exists only when a secret is given."""
+    """The Starlette app; the webhook route exists only when a secret is given; other faces
+    (the Twilio webhooks) add their routes."""
 
     async def healthz(_: Request) -> JSONResponse:
         report = await health()
@@ -61,4 +63,5 @@ def build_http_app(
     routes = [Route("/healthz", healthz, methods=["GET"])]
     if application is not None and webhook_secret:
         routes.append(Route(TELEGRAM_WEBHOOK_PATH, telegram_webhook, methods=["POST"]))
+    routes.extend(extra_routes)
     return Starlette(routes=routes)

@@ -18,11 +18,14 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot.http import TELEGRAM_WEBHOOK_PATH, build_http_app
+from bot.sms import STATUS_PATH, sms_routes
 from bot.telegram.app import build_application
 from bot.telegram.menus import refresh_all_menus
 from core.errors import ConfigurationError
 from core.services import Services
 from core.settings import Settings
+from core.sms_inbound import SmsInbound
+from notifiers.sms import SmsNotifier
 from notifiers.telegram import TelegramNotifier
 from scheduler.runner import build_scheduler, scheduler_state
 
@@ -50,6 +53,9 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
     services = await Services.open(settings)
     application = build_application(services, token, updater=not settings.webhook_mode)
     services.delivery.add_notifier("telegram", TelegramNotifier(application.bot))
+    sms = _sms_notifier(settings)
+    if sms is not None:
+        services.delivery.add_notifier("sms", sms)
     added = await services.officers.seed(settings.officer_telegram_ids)
     if added:
         log.info("officer role granted to %d user(s) from OFFICER_TELEGRAM_IDS", len(added))
@@ -91,6 +97,8 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(delivery_task, timeout=30)
         await application.shutdown()
+        if sms is not None:
+            await sms.close()
         await services.close()
         log.info("stopped")
 
@@ -134,6 +142,31 @@ async def _start_telegram(settings: Settings, application: Any, services: Servic
         services.health["telegram_mode"] = "polling"
 
 
+def _sms_notifier(settings: Settings) -> SmsNotifier | None:
+    """The SMS channel when Twilio is configured."""
+    if not settings.sms_enabled:
+        return None
+    assert settings.twilio_account_sid is not None and settings.twilio_auth_token is not None
+    return SmsNotifier(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token.get_secret_value(),
+        from_number=settings.twilio_from_number,
+        messaging_service_sid=settings.twilio_messaging_service_sid,
+        status_callback=f"{settings.public_url}{STATUS_PATH}" if settings.public_url else None,
+        api_url=settings.twilio_api_url,
+    )
+
+
+def _sms_routes(settings: Settings, services: Services, bot_username: str | None) -> list[Any]:
+    """Twilio's webhooks, when SMS is on and a public URL lets us check their signatures."""
+    if not (settings.sms_enabled and settings.public_url and settings.twilio_auth_token):
+        return []
+    inbound = SmsInbound(services.db, services.clock, settings.service_name, bot_username)
+    return sms_routes(
+        inbound, settings.public_url, settings.twilio_auth_token.get_secret_value()
+    )
+
+
 def _uvicorn_config(
     settings: Settings, services: Services, application: Any, scheduler: Any
 ) -> uvicorn.Config:
@@ -165,6 +198,7 @@ def _uvicorn_config(
 
     app = build_http_app(
         health,
+        extra_routes=_sms_routes(settings, services, application.bot.username),
         application=application if settings.webhook_mode else None,
         webhook_secret=settings.webhook_secret.get_secret_value()
         if settings.webhook_secret

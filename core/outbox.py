@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.preferences import quiet_until
+from core.sms_text import sms_body
 from storage.records import MemberRecord
 from storage.repositories import OutboxRepository
 
 TELEGRAM = "telegram"
 SMS = "sms"
-SMS_LIMIT = 1600
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +33,9 @@ class Message:
     text: str
 
 
-def sms_rendering(service_name: str, text: str, limit: int = SMS_LIMIT) -> str:
+def sms_rendering(service_name: str, text: str) -> str:
     """The SMS body: names the sender and fits the 1600-character limit."""
-    body = f"{service_name}: {text.strip()}"
-    if len(body) <= limit:
-        return body
-    cut = body[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    return sms_body(service_name, text)
 
 
 @dataclass(frozen=True, slots=True)
