@@ -162,9 +162,7 @@ def _sms_routes(settings: Settings, services: Services, bot_username: str | None
     if not (settings.sms_enabled and settings.public_url and settings.twilio_auth_token):
         return []
     inbound = SmsInbound(services.db, services.clock, settings.service_name, bot_username)
-    return sms_routes(
-        inbound, settings.public_url, settings.twilio_auth_token.get_secret_value()
-    )
+    return sms_routes(inbound, settings.public_url, settings.twilio_auth_token.get_secret_value())
 
 
 def _uvicorn_config(

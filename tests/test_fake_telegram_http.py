@@ -171,7 +171,7 @@ async def test_get_updates_returns_a_pushed_update(server: FakeBotAPIServer, bot
 async def test_a_429_raises_retry_after(server: FakeBotAPIServer, bot: Bot) -> None:
     server.call(server.api.fail_next, "sendMessage", retry_after=7)
 
-    with pytest.raises(RetryAfter, match="Retry in (7 seconds|0:00:07)"):
+    with pytest.raises(RetryAfter, match=r"Retry in (7 seconds|0:00:07)"):
         await bot.send_message(USER, "Hello")
     await bot.send_message(USER, "Hello again")
 

@@ -60,7 +60,7 @@ class Service:
 
     def start(self) -> None:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run"],
             env={**base, "PYTHONPATH": str(ROOT), **self.env},
             cwd=self.log.parent,
