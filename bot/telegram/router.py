@@ -6,6 +6,9 @@ for everything else, storing nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop
 
@@ -15,6 +18,16 @@ from bot.telegram.common import Context, actor, buttons, chat_id, guarded, reply
 from bot.telegram.groups import NEWGROUP, newgroup_step
 from bot.telegram.registration import EDIT, REGISTER, handle_step
 from bot.telegram.settings import QUIET, quiet_hours_step
+
+
+# A flow's step handler: (update, context, step, data) for a message in that flow.
+StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
+FLOW_STEPS: dict[str, StepHandler] = {}
+
+
+def register_flow(name: str, handler: StepHandler) -> None:
+    """Let a feature module continue its own stored flow when a message arrives."""
+    FLOW_STEPS[name] = handler
 
 
 async def _help(update: Update, context: Context, lead: str) -> None:
@@ -51,6 +64,8 @@ async def private_message(update: Update, context: Context) -> None:
         await alert_text_step(update, context, flow.step, dict(flow.data))
     elif flow.flow == QUIET:
         await quiet_hours_step(update, context)
+    elif flow.flow in FLOW_STEPS:
+        await FLOW_STEPS[flow.flow](update, context, flow.step, dict(flow.data))
     else:  # a flow from a newer version, or one that no longer exists
         await svc.flows.clear(chat_id(update))
         await _help(update, context, texts.NOT_UNDERSTOOD)
