@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.access import AccessService
 from core.audit import AuditService
 from core.clock import Clock
 from core.permissions import Action, Actor
 from storage.engine import Database
-from storage.records import OfficerRecord
-from storage.repositories import OfficerRepository
+from storage.records import MemberRecord, OfficerRecord
+from storage.repositories import MemberRepository, OfficerRepository
 
 
 class OfficerService:
@@ -50,6 +52,23 @@ class OfficerService:
         """Every officer."""
         async with self.db.transaction() as session:
             return await OfficerRepository(session).all()
+
+    async def audience_in(
+        self, session: AsyncSession
+    ) -> tuple[list[MemberRecord], list[tuple[str, str]]]:
+        """Every officer as outbox recipients: the registered ones as members (their channel
+        choices apply), the others directly by Telegram chat (a private chat's id is the
+        user's id)."""
+        members: list[MemberRecord] = []
+        direct: list[tuple[str, str]] = []
+        repo = MemberRepository(session)
+        for officer in await OfficerRepository(session).all():
+            member = await repo.by_telegram_user(officer.telegram_user_id)
+            if member is not None:
+                members.append(member)
+            else:
+                direct.append(("telegram", str(officer.telegram_user_id)))
+        return members, direct
 
     async def seed(self, telegram_user_ids: list[int]) -> list[int]:
         """Grant the role to the ids in OFFICER_TELEGRAM_IDS; returns those newly added."""

@@ -114,8 +114,13 @@ class Outbox:
         group_id: int | None = None,
         audience: str = "",
         send_at: datetime | None = None,
+        direct: Sequence[tuple[str, str]] = (),
     ) -> int:
-        """Write the notification and its deliveries; returns the notification id."""
+        """Write the notification and its deliveries; returns the notification id.
+
+        `direct` adds (channel, address) recipients who are not members — an officer who never
+        registered (their Telegram user id is their private chat id), or a relay to a chat.
+        """
         now = self.clock.now()
         start = max(send_at or now, now)
         repo = OutboxRepository(session)
@@ -139,4 +144,6 @@ class Outbox:
             for channel, reason in self.plan(member).routes:
                 targets.append((member.id, channel, reason, due))
         await repo.add_deliveries(notification_id, targets, now)
+        if direct:
+            await repo.add_direct(notification_id, [(c, a, start) for c, a in direct], now)
         return notification_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -24,6 +25,10 @@ from core.services import Services
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
+
+# Feature modules (tips, the group calendar, ...) each add their handlers here; they run
+# before the catch-alls for unknown commands, buttons and free text.
+FEATURES: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], None]] = []
 
 
 def build_application(
@@ -99,6 +104,8 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     }
     for pattern, callback in callbacks.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    for register in FEATURES:
+        register(application)
     application.add_handler(CallbackQueryHandler(router.unknown_button))
 
     application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, router.unknown_command))

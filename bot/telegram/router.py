@@ -19,7 +19,6 @@ from bot.telegram.groups import NEWGROUP, newgroup_step
 from bot.telegram.registration import EDIT, REGISTER, handle_step
 from bot.telegram.settings import QUIET, quiet_hours_step
 
-
 # A flow's step handler: (update, context, step, data) for a message in that flow.
 StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
 FLOW_STEPS: dict[str, StepHandler] = {}

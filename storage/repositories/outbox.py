@@ -22,6 +22,13 @@ from storage.records import DeliveryJob, Settlement
 FINAL = frozenset({"sent", "delivered", "failed", "unknown", "skipped"})
 
 
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 class OutboxRepository:
     """Writes notifications with their deliveries; claims and settles deliveries."""
 
@@ -150,8 +157,10 @@ class OutboxRepository:
                 body_html=n.body_html,
                 body_text=n.body_text,
                 urgency=n.urgency,
-                telegram_chat_id=m.telegram_chat_id if m else None,
-                phone_e164=m.phone_e164 if m else None,
+                telegram_chat_id=(m.telegram_chat_id if m else _int_or_none(d.address))
+                if d.channel == "telegram"
+                else None,
+                phone_e164=(m.phone_e164 if m else d.address) if d.channel == "sms" else None,
                 uncertain=d.uncertain,
             )
             for d, n, m in rows.all()
@@ -242,6 +251,44 @@ class OutboxRepository:
             update(Delivery)
             .where(Delivery.id.in_(ids), Delivery.status.in_(("claimed", "sending")))
             .values(**values)
+        )
+
+    async def add_direct(
+        self,
+        notification_id: int,
+        targets: Iterable[tuple[str, str, datetime]],
+        now: datetime,
+    ) -> int:
+        """Queue deliveries to bare addresses: (channel, chat id or phone, due time)."""
+        rows = [
+            {
+                "notification_id": notification_id,
+                "member_id": None,
+                "address": address,
+                "channel": channel,
+                "status": "queued",
+                "attempts": 0,
+                "not_before": due,
+                "reason": "",
+                "updated_at": now,
+                "uncertain": False,
+            }
+            for channel, address, due in dict.fromkeys(targets)
+        ]
+        if rows:
+            await self.session.execute(insert(Delivery), rows)
+        return len(rows)
+
+    async def forget_address(self, notification_id: int) -> None:
+        """Drop the bare addresses of a notification's settled deliveries (relays)."""
+        await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.notification_id == notification_id,
+                Delivery.member_id.is_(None),
+                Delivery.status.not_in(("queued", "claimed", "sending")),
+            )
+            .values(address=None)
         )
 
     async def add_fallback(
