@@ -25,19 +25,14 @@ only through ``call``/``run_coro`` (or the convenience methods), which run on th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
-import inspect
 import json
 import logging
 import re
-import threading
-from collections.abc import Callable, Coroutine, Generator, Mapping, Sequence
-from types import TracebackType
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -45,6 +40,7 @@ from telegram.error import TimedOut
 
 from .telegram_api import JSON, ApiCall, ChatId, FakeBotAPI, UploadedFile
 from .telegram_spec import TelegramSpec
+from .threaded_server import ThreadedServer
 
 T = TypeVar("T")
 
@@ -55,9 +51,6 @@ _INTEGER_RE = re.compile(r"-?\d+")
 # httpx writes `"` as %22, control characters as %XX and `\` as `\\` in multipart headers.
 _FORM_ESCAPE_RE = re.compile(r"\\(.)|%(0[0-9A-Fa-f]|1[0-9A-Fa-f]|22)")
 _HEADER_PARAM_RE = re.compile(r';\s*([\w*.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))')
-START_TIMEOUT = 10.0  # seconds start() waits for the server to listen
-CALL_TIMEOUT = 30.0  # seconds call()/run_coro() wait for the server loop
-STOP_TIMEOUT = 10.0  # seconds stop() waits for the server thread
 
 logger = logging.getLogger(__name__)
 
@@ -255,29 +248,10 @@ class _BotAPIApp:
         return _error_response(504, "Gateway Timeout (injected by FakeBotAPI)")
 
 
-class _ThreadedUvicorn(uvicorn.Server):
-    """A uvicorn server that leaves signals alone and reports when it listens."""
-
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
-        super().__init__(config)
-        self._on_started = on_started
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        """Signals belong to the main thread (and to pytest): install no handlers."""
-        yield
-
-    async def startup(self, sockets: list[Any] | None = None) -> None:
-        """Start listening, then tell the thread that started the server."""
-        await super().startup(sockets=sockets)
-        if self.started:
-            self._on_started()
-
-
 # ------------------------------------------------------------------------------ the server
 
 
-class FakeBotAPIServer:
+class FakeBotAPIServer(ThreadedServer):
     """Serves a ``FakeBotAPI`` over real HTTP from a background thread.
 
     ``start()`` returns once the server listens on ``url``; ``stop()`` (or leaving the ``with``
@@ -287,27 +261,16 @@ class FakeBotAPIServer:
     until the client gives up (or ``timeout_stall`` seconds pass, then 504).
     """
 
+    name = "FakeBotAPIServer"
+
     def __init__(self, api: FakeBotAPI, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
         self.api = api
-        self.host = host
-        self.port = port
         self.timeout_stall = 60.0
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._uvicorn: _ThreadedUvicorn | None = None
-        self._closing: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
 
-    # ---------------------------------------------------------------------------- lifecycle
-
-    @property
-    def url(self) -> str:
-        """The server's root, e.g. ``http://127.0.0.1:54321`` (``TELEGRAM_API_URL``)."""
-        if not self.running:
-            raise RuntimeError("FakeBotAPIServer is not running; call start() first")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+    def asgi_app(self) -> _BotAPIApp:
+        """The Bot API over HTTP."""
+        return _BotAPIApp(self)
 
     @property
     def base_url(self) -> str:
@@ -318,129 +281,6 @@ class FakeBotAPIServer:
     def base_file_url(self) -> str:
         """``base_file_url`` for ``telegram.Bot``: the download URLs."""
         return f"{self.url}/file/bot"
-
-    @property
-    def running(self) -> bool:
-        """True between a successful ``start()`` and ``stop()``."""
-        thread = self._thread
-        return (
-            thread is not None
-            and thread.is_alive()
-            and self._ready.is_set()
-            and self._error is None
-        )
-
-    def start(self) -> FakeBotAPIServer:
-        """Start serving on a background thread; returns once the server listens."""
-        if self._thread is not None:
-            raise RuntimeError("FakeBotAPIServer was already started")
-        self._thread = threading.Thread(target=self._run, name="FakeBotAPIServer", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(START_TIMEOUT):
-            raise RuntimeError(f"FakeBotAPIServer did not start within {START_TIMEOUT}s")
-        if self._error is not None:
-            self._thread.join(STOP_TIMEOUT)
-            raise RuntimeError(f"FakeBotAPIServer failed to start: {self._error!r}")
-        return self
-
-    def stop(self) -> None:
-        """Shut the server down and wait for its thread; the API stays inspectable."""
-        thread, loop = self._thread, self._loop
-        if thread is None or loop is None or not thread.is_alive():
-            return
-
-        def request_exit() -> None:
-            if self._closing is not None:
-                self._closing.set()
-            if self._uvicorn is not None:
-                self._uvicorn.should_exit = True
-
-        with contextlib.suppress(RuntimeError):  # the loop has closed already
-            loop.call_soon_threadsafe(request_exit)
-        thread.join(STOP_TIMEOUT)
-        if thread.is_alive():
-            raise RuntimeError(f"FakeBotAPIServer did not stop within {STOP_TIMEOUT}s")
-
-    def __enter__(self) -> FakeBotAPIServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as exc:  # uvicorn exits with SystemExit when it cannot bind
-            self._error = exc
-            logger.exception("FakeBotAPIServer stopped with an error")
-        finally:
-            self._ready.set()
-            try:
-                loop.run_until_complete(loop.shutdown_asyncgens())
-            finally:
-                loop.close()
-
-    async def _serve(self) -> None:
-        self._closing = asyncio.Event()
-        config = uvicorn.Config(
-            _BotAPIApp(self),
-            host=self.host,
-            port=self.port,
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-        )
-        server = self._uvicorn = _ThreadedUvicorn(config, self._started)
-        await server.serve()
-
-    def _started(self) -> None:
-        assert self._uvicorn is not None
-        self.port = self._uvicorn.servers[0].sockets[0].getsockname()[1]
-        self._ready.set()
-
-    async def closing(self) -> None:
-        """Wait until the server is asked to stop (on the server's loop)."""
-        assert self._closing is not None
-        await self._closing.wait()
-
-    # ---------------------------------------------------------------------------- the loop
-
-    def run_coro(self, coro: Coroutine[Any, Any, T], timeout: float = CALL_TIMEOUT) -> T:
-        """Run ``coro`` on the server's loop and return its result (from another thread)."""
-        loop = self._loop
-        if not self.running or loop is None or loop.is_closed():
-            coro.close()
-            raise RuntimeError("FakeBotAPIServer is not running")
-        if threading.current_thread() is self._thread:
-            coro.close()
-            raise RuntimeError("run_coro() from the server's own thread would deadlock")
-        return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
-
-    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Call ``fn(*args, **kwargs)`` on the server's loop and return the result.
-
-        A coroutine function (or anything returning an awaitable) is awaited there, e.g.
-        ``server.call(api.fail_next, "sendMessage", retry_after=3)``.
-        """
-
-        async def invoke() -> Any:
-            result = fn(*args, **kwargs)
-            if inspect.isawaitable(result):
-                result = await result
-            return result
-
-        return self.run_coro(invoke())
 
     # ---------------------------------------------------------------------------- helpers
 

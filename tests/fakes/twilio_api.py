@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import email.utils
 import itertools
 import json
@@ -27,7 +26,7 @@ import logging
 import re
 import secrets
 import threading
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -36,7 +35,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.responses import Response as StarletteResponse
@@ -46,6 +44,7 @@ from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 
 from notifiers.sms_segments import segments
+from tests.fakes.threaded_server import ThreadedServer
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "specs" / "twilio_api_v2010.json"
 MESSAGES_PATH = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
@@ -55,8 +54,6 @@ DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 DEFAULT_AUTH_TOKEN = "fake-twilio-auth-token-0123456789"
 DEFAULT_FROM = "+12035550100"
 DEFAULT_BASE_URL = "https://api.twilio.test"
-START_TIMEOUT = 10.0  # seconds FakeTwilioServer.start() waits for the server to listen
-STOP_TIMEOUT = 10.0  # seconds stop() waits for the server thread
 
 # Twilio's answers for the errors the fake produces: code -> (HTTP status, message).
 ERRORS: dict[int, tuple[int, str]] = {
@@ -497,26 +494,7 @@ def _basic_auth(header: str) -> tuple[str, str] | None:
     return user, password
 
 
-class _ThreadedUvicorn(uvicorn.Server):
-    """A uvicorn server that leaves signals alone and reports when it listens."""
-
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
-        super().__init__(config)
-        self._on_started = on_started
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Generator[None, None, None]:
-        """Signals belong to the main thread (and to pytest): install no handlers."""
-        yield
-
-    async def startup(self, sockets: list[Any] | None = None) -> None:
-        """Start listening, then tell the thread that started the server."""
-        await super().startup(sockets=sockets)
-        if self.started:
-            self._on_started()
-
-
-class FakeTwilioServer:
+class FakeTwilioServer(ThreadedServer):
     """Serves a FakeTwilio over real HTTP from a background thread (uvicorn, its own loop).
 
     The fake is thread-safe, so tests read `fake.messages` and call `fake.fail_next(...)`
@@ -527,111 +505,12 @@ class FakeTwilioServer:
             env["TWILIO_API_URL"] = server.url
     """
 
+    name = "FakeTwilioServer"
+
     def __init__(self, fake: FakeTwilio, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
         self.fake = fake
-        self.host = host
-        self.port = port
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._uvicorn: _ThreadedUvicorn | None = None
-        self._closing: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
 
-    @property
-    def url(self) -> str:
-        """The base URL to give SmsNotifier as api_url (TWILIO_API_URL)."""
-        if not self.running:
-            raise RuntimeError("FakeTwilioServer is not running; call start() first")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        """True between a successful start() and stop()."""
-        thread = self._thread
-        return (
-            thread is not None
-            and thread.is_alive()
-            and self._ready.is_set()
-            and self._error is None
-        )
-
-    def start(self) -> FakeTwilioServer:
-        """Start serving on a background thread; returns once the server listens."""
-        if self._thread is not None:
-            raise RuntimeError("FakeTwilioServer was already started")
-        self._thread = threading.Thread(target=self._run, name="FakeTwilioServer", daemon=True)
-        self._thread.start()
-        if not self._ready.wait(START_TIMEOUT):
-            raise RuntimeError(f"FakeTwilioServer did not start within {START_TIMEOUT}s")
-        if self._error is not None:
-            self._thread.join(STOP_TIMEOUT)
-            raise RuntimeError(f"FakeTwilioServer failed to start: {self._error!r}")
-        return self
-
-    def stop(self) -> None:
-        """Shut the server down and wait for its thread; the fake stays inspectable."""
-        thread, loop = self._thread, self._loop
-        if thread is None or loop is None or not thread.is_alive():
-            return
-
-        def request_exit() -> None:
-            if self._closing is not None:
-                self._closing.set()
-            if self._uvicorn is not None:
-                self._uvicorn.should_exit = True
-
-        with contextlib.suppress(RuntimeError):  # the loop has closed already
-            loop.call_soon_threadsafe(request_exit)
-        thread.join(STOP_TIMEOUT)
-        if thread.is_alive():
-            raise RuntimeError(f"FakeTwilioServer did not stop within {STOP_TIMEOUT}s")
-
-    def __enter__(self) -> FakeTwilioServer:
-        return self.start()
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
-
-    async def closing(self) -> None:
-        """Wait until the server is asked to stop (on the server's loop)."""
-        assert self._closing is not None
-        await self._closing.wait()
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as exc:  # uvicorn exits with SystemExit when it cannot bind
-            self._error = exc
-            logging.getLogger(__name__).exception("FakeTwilioServer stopped with an error")
-        finally:
-            self._ready.set()
-            try:
-                loop.run_until_complete(loop.shutdown_asyncgens())
-            finally:
-                loop.close()
-
-    async def _serve(self) -> None:
-        self._closing = asyncio.Event()
-        config = uvicorn.Config(
-            _TwilioApp(self),
-            host=self.host,
-            port=self.port,
-            http="h11",
-            ws="none",
-            lifespan="off",
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=2,
-        )
-        server = self._uvicorn = _ThreadedUvicorn(config, self._started)
-        await server.serve()
-
-    def _started(self) -> None:
-        assert self._uvicorn is not None
-        self.port = self._uvicorn.servers[0].sockets[0].getsockname()[1]
-        self._ready.set()
+    def asgi_app(self) -> _TwilioApp:
+        """The Twilio REST API over HTTP."""
+        return _TwilioApp(self)
