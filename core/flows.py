@@ -10,6 +10,9 @@ from storage.records import FlowRecord
 from storage.repositories import FlowRepository
 
 
+__all__ = ["FlowRecord", "FlowService"]
+
+
 class FlowService:
     """Where each private chat stands in a flow (registration edits, group creation, ...)."""
 

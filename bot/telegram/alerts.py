@@ -16,6 +16,7 @@ from bot.telegram import texts
 from bot.telegram.common import (
     Context,
     actor,
+    button_in_flow,
     buttons,
     chat_id,
     command_args,
@@ -246,15 +247,13 @@ def parse_when(text: str, now: datetime, zone: Any) -> datetime:
 @guarded
 async def alert_button(update: Update, context: Context) -> None:
     """Buttons of /alert, /scam and /broadcast: audience, urgency, schedule, send, cancel."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    svc = services(context)
-    flow = await svc.flows.get(chat_id(update))
-    if flow is None or flow.flow != ALERT:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+    pressed = await button_in_flow(update, context, ALERT)
+    if pressed is None:
         return
+    button, flow = pressed
+    svc = services(context)
     data = dict(flow.data)
-    action = query.data.removeprefix("alert:")
+    action = button.removeprefix("alert:")
     who = await actor(update, context)
     if action.startswith("aud:") and flow.step == "audience":
         audience = parse_audience(

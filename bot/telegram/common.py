@@ -21,6 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import texts
 from core.errors import UserError
+from core.flows import FlowRecord
 from core.permissions import Actor
 from core.services import Services
 
@@ -89,6 +90,20 @@ def buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+async def button_in_flow(
+    update: Update, context: Context, flow_name: str
+) -> tuple[str, FlowRecord] | None:
+    """A pressed button's data and the chat's stored flow, if the button belongs to that flow;
+    otherwise the button is marked expired and None is returned."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    flow = await services(context).flows.get(chat_id(update))
+    if flow is None or flow.flow != flow_name:
+        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        return None
+    return query.data, flow
 
 
 def command_args(context: Context) -> list[str]:

@@ -11,6 +11,7 @@ from bot.telegram import texts
 from bot.telegram.common import (
     Context,
     actor,
+    button_in_flow,
     buttons,
     chat_id,
     command_args,
@@ -240,24 +241,22 @@ async def _newgroup_to_area(update: Update, context: Context, data: dict[str, An
 @guarded
 async def newgroup_button(update: Update, context: Context) -> None:
     """Buttons of the /newgroup flow."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    svc = services(context)
-    flow = await svc.flows.get(chat_id(update))
-    if flow is None or flow.flow != NEWGROUP:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+    pressed = await button_in_flow(update, context, NEWGROUP)
+    if pressed is None:
         return
+    button, flow = pressed
+    svc = services(context)
     data = dict(flow.data)
-    if query.data == "newgroup:code" and flow.step == "code":
+    if button == "newgroup:code" and flow.step == "code":
         await edit_or_reply(update, texts.newgroup_ask_code(str(data["code"])))
         await _newgroup_to_area(update, context, data)
-    elif query.data.startswith("newgroup:approval:") and flow.step == "approval":
-        data["approval"] = query.data.endswith(":y")
+    elif button.startswith("newgroup:approval:") and flow.step == "approval":
+        data["approval"] = button.endswith(":y")
         await svc.flows.put(chat_id(update), NEWGROUP, "bylaws", data)
         choice = texts.APPROVAL_YES if data["approval"] else texts.APPROVAL_NO
         await edit_or_reply(update, f"{texts.NEWGROUP_ASK_APPROVAL}\n→ {choice}")
         await reply(update, texts.NEWGROUP_ASK_BYLAWS, buttons([[(texts.SKIP, "newgroup:skip")]]))
-    elif query.data == "newgroup:skip" and flow.step == "bylaws":
+    elif button == "newgroup:skip" and flow.step == "bylaws":
         await edit_or_reply(update, texts.NEWGROUP_ASK_BYLAWS + "\n→ " + texts.SKIP)
         await _create_group(update, context, {**data, "bylaws": None})
     else:
