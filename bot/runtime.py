@@ -161,7 +161,9 @@ def _sms_routes(settings: Settings, services: Services, bot_username: str | None
     """Twilio's webhooks, when SMS is on and a public URL lets us check their signatures."""
     if not (settings.sms_enabled and settings.public_url and settings.twilio_auth_token):
         return []
-    inbound = SmsInbound(services.db, services.clock, settings.service_name, bot_username)
+    inbound = SmsInbound(
+        services.db, services.clock, settings.service_name, bot_username, tips=services.tips.relay
+    )
     return sms_routes(inbound, settings.public_url, settings.twilio_auth_token.get_secret_value())
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from core.clock import Clock
-from core.outbox import SMS, TELEGRAM, plan_for
+from core.outbox import SMS, TELEGRAM, decode_buttons, plan_for
 from core.pacing import Pacer
 from notifiers.base import Notifier, OutboundMessage, Outcome, SendResult
 from storage.engine import Database
@@ -157,6 +157,8 @@ class ChannelSender:
                     html=job.body_html,
                     text=job.body_text,
                     urgent=job.urgency == "urgent",
+                    buttons=decode_buttons(job.buttons),
+                    attachment=job.attachment,
                 )
             )
         except Exception as error:  # a notifier bug must not lose the delivery's outcome

@@ -9,7 +9,6 @@ from storage.engine import Database
 from storage.records import FlowRecord
 from storage.repositories import FlowRepository
 
-
 __all__ = ["FlowRecord", "FlowService"]
 
 

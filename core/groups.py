@@ -165,41 +165,52 @@ class GroupService:
         await self.access.require(actor, Action.SET_LEADER, target=f"group {code[:12]}")
         async with self.db.transaction() as session:
             group = await self._by_code(session, code)
-            repo = GroupRepository(session)
-            members = MemberRepository(session)
-            previous = await members.get(group.leader_member_id) if group.leader_member_id else None
-            new: MemberRecord | None = None
-            if member_id is not None:
-                new = await members.get(member_id)
-                membership = await repo.membership(member_id, group.id) if new else None
-                if new is None or membership is None or membership.status != "active":
-                    raise NotFound(
-                        f"Member #{member_id} is not an active member of {group.name}. "
-                        f"Send /members {group.code} to see who is."
-                    )
-                if previous and previous.id == new.id:
-                    raise Conflict(f"{new.display_name} already leads {group.name}.")
-                other = await repo.led_by(member_id)
-                if other and other.id != group.id:
-                    raise Conflict(
-                        f"{new.display_name} already leads {other.name}; a member leads one "
-                        "group at a time. Remove them there first."
-                    )
-            elif previous is None:
-                raise Conflict(f"{group.name} has no leader to remove.")
-            await repo.set_leader(group.id, member_id)
-            await self._tell_leader_change(session, group, new, previous)
-            await self.audit.record_in(
-                session,
-                actor,
-                Action.SET_LEADER.value,
-                target=f"group {group.code}",
-                detail=(f"leader member #{new.id}" if new else "leader removed")
-                + (f"; was member #{previous.id}" if previous else ""),
-            )
-            updated = await repo.get(group.id)
-            assert updated is not None
-            return LeaderChange(updated, new, previous)
+            return await self.set_leader_in(session, actor, group, member_id)
+
+    async def set_leader_in(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        group: GroupRecord,
+        member_id: int | None,
+    ) -> LeaderChange:
+        """`set_leader` inside the caller's transaction, after its permission check (an
+        election's close installs its winner this way)."""
+        repo = GroupRepository(session)
+        members = MemberRepository(session)
+        previous = await members.get(group.leader_member_id) if group.leader_member_id else None
+        new: MemberRecord | None = None
+        if member_id is not None:
+            new = await members.get(member_id)
+            membership = await repo.membership(member_id, group.id) if new else None
+            if new is None or membership is None or membership.status != "active":
+                raise NotFound(
+                    f"Member #{member_id} is not an active member of {group.name}. "
+                    f"Send /members {group.code} to see who is."
+                )
+            if previous and previous.id == new.id:
+                raise Conflict(f"{new.display_name} already leads {group.name}.")
+            other = await repo.led_by(member_id)
+            if other and other.id != group.id:
+                raise Conflict(
+                    f"{new.display_name} already leads {other.name}; a member leads one "
+                    "group at a time. Remove them there first."
+                )
+        elif previous is None:
+            raise Conflict(f"{group.name} has no leader to remove.")
+        await repo.set_leader(group.id, member_id)
+        await self._tell_leader_change(session, group, new, previous)
+        await self.audit.record_in(
+            session,
+            actor,
+            Action.SET_LEADER.value,
+            target=f"group {group.code}",
+            detail=(f"leader member #{new.id}" if new else "leader removed")
+            + (f"; was member #{previous.id}" if previous else ""),
+        )
+        updated = await repo.get(group.id)
+        assert updated is not None
+        return LeaderChange(updated, new, previous)
 
     async def _tell_leader_change(
         self,

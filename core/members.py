@@ -10,6 +10,8 @@ from core.audit import AuditService
 from core.clock import Clock
 from core.errors import NotRegistered
 from core.permissions import Actor
+from core.tip_relay import forget_tipster_in
+from core.vacation import forget_vacation_in
 from storage.engine import Database
 from storage.records import GroupRecord, MemberRecord, MembershipRecord
 from storage.repositories import (
@@ -151,6 +153,13 @@ class MemberService:
             led = await groups.led_by(member.id)
             if led:
                 await groups.set_leader(led.id, None)
+            # Tips: the links of this chat and number go; named tips no longer say who.
+            chat = member.telegram_chat_id or actor.telegram_user_id
+            await forget_tipster_in(session, "telegram", str(chat), member.id)
+            if member.phone_e164:
+                await forget_tipster_in(session, "sms", member.phone_e164)
+            # Vacation watch: the member's watches and house checks go.
+            await forget_vacation_in(session, member.id, self.clock.now())
             await MemberRepository(session).delete(member.id)
             if member.telegram_chat_id is not None:
                 await FlowRepository(session).clear(member.telegram_chat_id)

@@ -8,6 +8,7 @@ urgent ones don't.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,12 +26,39 @@ TELEGRAM = "telegram"
 SMS = "sms"
 
 
+Buttons = tuple[tuple[tuple[str, str], ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent on Telegram after the message's text (an .ics invitation, a CSV list)."""
+
+    filename: str
+    mime: str
+    content: bytes
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One message in two renderings: HTML for Telegram and plain text for SMS."""
+    """One message in two renderings: HTML for Telegram and plain text for SMS; on Telegram
+    optionally with inline buttons (rows of (label, callback data)) and a file."""
 
     html: str
     text: str
+    buttons: Buttons = ()
+    attachment: Attachment | None = None
+
+
+def encode_buttons(buttons: Buttons) -> str | None:
+    """Buttons as stored on a notification (JSON), None for none."""
+    return json.dumps([[list(b) for b in row] for row in buttons]) if buttons else None
+
+
+def decode_buttons(stored: str | None) -> Buttons:
+    """Buttons as a notification stored them."""
+    if not stored:
+        return ()
+    return tuple(tuple((str(b[0]), str(b[1])) for b in row) for row in json.loads(stored))
 
 
 def sms_rendering(service_name: str, text: str) -> str:
@@ -136,6 +164,12 @@ class Outbox:
             group_id=group_id,
             audience=audience,
             send_at=send_at,
+            buttons=encode_buttons(message.buttons),
+            attachment=(
+                (message.attachment.filename, message.attachment.mime, message.attachment.content)
+                if message.attachment
+                else None
+            ),
         )
         targets = []
         for member in recipients:

@@ -27,10 +27,18 @@ class Action(StrEnum):
     VIEW_AUDIT = "audit.view"
     SEND_ALERT = "alert.send"
     MANAGE_OFFICERS = "officer.manage"
+    OPEN_ELECTION = "election.open"
+    REVIEW_ELECTION = "election.review"
+    SCHEDULE_MEETING = "meeting.schedule"
+    CHECK_VACATION = "vacation.check"
+    MANAGE_NEWS = "news.manage"
+    TRIAGE_TIPS = "tip.triage"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
-LEADER_ACTIONS = frozenset({Action.REVIEW_MEMBERS, Action.VIEW_ROSTER})
+LEADER_ACTIONS = frozenset(
+    {Action.REVIEW_MEMBERS, Action.VIEW_ROSTER, Action.OPEN_ELECTION, Action.SCHEDULE_MEETING}
+)
 
 REFUSALS = {
     Action.CREATE_GROUP: "Only a Crime Prevention Officer can create watch groups.",
@@ -41,6 +49,13 @@ REFUSALS = {
     Action.SEND_ALERT: "Only a Crime Prevention Officer can send alerts. Group leaders can "
     "message their own group with /broadcast.",
     Action.MANAGE_OFFICERS: "Only a Crime Prevention Officer can change who is an officer.",
+    Action.OPEN_ELECTION: "Only the group's leader or an officer can open an election.",
+    Action.REVIEW_ELECTION: "Only a Crime Prevention Officer can certify or overturn a result.",
+    Action.SCHEDULE_MEETING: "Only the group's leader or an officer can schedule its meetings.",
+    Action.CHECK_VACATION: "Only an officer can log vacation house checks.",
+    Action.MANAGE_NEWS: "Only a Crime Prevention Officer can manage the safety news.",
+    Action.TRIAGE_TIPS: "Only a Crime Prevention Officer can see and answer tips. To send a "
+    "tip yourself, use /tip; /mytips shows yours.",
 }
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from core.access import AccessService
 from core.alerts import AlertService
 from core.audit import AuditService
+from core.calendar import Calendar
 from core.clock import Clock, SystemClock
 from core.delivery import DeliveryWorker
 from core.flows import FlowService
@@ -20,6 +21,7 @@ from core.pacing import telegram_chat_interval
 from core.preferences import PreferenceService
 from core.reports import ReportService
 from core.settings import Settings
+from core.tips import Tips
 from notifiers.base import Notifier
 from storage.engine import Database
 from storage.migrate import upgrade
@@ -56,6 +58,8 @@ class Services:
     alerts: AlertService
     reports: ReportService
     delivery: DeliveryWorker
+    calendar: Calendar
+    tips: Tips
     health: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -87,6 +91,7 @@ class Services:
             service_name=settings.service_name,
             sms_enabled=settings.sms_enabled,
         )
+        officers = OfficerService(db, clock, audit, access)
         return cls(
             settings=settings,
             db=db,
@@ -96,7 +101,7 @@ class Services:
             outbox=outbox,
             members=MemberService(db, clock, audit),
             groups=GroupService(db, clock, audit, access, outbox, settings.service_name),
-            officers=OfficerService(db, clock, audit, access),
+            officers=officers,
             flows=FlowService(db, clock),
             preferences=PreferenceService(db, clock, settings.sms_enabled),
             alerts=AlertService(db, clock, settings, audit, access, outbox),
@@ -115,4 +120,6 @@ class Services:
                 lease=timedelta(seconds=settings.delivery_lease_seconds),
                 sms_enabled=settings.sms_enabled,
             ),
+            calendar=Calendar.build(settings, db, clock, audit, access, outbox),
+            tips=Tips(db, clock, settings, audit, access, outbox, officers),
         )

@@ -48,9 +48,19 @@ class Settings(BaseSettings):
     telegram_max_per_second: float = Field(default=25.0, gt=0, le=1000)
     sms_segments_per_second: float = Field(default=1.0, gt=0, le=1000)
     leader_broadcasts_per_day: int = Field(default=5, ge=0, le=100)
+    tips_per_hour: int = Field(default=10, ge=1, le=1000)
+    tip_digest_minutes: int = Field(default=15, ge=1, le=1440)
     delivery_concurrency: int = Field(default=8, ge=1, le=256)
     delivery_lease_seconds: int = Field(default=60, ge=1, le=3600)
     log_level: str = "INFO"
+    # The group calendar (core.calendar_time parses the times; see .env.example).
+    leader_term_days: int = Field(default=365, ge=30, le=3650)
+    election_days: int = Field(default=7, ge=1, le=30)
+    patrol_list_time: str = "07:00"
+    weekly_meetings_time: str = "mon 08:00"
+    news_time: str = "10:00"
+    meeting_reminders: str = "24h,1h"
+    missed_after_hours: int = Field(default=12, ge=1, le=168)
 
     @field_validator(
         "twilio_account_sid",
@@ -119,6 +129,28 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
+
+    @field_validator("patrol_list_time", "news_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        from core.calendar_time import parse_clock
+
+        return parse_clock(value).strftime("%H:%M")
+
+    @field_validator("weekly_meetings_time")
+    @classmethod
+    def _weekly_time(cls, value: str) -> str:
+        from core.calendar_time import WEEKDAYS, parse_weekly
+
+        day, at = parse_weekly(value)
+        return f"{WEEKDAYS[day]} {at:%H:%M}"
+
+    @field_validator("meeting_reminders")
+    @classmethod
+    def _reminders(cls, value: str) -> str:
+        from core.calendar_time import parse_offsets
+
+        return ",".join(o.label for o in parse_offsets(value))
 
     @field_validator("log_level")
     @classmethod

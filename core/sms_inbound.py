@@ -11,12 +11,16 @@ number is reachable while Twilio still blocks it. Phone numbers are never logged
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.validation import phone_e164
 from storage.engine import Database
 from storage.repositories import MemberRepository, OutboxRepository
+
+if TYPE_CHECKING:
+    from core.tip_relay import TipRelay
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ HELP_TEXT = (
 )
 TELEGRAM_TEXT = " Chat with us on Telegram: https://t.me/{bot}."
 USAGE_TEXT = (
-    "{service}: tips and joining by text are coming soon. "
+    "{service}: text TIP and what you saw to send a tip; joining by text is coming soon. "
     "Emergency? Call 911. Reply HELP for help, STOP to opt out."
 )
 
@@ -79,8 +83,15 @@ class SmsInbound:
     """Handles texts to our number and Twilio's delivery status callbacks."""
 
     def __init__(
-        self, db: Database, clock: Clock, service_name: str, bot_username: str | None
+        self,
+        db: Database,
+        clock: Clock,
+        service_name: str,
+        bot_username: str | None,
+        *,
+        tips: TipRelay | None = None,
     ) -> None:
+        self.tips = tips  # "TIP <text>" files a tip; other texts may answer an officer
         self.db = db
         self.clock = clock
         self.service_name = service_name
@@ -126,6 +137,12 @@ class SmsInbound:
         if kind == "START":
             await self._opt_in(phone)
             return None
+        if self.tips is not None:
+            if word == "TIP":
+                return await self.tips.text_tip(phone, body)
+            answered = await self.tips.text_message(phone, body)
+            if answered is not None:
+                return answered
         return self.usage_text()
 
     async def _opt_out(self, phone: str) -> None:

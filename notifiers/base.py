@@ -41,6 +41,10 @@ class OutboundMessage:
     html: str  # Telegram rendering (HTML parse mode, user text escaped)
     text: str  # plain rendering (SMS)
     urgent: bool = False
+    # Telegram only: inline buttons as rows of (label, callback data), and a file sent after
+    # the text as (file name, MIME type, content). Other channels ignore both.
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
+    attachment: tuple[str, str, bytes] | None = None
 
 
 class Notifier(Protocol):

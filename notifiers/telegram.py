@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 import httpx
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -140,12 +140,14 @@ class TelegramNotifier:
         for index, part in enumerate(parts):
             if index:
                 await asyncio.sleep(self.part_interval)  # one chat, one message a second
+            last = index == len(parts) - 1
             try:
                 sent = await self.bot.send_message(
                     chat_id=int(message.address),
                     text=part,
                     parse_mode=ParseMode.HTML,
                     disable_notification=False,
+                    reply_markup=_keyboard(message.buttons) if last else None,
                 )
             except TelegramError as error:
                 result = classify(error)
@@ -157,4 +159,34 @@ class TelegramNotifier:
                     reason=f"part {index + 1} of {len(parts)} not sent: {result.reason}",
                 )
             first_id = first_id or str(sent.message_id)
+        if message.attachment is not None:
+            return await self._send_file(message, first_id)
         return SendResult(Outcome.SENT, provider_id=first_id)
+
+    async def _send_file(self, message: OutboundMessage, first_id: str | None) -> SendResult:
+        """The file after the text; the text already went, so a failure here is noted on a
+        sent delivery rather than retried (which would repeat the text)."""
+        assert message.attachment is not None
+        name, _mime, content = message.attachment  # PTB derives the type from the name
+        await asyncio.sleep(self.part_interval)  # one chat, one message a second
+        try:
+            await self.bot.send_document(
+                chat_id=int(message.address),
+                document=InputFile(content, filename=name),
+                disable_notification=True,
+            )
+        except TelegramError as error:
+            reason = classify(error).reason
+            return SendResult(
+                Outcome.SENT, provider_id=first_id, reason=f"file not sent: {reason}"[:300]
+            )
+        return SendResult(Outcome.SENT, provider_id=first_id)
+
+
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup | None:
+    """Inline buttons from rows of (label, callback data)."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )

@@ -12,7 +12,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.services import Services
-from scheduler import jobs
+from scheduler import calendar_jobs, jobs, tip_jobs
 
 DELIVERY_INTERVAL_SECONDS = 1
 # A late run (event loop busy, laptop asleep) still runs instead of being dropped after 1 s.
@@ -35,6 +35,15 @@ def build_scheduler(services: Services) -> AsyncIOScheduler:
         id="wake_delivery",
         replace_existing=True,
     )
+    scheduler.add_job(
+        tip_jobs.tip_digest,
+        "interval",
+        minutes=services.settings.tip_digest_minutes,
+        args=[services],
+        id="tip_digest",
+        replace_existing=True,
+    )
+    calendar_jobs.add_jobs(scheduler, services)
     return scheduler
 
 

@@ -39,14 +39,14 @@ def _upgrade(connection: Connection, url: str, revision: str) -> None:
 
 
 async def current_revision(url: str) -> str | None:
-    """The revision the database is at, or None when it was never migrated."""
+    """The revision the database is at (several heads joined by commas, sorted), or None when
+    it was never migrated."""
     from alembic.runtime.migration import MigrationContext
 
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
-            return await conn.run_sync(
-                lambda c: MigrationContext.configure(c).get_current_revision()
-            )
+            heads = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_heads())
+            return ",".join(sorted(heads)) or None
     finally:
         await engine.dispose()

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -101,6 +102,11 @@ class WatchGroup(Base):
         ForeignKey("members.id", ondelete="SET NULL"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set by an election (migration 0005_calendar): the runner-up, and when the term ends.
+    alternate_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    leader_term_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Membership(Base):
@@ -166,6 +172,12 @@ class Notification(Base):
     )
     send_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Telegram extras (migration 0005_calendar): inline buttons as JSON rows of
+    # [label, callback data], and one file sent after the text (an .ics, a CSV).
+    buttons: Mapped[str | None] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+    attachment_mime: Mapped[str | None] = mapped_column(String(64))
+    attachment_data: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Delivery(Base):
@@ -197,3 +209,7 @@ class Delivery(Base):
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+import storage.models_calendar  # noqa: E402  (registers the calendar tables)
+import storage.models_tips  # noqa: E402,F401  (registers the tips tables)

@@ -58,6 +58,8 @@ class GroupRecord:
     approval_required: bool
     leader_member_id: int | None
     created_at: datetime
+    alternate_member_id: int | None = None
+    leader_term_ends_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,8 @@ class DeliveryJob:
     telegram_chat_id: int | None
     phone_e164: str | None
     uncertain: bool = False
+    buttons: str | None = None  # JSON rows of [label, callback data]
+    attachment: tuple[str, str, bytes] | None = None  # (file name, MIME type, content)
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,7 +277,7 @@ async def test_anything_else_gets_a_short_usage_reply(
     reply = reply_of(await post(client, twilio, INBOUND_PATH, text_form("Someone is in my yard")))
     assert reply is not None
     assert reply.startswith("Stratford Crime Watch: ")
-    for words in ("tips", "joining by text", "911", "HELP"):
+    for words in ("text TIP", "joining by text", "911", "HELP"):
         assert words in reply
     assert is_gsm7(reply)
     assert len(reply) <= 160 and segments(reply) == 1

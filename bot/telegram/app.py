@@ -19,6 +19,8 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.telegram import alerts, groups, officer, profile, registration, router, settings, texts
+from bot.telegram import calendar as calendar_feature
+from bot.telegram import tips as tips_feature
 from bot.telegram.common import Context, reply
 from core.services import Services
 
@@ -29,6 +31,8 @@ PRIVATE = filters.ChatType.PRIVATE
 # Feature modules (tips, the group calendar, ...) each add their handlers here; they run
 # before the catch-alls for unknown commands, buttons and free text.
 FEATURES: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], None]] = []
+FEATURES.append(tips_feature.register)
+FEATURES.append(calendar_feature.register)
 
 
 def build_application(

@@ -106,6 +106,10 @@ async def forget(update: Update, context: Context) -> None:
     """/forget: ask for confirmation."""
     if await services(context).members.by_telegram(user_id(update)) is None:
         await services(context).flows.clear(chat_id(update))
+        from bot.telegram.tips_tipster import offer_forget
+
+        if await offer_forget(update, context):  # this chat's links to tips it sent
+            return
         await reply(update, texts.NOTHING_STORED)
         return
     await reply(

@@ -96,6 +96,13 @@ def resume_registration() -> str:
 
 HELP_RESIDENT = [
     ("start", "About this service and registration"),
+    ("tip", "Send a non-emergency tip to the police"),
+    ("mytips", "Your tips and their status"),
+    ("meetings", "Upcoming meetings of your groups"),
+    ("vacation", "Ask for house checks while you're away"),
+    ("back", "Back early: end your vacation watch"),
+    ("vote", "Vote in your group's election"),
+    ("nominate", "Nominate a leader for your group"),
     ("join", "Join your neighborhood watch group"),
     ("profile", "See and edit what we store about you"),
     ("leave", "Leave a watch group"),
@@ -111,8 +118,14 @@ HELP_LEADER = [
     ("report", "What your broadcasts reached"),
     ("pending", "Approve or reject people asking to join"),
     ("members", "Your group's member list"),
+    ("meeting", "Schedule a meeting for your group"),
+    ("election", "Open an election: /election open [days]"),
 ]
 HELP_OFFICER = [
+    ("tips", "Open tips: view, claim, reply, close"),
+    ("checked", "Log a vacation house check: /checked ID [note]"),
+    ("news", "Safety news: list, add, edit, schedule, pause"),
+    ("election", "Elections: open, certify, overturn"),
     ("alert", "Send an alert: /alert [urgent] all|CODES TEXT"),
     ("scam", "Send a scam alert to the Scams topic"),
     ("report", "What was delivered to whom: /report [ID]"),

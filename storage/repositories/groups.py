@@ -23,6 +23,8 @@ def group_record(row: WatchGroup) -> GroupRecord:
         approval_required=row.approval_required,
         leader_member_id=row.leader_member_id,
         created_at=row.created_at,
+        alternate_member_id=row.alternate_member_id,
+        leader_term_ends_at=row.leader_term_ends_at,
     )
 
 

@@ -49,8 +49,11 @@ class OutboxRepository:
         group_id: int | None = None,
         audience: str = "",
         send_at: datetime | None = None,
+        buttons: str | None = None,
+        attachment: tuple[str, str, bytes] | None = None,
     ) -> int:
-        """Write a notification and return its id."""
+        """Write a notification and return its id (`buttons`: JSON rows of [label, data];
+        `attachment`: a file sent on Telegram after the text)."""
         row = Notification(
             kind=kind,
             urgency=urgency,
@@ -63,6 +66,10 @@ class OutboxRepository:
             body_text=body_text,
             created_at=now,
             send_at=send_at,
+            buttons=buttons,
+            attachment_name=attachment[0] if attachment else None,
+            attachment_mime=attachment[1] if attachment else None,
+            attachment_data=attachment[2] if attachment else None,
         )
         self.session.add(row)
         await self.session.flush()
@@ -162,6 +169,10 @@ class OutboxRepository:
                 else None,
                 phone_e164=(m.phone_e164 if m else d.address) if d.channel == "sms" else None,
                 uncertain=d.uncertain,
+                buttons=n.buttons,
+                attachment=(n.attachment_name, n.attachment_mime or "", n.attachment_data)
+                if n.attachment_name and n.attachment_data is not None
+                else None,
             )
             for d, n, m in rows.all()
         ]

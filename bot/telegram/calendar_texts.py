@@ -1,0 +1,270 @@
+"""Every reply of the calendar's commands (elections, meetings, vacation watch, news), HTML,
+in one place, ready for translation. User text goes through `esc`."""
+
+from __future__ import annotations
+
+from bot.telegram.texts import esc
+
+# Elections
+
+ELECTION_USAGE = (
+    "<b>Elections</b>\n"
+    "/election — the elections in your groups\n"
+    "/election open [days] — open an election for your group (leaders; default 7 days)\n"
+    "/election open CODE [days] — officers, for any group\n"
+    "/election certify ID, /election overturn ID [reason] — officers\n"
+    "/nominate — nominate yourself or a member of your group\n"
+    "/vote — vote for a candidate"
+)
+NO_OPEN_ELECTION = "No election is open in your groups right now."
+NO_CANDIDATES_YET = "No candidates yet. Nominate yourself or a neighbor with /nominate."
+CHOOSE_ELECTION = "Which group's election?"
+CHOOSE_NOMINEE = "Whom do you nominate for leader of <b>{group}</b>? (You can nominate yourself.)"
+NOBODY_TO_NOMINATE = "Everyone in the group has been nominated already."
+SEVERAL_ELECTIONS = (
+    "Several of your groups have an election open: send /nominate and use the buttons."
+)
+REVIEW_USAGE = "Usage: /election certify ID, or /election overturn ID [reason]."
+
+
+def election_opened(group: str, election_id: int, closes: str) -> str:
+    """The leader or officer opened an election."""
+    return (
+        f"🗳 Election #{election_id} for leader of <b>{esc(group)}</b> is open until "
+        f"<b>{closes}</b>. The members were told; they can /nominate and /vote."
+    )
+
+
+def election_status(group: str, closes: str, candidates: list[str], voted_for: str | None) -> str:
+    """An open election as a member sees it."""
+    lines = [f"🗳 <b>Election for leader of {esc(group)}</b>", f"Closes: {closes}", ""]
+    lines += [f"• {c}" for c in candidates] or [NO_CANDIDATES_YET]
+    lines += ["", f"Your vote: {esc(voted_for)}" if voted_for else "You haven't voted yet: /vote"]
+    return "\n".join(lines)
+
+
+def election_overview(lines: list[str]) -> str:
+    """Officers: recent elections."""
+    if not lines:
+        return "No elections yet.\n\n" + ELECTION_USAGE
+    return "<b>Recent elections</b>\n\n" + "\n".join(lines) + "\n\n" + REVIEW_USAGE
+
+
+def ballot(group: str, closes: str, voted_for: str | None) -> str:
+    """/vote: the candidates are the buttons."""
+    mine = (
+        f"\nYour vote: <b>{esc(voted_for)}</b> (tap another name to change it)."
+        if voted_for
+        else ""
+    )
+    return (
+        f"🗳 <b>Vote for leader of {esc(group)}</b>\nOne vote each, changeable until {closes}.{mine}"
+    )
+
+
+def voted(candidate: str, previous: str | None, closes: str) -> str:
+    """A vote was recorded."""
+    if previous:
+        return (
+            f"🗳 Your vote is now for <b>{esc(candidate)}</b> (was {esc(previous)}). You can "
+            f"change it until {closes}."
+        )
+    return f"🗳 Your vote for <b>{esc(candidate)}</b> is recorded. You can change it until {closes}."
+
+
+def nominated(name: str, own: bool, group: str) -> str:
+    """A nomination was made."""
+    if own:
+        return f"✅ You are a candidate for leader of <b>{esc(group)}</b>. Good luck!"
+    return (
+        f"✅ You nominated <b>{esc(name)}</b> for leader of {esc(group)}. We asked them to "
+        "accept; they'll be on the ballot once they do."
+    )
+
+
+def nomination_answered(accepted: bool, group: str) -> str:
+    """The nominee answered."""
+    if accepted:
+        return f"✅ You are a candidate for leader of <b>{esc(group)}</b>. Good luck!"
+    return f"You declined the nomination in {esc(group)}. Thank you for letting us know."
+
+
+def election_reviewed(election_id: int, certified: bool, group: str, winner: str) -> str:
+    """An officer certified or overturned a result."""
+    verb = "certified" if certified else "overturned"
+    extra = "" if certified else " They no longer lead the group; open a new election when ready."
+    return (
+        f"Election #{election_id} ({esc(group)}, won by {esc(winner)}) is {verb}; the group "
+        f"was told.{extra}"
+    )
+
+
+# Meetings
+
+MEETING_ASK_TITLE = (
+    "📅 New meeting for <b>{group}</b>. What is it called? (e.g. Monthly watch meeting)"
+)
+MEETING_TIME_FORMAT = (
+    "I couldn't read that date and time. Please send it like <b>12/15 7pm</b>, "
+    "<b>2026-12-15 19:00</b>, <b>tomorrow 6:30pm</b> or <b>19:00</b> (today)."
+)
+TIME_EXAMPLES = (
+    "<b>12/15 7pm</b>, <b>2026-12-15 19:00</b>, <b>tomorrow 6:30pm</b> or <b>19:00</b> (today)"
+)
+MEETING_ASK_WHEN = f"When is it? For example {TIME_EXAMPLES}."
+MEETING_ASK_PLACE = "Where? (e.g. Oak Park Library, Room 2)"
+MEETING_ASK_AGENDA = "The agenda (a few lines), or tap Skip."
+MEETING_CREATE = "✅ Invite the group"
+MEETING_DISCARD = "Discard"
+MEETING_DISCARDED = "Discarded; no meeting was created."
+SKIP = "Skip"
+USE_BUTTONS = "Please use the buttons above, or /cancel."
+NO_MEETINGS = "No upcoming meetings in your groups."
+MEETING_ASK_NEW_TIME = f"When is the meeting now? For example {TIME_EXAMPLES}."
+MEETING_CONFIRM_CANCEL = "Cancel this meeting? Everyone invited will be told."
+MEETING_CANCEL_YES = "Yes, cancel it"
+MEETING_KEEP = "Keep it"
+MEETING_KEPT = "The meeting stays on."
+RESCHEDULE = "🕑 Reschedule"
+CANCEL_MEETING = "🚫 Cancel meeting"
+RSVP_THANKS = {"going": "See you there!", "maybe": "Noted: maybe.", "no": "Noted: you can't come."}
+
+
+def meeting_summary(group: str, details: str) -> str:
+    """The draft before it is sent."""
+    return f"<b>Meeting for {esc(group)}</b>\n\n{details}\n\nInvite the group?"
+
+
+def meeting_created(meeting_id: int, invited: int, reminders: str) -> str:
+    """The meeting was created."""
+    return (
+        f"✅ Meeting #{meeting_id} is scheduled. Invitations with a calendar file go to {invited} "
+        f"member{'s' if invited != 1 else ''} (those who follow Meetings). Reminders: {reminders} "
+        "before. Change it from /meetings."
+    )
+
+
+def meeting_moved(meeting_id: int, when: str, told: int) -> str:
+    """Rescheduled."""
+    return f"🕑 Meeting #{meeting_id} moved to <b>{when}</b>; {told} invited member(s) were told."
+
+
+def meeting_cancelled(meeting_id: int, told: int) -> str:
+    """Cancelled."""
+    return f"🚫 Meeting #{meeting_id} is cancelled; {told} invited member(s) were told."
+
+
+def meeting_card(group: str, details: str, answer: str | None, counts: dict[str, int]) -> str:
+    """One meeting in /meetings."""
+    mine = {"going": "you're going", "maybe": "you might come", "no": "you can't come"}
+    return (
+        f"📅 <b>{esc(group)}</b>\n{details}\n\n"
+        f"{counts.get('going', 0)} going · {counts.get('maybe', 0)} maybe"
+        + (f" · {mine[answer]}" if answer in mine else " · you haven't answered")
+    )
+
+
+# Vacation watch
+
+VACATION_INTRO = (
+    "🏖 <b>Vacation watch</b>: officers check your home while you're away. I'll ask a few "
+    "questions (/cancel to stop). Only officers see your answers."
+)
+VACATION_ASK_ADDRESS = "Which address? Tap to use <b>{address}</b>, or type another."
+VACATION_ASK_ADDRESS_NONE = "Which address should officers check? (street and number)"
+USE_ADDRESS = "Use this address"
+VACATION_DATE_FORMAT = (
+    "Please send a date like <b>12/20</b>, <b>2026-12-20</b>, <b>Dec 20</b> or <b>tomorrow</b>."
+)
+VACATION_ASK_LEAVE = "When do you leave? " + VACATION_DATE_FORMAT.removeprefix("Please send ")
+VACATION_ASK_RETURN = "When are you back? (at most 30 days later)"
+VACATION_ASK_CONTACT_NAME = "An emergency contact officers can call: their name?"
+VACATION_ASK_CONTACT_PHONE = "Their phone number?"
+VACATION_QUESTIONS = {
+    "key_holder": "Who holds a key? (name and phone, or tap None)",
+    "vehicles": "Vehicles left at the house? (make, color, plate, where parked; or None)",
+    "alarm_company": "Alarm company? (name and phone, or None)",
+    "lights": "Lights on timers? (which rooms and when, or None)",
+    "pets": "Pets at home, and who looks after them? (or None)",
+    "allowed_people": "Anyone allowed on the property while you're away? (a sitter, a "
+    "gardener; or None)",
+}
+NONE = "None"
+VACATION_ASK_LEADER = (
+    "Shall we tell your watch group's leader that a neighbor is away? They'd get your name and "
+    "dates only, never your address or details."
+)
+TELL_LEADER_YES = "Yes, tell them"
+TELL_LEADER_NO = "No"
+VACATION_CONFIRM = "✅ Confirm"
+VACATION_DISCARD = "Discard"
+VACATION_DISCARDED = "Discarded; nothing was stored."
+VACATION_TYPE_DATE = "Please type the date. " + VACATION_DATE_FORMAT
+CHECKED_USAGE = "Usage: /checked ID [note], with the number from the patrol list."
+
+
+def vacation_summary(lines: list[str], tell_leader: bool) -> str:
+    """Before confirming."""
+    leader = "yes (name and dates only)" if tell_leader else "no"
+    return (
+        "<b>Please check your vacation watch</b>\n\n"
+        + "\n".join(lines)
+        + f"\nTell the group's leader: {leader}\n\nConfirm?"
+    )
+
+
+def vacation_created(watch_id: int, leave: str, back: str) -> str:
+    """Confirmed."""
+    return (
+        f"✅ Vacation watch #{watch_id} is on, {leave} → {back}. You'll get a checklist the day "
+        "before you leave, and a message each time an officer checks your home. Back early? "
+        "Send /back. Have a good trip!"
+    )
+
+
+def vacation_ended(address: str, checks: str) -> str:
+    """/back."""
+    return f"🏡 Welcome back! The vacation watch for {esc(address)} has ended.\n\n{checks}"
+
+
+def check_logged(watch_id: int, address: str, count: int) -> str:
+    """/checked."""
+    return (
+        f"✅ Check logged for watch #{watch_id} ({esc(address)}); the resident was told. "
+        f"Checks so far: {count}."
+    )
+
+
+# News
+
+NEWS_USAGE = (
+    "/news show ID · /news add · /news edit ID · /news schedule ID SCHEDULE · "
+    "/news pause ID · /news resume ID\n"
+    "Schedules: weekly tue · monthly 1 · yearly 12-15 · once 2026-12-20 · off"
+)
+NEWS_CHOOSE_TOPIC = "📰 New news item. Which topic?"
+NEWS_ASK_TEXT = (
+    "Send the item: the <b>first line is the title</b>, the rest is the text (at most 1000 "
+    "characters). Keep it short and factual."
+)
+NEWS_ASK_SCHEDULE = (
+    "When should it go out? <b>weekly tue</b>, <b>monthly 1</b>, <b>yearly 12-15</b>, "
+    "<b>once 2026-12-20</b>, or <b>off</b> to keep it unscheduled."
+)
+NEWS_NEEDS_TITLE_AND_TEXT = "Please send the title on the first line and the text below it."
+
+
+def news_list(lines: list[str]) -> str:
+    """/news."""
+    body = "\n".join(lines) if lines else "The library is empty. Add an item with /news add."
+    return f"📰 <b>Safety news</b>\n\n{body}\n\n{NEWS_USAGE}"
+
+
+def news_item(line: str, title: str, body: str) -> str:
+    """/news show ID."""
+    return f"{line}\n\n<b>{esc(title)}</b>\n{esc(body)}"
+
+
+def news_saved(item_id: int, state: str) -> str:
+    """An item was added or changed."""
+    return f"📰 News item #{item_id}: {state}."

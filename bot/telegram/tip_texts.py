@@ -1,0 +1,328 @@
+"""Every text of the tips feature's Telegram face, in one place, ready for translation.
+
+HTML: anything a user typed goes through `esc`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.telegram.texts import esc
+from core import timefmt
+from core.tip_messages import category_label, preview
+from core.tip_triage import TipView
+from core.tips import CATEGORIES, OUTCOMES, PHOTOS_MAX, STATUS_LABELS
+from storage.tip_records import TipRecord
+
+# Emergencies first
+
+CALL_911_NOW = (
+    "🚨 <b>If this is an emergency, call 911 now.</b>\n"
+    "This chat is not watched around the clock. Call first, then come back to add details."
+)
+NOT_FOR_EMERGENCIES = "⚠️ Not for emergencies: if someone is in danger, <b>call 911</b>."
+
+# Filing, step by step
+
+ASK_WHAT = (
+    "📝 <b>New tip</b> (non-emergency). "
+    + NOT_FOR_EMERGENCIES
+    + "\n\n<b>What happened?</b> Describe it in your own words: what you saw, who was involved, "
+    "which way they went. At most 4000 characters. /cancel stops without sending anything."
+)
+ASK_WHAT_AGAIN = "Please describe in words what happened (you can add photos in a moment)."
+ASK_WHEN = (
+    "<b>When did it happen?</b> Tap <i>Just now</i>, or type when, for example "
+    "<i>last night around 11 pm</i>."
+)
+ASK_WHERE = (
+    "<b>Where?</b> Type the address or a landmark, or send a location pin "
+    "(📎 → Location; you can move the pin to the place). Or tap Skip."
+)
+ASK_PHOTOS = (
+    f"<b>Photos?</b> Send up to {PHOTOS_MAX}, then tap Done. Please send them as photos, not "
+    "as files. Or tap Skip."
+)
+ASK_CATEGORY = "<b>What kind of tip is it?</b>"
+ASK_CONDUCT = (
+    "<b>What did the person do?</b> Actions help officers more than looks: for example, tried "
+    "car door handles, looked into windows, carried things out of a house. Type it, or Skip."
+)
+ASK_NAME = "What name should officers see? (At most 64 characters.)"
+USE_BUTTONS = "Please use the buttons above, or /cancel."
+PHOTO_EXPECTED = "Please send photos (not files), or tap Done."
+JUST_NOW = "🕒 Just now"
+SKIP = "Skip"
+DONE = "✅ Done"
+STAY_ANONYMOUS = "🕶 Stay anonymous"
+WITH_MY_NAME = "👤 With my name"
+ADD_DETAILS = "➕ Add details (when, where, photos…)"
+THATS_ALL = "That's all"
+THANKS = "Thank you. Officers will read it; /mytips shows its status."
+STEP_EXPIRED = "That step is over. Send /tip to start a new tip."
+
+
+def ask_identity(registered_name: str | None) -> str:
+    """The last step: anonymous or named."""
+    named = (
+        f"officers see your registered name, <b>{esc(registered_name)}</b>"
+        if registered_name
+        else "officers see the name you give"
+    )
+    return (
+        "<b>Anonymous or with your name?</b>\n"
+        "🕶 <b>Anonymous</b>: officers see only an alias like “Tipster 7F3A”. We store nothing "
+        "that names you with the tip; you can still answer officers' questions in this chat.\n"
+        f"👤 <b>With your name</b>: {named}, which can help if they need to follow up."
+    )
+
+
+def photo_added(count: int) -> str:
+    """A photo was attached."""
+    return f"📷 Photo {count} of {PHOTOS_MAX} added. Send more, or tap Done."
+
+
+FILE_STRIPPED = "This is how officers will see your photo: hidden details (place, camera) removed."
+
+
+def filed(reference: str, *, urgent: bool, anonymous: bool, name: str | None) -> str:
+    """The tip is stored: its reference, only now."""
+    how = "anonymously" if anonymous else f"with your name ({esc(name or '')})"
+    lines = [f"✅ <b>Your tip is in: {reference}</b>", f"Sent {how}."]
+    if urgent:
+        lines.append("It is flagged urgent and officers have been alerted.")
+    lines.append(
+        "If an officer has a question, it comes to this chat: answer by replying to it. "
+        "/mytips shows your tips and their status."
+    )
+    return "\n".join(lines)
+
+
+def stored_early(reference: str) -> str:
+    """After the 911 warning: the tip is already stored; details are optional."""
+    return (
+        f"Your tip <b>{reference}</b> is stored, flagged urgent, and officers have been alerted. "
+        "If you are safe, you can add details now, or /cancel."
+    )
+
+
+def details_saved(reference: str) -> str:
+    """The details flow after filing ended."""
+    return f"✅ Thank you. Tip <b>{reference}</b> has your details. /mytips shows its status."
+
+
+def named_as(name: str) -> str:
+    """An anonymous tip got a name."""
+    return f"Officers now see your name, {esc(name)}, with this tip."
+
+
+# The tipster's side: /mytips, answers, /forget
+
+NO_TIPS = (
+    "You have no tips from this chat. Send /tip to send one. (Anonymous tips show here only in "
+    "the chat that sent them.)"
+)
+
+
+def my_tips(entries: list[tuple[str, str, bool, str]], sms_named: bool | None) -> str:
+    """`/mytips`: (reference, status, anonymous, filed) per tip."""
+    lines = ["<b>Your tips</b>"]
+    for reference, status, anonymous, when in entries:
+        lines.append(
+            f"• <b>{reference}</b> · {esc(status)} · {when}" + (" · anonymous" if anonymous else "")
+        )
+    if entries:
+        lines.append("\nTo write to officers about an open tip, or add photos, tap its button.")
+    else:
+        lines = [NO_TIPS]
+    if sms_named is not None:
+        how = "with your name" if sms_named else "anonymously"
+        lines.append(f"Tips you text to our number (TIP …) are sent <b>{how}</b>.")
+    return "\n".join(lines)
+
+
+def write_about(reference: str) -> str:
+    """Button: write to officers about a tip."""
+    return f"💬 {reference}"
+
+
+def photos_for(reference: str) -> str:
+    """Button: add photos to a tip."""
+    return f"📷 {reference}"
+
+
+SMS_NAMED_ON = "Text tips: use my name"
+SMS_NAMED_OFF = "Text tips: anonymous"
+
+
+def ask_answer(reference: str) -> str:
+    """The tipster is about to write about a tip."""
+    return (
+        f"Write your message about tip <b>{reference}</b>; it goes to the officers handling "
+        "it. /cancel to stop."
+    )
+
+
+def answer_sent(reference: str) -> str:
+    """The tipster's message is threaded under the tip."""
+    return f"✅ Sent. It is now part of tip <b>{reference}</b>."
+
+
+ANSWER_IN_WORDS = "Please answer in words. To add photos to your tip, use /mytips."
+FORGET_TIPS_CONFIRM = (
+    "This chat is linked to {n} tip(s) so that officers can ask you follow-up questions. "
+    "Deleting the link means they can no longer reach you about them, and /mytips won't show "
+    "them. The tips themselves stay with the police. Delete the link?"
+)
+FORGET_TIPS_YES = "Delete the link"
+FORGET_TIPS_NO = "Keep it"
+TIPS_FORGOTTEN = "Done: this chat is no longer linked to any tip. Nothing else is stored about you."
+FORGET_KEPT = "Nothing was deleted."
+
+
+def your_tip_status(reference: str, status: str) -> str:
+    """A tipster opening their own tip by reference."""
+    return f"Your tip <b>{reference}</b> is {esc(status)}. /mytips lists all of yours."
+
+
+# Officers
+
+NO_OPEN_TIPS = "No open tips. 🎉"
+
+
+def tip_list(tips: list[TipRecord], total: int, offset: int, zone: ZoneInfo) -> str:
+    """`/tips`: open tips, urgent first then newest."""
+    if not tips:
+        return NO_OPEN_TIPS
+    lines = [
+        f"📋 <b>Open tips</b> ({total}) — urgent first, then newest. "
+        f"Showing {offset + 1}-{offset + len(tips)}."
+    ]
+    for tip in tips:
+        flags = "🚨 " if tip.urgent else ""
+        claim = f" · ✋ {esc(tip.claimed_by_label)}" if tip.claimed_by_label else ""
+        lines.append(
+            f"\n{flags}<b>{tip.reference}</b> · {esc(category_label(tip.category))} · "
+            f"{timefmt.local(tip.created_at, zone)}{claim}\n“{esc(preview(tip.text, 100))}”"
+        )
+    return "\n".join(lines)
+
+
+VIEW = "👁"
+CLAIM = "✋ Claim"
+REPLY = "💬 Reply"
+CLOSE = "✅ Close…"
+SPAM = "🚫 Spam"
+BACK_TO_LIST = "📋 Open tips"
+OLDER = "Older »"
+NEWER = "« Newer"
+
+
+def tip_card(view: TipView, zone: ZoneInfo) -> str:
+    """One tip for officers: details, text, and timeline."""
+    tip = view.tip
+    lines: list[str] = []
+    if tip.urgent:
+        mentions = f" (mentions: {esc(', '.join(view.terms))})" if view.terms else ""
+        lines.append(f"🚨 <b>URGENT</b>{mentions}")
+    status = "spam" if tip.status == "spam" else STATUS_LABELS.get(tip.status, tip.status)
+    lines.append(
+        f"<b>Tip {tip.reference}</b> · {esc(category_label(tip.category))} · {esc(status)}"
+    )
+    who = f"{esc(tip.alias)} (anonymous)" if tip.anonymous else f"{esc(tip.tipster_label)} (named)"
+    lines.append(f"From: {who} · by {'text message' if tip.channel == 'sms' else 'Telegram'}")
+    lines.append(f"Filed: {timefmt.local(tip.created_at, zone)}")
+    when = []
+    if tip.occurred_at:
+        when.append(f"just now ({timefmt.local(tip.occurred_at, zone)})")
+    if tip.when_text:
+        when.append(f"“{esc(tip.when_text)}”")
+    lines.append(f"When: {', '.join(when) if when else '—'}")
+    where = []
+    if tip.place:
+        where.append(esc(tip.place))
+    if tip.latitude is not None and tip.longitude is not None:
+        where.append(f"map pin {tip.latitude:.4f}, {tip.longitude:.4f} (sent above)")
+    lines.append(f"Where: {'; '.join(where) if where else '—'}")
+    if tip.photos:
+        lines.append(f"Photos: {len(tip.photos)} (sent above)")
+    lines.append(f"Claimed by: {esc(tip.claimed_by_label) if tip.claimed_by_label else '—'}")
+    if tip.outcome:
+        lines.append(f"Outcome: {esc(tip.outcome)}")
+    if not view.reachable:
+        lines.append("The tipster can no longer be messaged (they used /forget).")
+    lines += ["", "<b>What happened</b>", esc(tip.text)]
+    if tip.conduct:
+        lines += ["", "<b>What the person did</b>", esc(tip.conduct)]
+    lines += ["", "<b>Timeline</b>"]
+    for event in view.events:
+        lines.append(_event_line(event.kind, event.author, event.body, event.at, zone))
+    return "\n".join(lines)
+
+
+_EVENT_LABELS = {
+    "filed": "filed",
+    "details": "added details",
+    "named": "gave their name",
+    "claimed": "claimed it",
+    "closed": "closed it",
+    "spam": "marked it as spam",
+}
+
+
+def _event_line(kind: str, author: str, body: str, at: datetime, zone: ZoneInfo) -> str:
+    when = timefmt.local(at, zone)
+    if kind in ("officer_message", "tipster_message"):
+        arrow = "→ tipster" if kind == "officer_message" else "→ officers"
+        return f"{when} · <b>{esc(author)}</b> {arrow}: “{esc(preview(body, 400))}”"
+    label = _EVENT_LABELS.get(kind, kind)
+    detail = f": {esc(preview(body, 200))}" if body and kind not in ("named",) else ""
+    return f"{when} · {esc(author)} {label}{detail}"
+
+
+def ask_reply(reference: str) -> str:
+    """An officer is about to message a tipster."""
+    return (
+        f"Type your message to the tipster of <b>{reference}</b> (at most 1000 characters). "
+        "They see it signed with your name and the Crime Prevention Unit, never anything about "
+        "them. /cancel to stop."
+    )
+
+
+def reply_sent(reference: str) -> str:
+    """The officer's message is on its way."""
+    return (
+        f"✅ On its way to the tipster of <b>{reference}</b>. Their answer will come to you here; "
+        f"the exchange is in the tip's timeline."
+    )
+
+
+def claimed(reference: str, changed: bool) -> str:
+    """After Claim."""
+    if not changed:
+        return f"You have already claimed <b>{reference}</b>."
+    return f"✋ You claimed <b>{reference}</b>. The tipster was told it is in review."
+
+
+def choose_outcome(reference: str) -> str:
+    """Close: pick an outcome."""
+    return f"Close <b>{reference}</b> with which outcome? The tipster is told it."
+
+
+OUTCOME_BUTTONS = list(OUTCOMES.items())
+CANCEL = "✖ Cancel"
+CLOSE_CANCELLED = "Not closed."
+
+
+def closed(reference: str, outcome: str) -> str:
+    """After closing."""
+    return f"✅ <b>{reference}</b> closed: {esc(outcome)}. The tipster was told."
+
+
+def marked_spam(reference: str) -> str:
+    """After Spam."""
+    return f"🚫 <b>{reference}</b> marked as spam and closed. The tipster was told it is closed."
+
+
+CATEGORY_BUTTONS = list(CATEGORIES.items())

@@ -1,0 +1,74 @@
+"""The tips feature's Telegram handlers, registered through `bot.telegram.app.FEATURES`.
+
+/tip is both the resident's way to file a tip (/tip, /tip TEXT) and the officer's way to open
+one (/tip T-2026-00042); a resident who names a tip of their own sees its status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.telegram import router, tip_texts, tips_filing, tips_officer, tips_tipster
+from bot.telegram.common import Context, actor, chat_id, command_args, guarded, reply, services
+from core.tips import TELEGRAM, parse_reference
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def _text_after_command(update: Update) -> str:
+    message = update.effective_message
+    raw = message.text if message and message.text else ""
+    parts = raw.strip().split(None, 1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+@guarded
+async def tip_command(update: Update, context: Context) -> None:
+    """/tip (guided), /tip TEXT (at once), /tip T-2026-00042 (officers: open it)."""
+    args = command_args(context)
+    reference = parse_reference(args[0]) if len(args) == 1 else None
+    if reference is not None:
+        who = await actor(update, context)
+        if not who.is_officer:
+            mine = await services(context).tips.relay.my_tips(TELEGRAM, str(chat_id(update)))
+            wanted = f"T-{reference[0]}-{reference[1]:05d}"
+            for tip in mine:
+                if tip.reference == wanted:
+                    await reply(update, tip_texts.your_tip_status(tip.reference, tip.status))
+                    return
+        await tips_officer.show_tip(update, context, args[0])
+        return
+    text = _text_after_command(update)
+    if args:
+        await tips_filing.file_at_once(update, context, text or " ".join(args))
+    else:
+        await tips_filing.start_guided(update, context)
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add the tips handlers (they run before the catch-alls)."""
+    commands = {
+        "tip": tip_command,
+        "tips": tips_officer.tips_command,
+        "mytips": tips_tipster.mytips,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    application.add_handler(CallbackQueryHandler(tips_filing.filing_button, pattern=r"^tipf:"))
+    application.add_handler(
+        CallbackQueryHandler(tips_officer.officer_button, pattern=r"^tip:(v|c|r|x|o|s|l|k)(:|$)")
+    )
+    application.add_handler(
+        CallbackQueryHandler(tips_tipster.tipster_button, pattern=r"^tip:(a|p|sms|fg):")
+    )
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & ~filters.COMMAND & tips_tipster.RepliesToTip(), tips_tipster.reply_to_tip
+        )
+    )
+    router.register_flow(tips_filing.TIP, tips_filing.tip_step)
+    router.register_flow(tips_tipster.ANSWER, tips_tipster.answer_step)
+    router.register_flow(tips_officer.REPLY_FLOW, tips_officer.reply_step)

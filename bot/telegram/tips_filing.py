@@ -1,0 +1,398 @@
+"""Filing a tip in Telegram: /tip (guided), /tip TEXT (at once), and the optional details.
+
+A guided tip lives in the chat's stored flow until its last step, so /cancel leaves nothing
+behind; the reference is shown only once the tip is stored. Text that suggests an emergency
+gets the 911 warning first and is stored (urgent) at once; the remaining steps then add details
+to the stored tip through its relay token, as the details offered after /tip TEXT do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot.telegram import tip_texts
+from bot.telegram.common import (
+    Context,
+    button_in_flow,
+    buttons,
+    chat_id,
+    edit_or_reply,
+    guarded,
+    reply,
+    services,
+    user_id,
+)
+from core.emergency import suggests_emergency
+from core.errors import Conflict, InvalidInput
+from core.image_meta import STRIPPABLE, strip_metadata
+from core.tips import PHOTOS_MAX, Filed, Source, TipDraft, check_photo, clean_tip_text
+
+TIP = "tip"
+ORDER = ("when", "where", "photos", "category", "conduct", "identity")
+SKIP_WORDS = frozenset({"skip", "no", "none", "-", "n/a"})
+NOW_WORDS = frozenset({"now", "just now"})
+
+
+def source(update: Update) -> Source:
+    """The chat a tip comes from."""
+    return Source.telegram(chat_id(update), user_id(update))
+
+
+async def warn_if_emergency(update: Update, *texts: str | None) -> bool:
+    """Send the 911 warning, first and on its own, when a text suggests an emergency."""
+    if any(suggests_emergency(text) for text in texts if text):
+        await reply(update, tip_texts.CALL_911_NOW)
+        return True
+    return False
+
+
+def _next(step: str, data: dict[str, Any]) -> str | None:
+    """The step after `step` ("what" comes before them all), or None when done."""
+    start = ORDER.index(step) + 1 if step in ORDER else 0
+    for candidate in ORDER[start:]:
+        if data.get("only") and candidate != data["only"]:
+            continue
+        if candidate == "conduct" and data.get("category") != "suspicious":
+            continue
+        if candidate == "identity" and data.get("mode") == "filed" and not data.get("anonymous"):
+            continue
+        return candidate
+    return None
+
+
+def _markup(step: str) -> InlineKeyboardMarkup | None:
+    skip = [(tip_texts.SKIP, "tipf:skip")]
+    if step == "when":
+        return buttons([[(tip_texts.JUST_NOW, "tipf:now"), *skip]])
+    if step in ("where", "photos", "conduct"):
+        return buttons([skip])
+    if step == "category":
+        pairs = [(label, f"tipf:cat:{key}") for key, label in tip_texts.CATEGORY_BUTTONS]
+        return buttons([pairs[i : i + 2] for i in range(0, len(pairs), 2)] + [skip])
+    if step == "identity":
+        return buttons(
+            [[(tip_texts.STAY_ANONYMOUS, "tipf:anon")], [(tip_texts.WITH_MY_NAME, "tipf:named")]]
+        )
+    return None
+
+
+async def _prompt(update: Update, context: Context, step: str) -> str:
+    if step == "identity":
+        member = await services(context).members.by_telegram(user_id(update))
+        return tip_texts.ask_identity(member.display_name if member else None)
+    return {
+        "what": tip_texts.ASK_WHAT,
+        "when": tip_texts.ASK_WHEN,
+        "where": tip_texts.ASK_WHERE,
+        "photos": tip_texts.ASK_PHOTOS,
+        "category": tip_texts.ASK_CATEGORY,
+        "conduct": tip_texts.ASK_CONDUCT,
+        "name": tip_texts.ASK_NAME,
+    }[step]
+
+
+async def goto(update: Update, context: Context, data: dict[str, Any], step: str | None) -> None:
+    """Store the flow at `step` and ask its question, or finish."""
+    if step is None:
+        await _finish(update, context, data)
+        return
+    await services(context).flows.put(chat_id(update), TIP, step, data)
+    await edit_or_reply(update, await _prompt(update, context, step), _markup(step))
+
+
+def _draft(data: dict[str, Any]) -> TipDraft:
+    return TipDraft(
+        text=data.get("text", ""),
+        when_text=data.get("when"),
+        occurred_now=bool(data.get("now")),
+        place=data.get("place"),
+        latitude=data.get("lat"),
+        longitude=data.get("lon"),
+        photos=tuple(data.get("photos", ())),
+        category=data.get("category"),
+        conduct=data.get("conduct"),
+    )
+
+
+async def _file_now(update: Update, context: Context, data: dict[str, Any]) -> Filed:
+    """Store the draft; the flow goes on (if it does) with the stored tip's token."""
+    filed = await services(context).tips.filing.file(
+        _draft(data), source(update), named=bool(data.get("named")), name=data.get("name")
+    )
+    category = data.get("category")
+    data.clear()
+    data.update(mode="filed", token=filed.token, ref=filed.reference, anonymous=filed.anonymous)
+    data["category"] = category
+    return filed
+
+
+async def _finish(update: Update, context: Context, data: dict[str, Any]) -> None:
+    svc = services(context)
+    if data.get("mode") == "filed":
+        await svc.flows.clear(chat_id(update))
+        await edit_or_reply(update, tip_texts.details_saved(data["ref"]))
+        return
+    filed = await _file_now(update, context, data)
+    await svc.flows.clear(chat_id(update))
+    await edit_or_reply(
+        update,
+        tip_texts.filed(
+            filed.reference, urgent=filed.urgent, anonymous=filed.anonymous, name=filed.name
+        ),
+    )
+
+
+async def _apply(
+    update: Update,
+    context: Context,
+    data: dict[str, Any],
+    step: str,
+    *,
+    emergency: bool = False,
+    **values: Any,
+) -> None:
+    """Record a step's answer (in the draft, or on the stored tip), then ask the next one."""
+    if "category" in values:
+        data["category"] = values["category"]
+    if data.get("mode") == "filed":
+        if values:
+            await services(context).tips.filing.amend(data["token"], **values)
+    else:
+        keys = {"when_text": "when", "occurred_now": "now", "latitude": "lat", "longitude": "lon"}
+        data.update({keys.get(k, k): v for k, v in values.items()})
+        if emergency:  # stored and the officers alerted now, not after the last step
+            filed = await _file_now(update, context, data)
+            await reply(update, tip_texts.stored_early(filed.reference))
+    await goto(update, context, data, _next(step, data))
+
+
+# Starting
+
+
+async def start_guided(update: Update, context: Context) -> None:
+    """/tip: the guided conversation, starting with what happened."""
+    svc = services(context)
+    await svc.tips.filing.check_rate(source(update))
+    await goto_first(update, context)
+
+
+async def goto_first(update: Update, context: Context) -> None:
+    """Open a fresh draft at the first step."""
+    await services(context).flows.put(chat_id(update), TIP, "what", {"mode": "draft"})
+    await reply(update, tip_texts.ASK_WHAT)
+
+
+async def file_at_once(update: Update, context: Context, text: str) -> None:
+    """/tip TEXT: stored at once (anonymous), then the optional details are offered."""
+    body = clean_tip_text(text)
+    await warn_if_emergency(update, body)
+    filed = await services(context).tips.filing.file(TipDraft(text=body), source(update))
+    await reply(
+        update,
+        tip_texts.filed(filed.reference, urgent=filed.urgent, anonymous=True, name=None),
+        buttons(
+            [
+                [(tip_texts.ADD_DETAILS, f"tipf:more:{filed.token}")],
+                [(tip_texts.THATS_ALL, "tipf:fin")],
+            ]
+        ),
+    )
+
+
+async def add_details(update: Update, context: Context, token: str, only: str | None) -> None:
+    """The details flow for a stored tip (all optional steps, or just the photos)."""
+    tip = await services(context).tips.filing.tip_of(token)
+    data: dict[str, Any] = {
+        "mode": "filed",
+        "token": token,
+        "ref": tip.reference,
+        "anonymous": tip.anonymous,
+        "category": tip.category,
+    }
+    if only:
+        data.update(only=only, added=0)
+    await goto(update, context, data, only or _next("what", data))
+
+
+# Photos
+
+
+async def intake_photo(update: Update, context: Context) -> str:
+    """The Telegram file id of a photo sent, after the size and type checks.
+
+    A photo is re-encoded by Telegram (no metadata). An image sent as a file keeps its
+    metadata, so a JPEG or PNG is downloaded, stripped, and sent back to the tipster as a
+    photo, whose file id is kept; other image files are refused.
+    """
+    message = update.effective_message
+    assert message is not None
+    if message.photo:
+        largest = message.photo[-1]
+        check_photo(largest.file_size, None)
+        return largest.file_id
+    document = message.document
+    if document is None:
+        raise InvalidInput(tip_texts.PHOTO_EXPECTED)
+    mime = (document.mime_type or "application/octet-stream").lower()
+    check_photo(document.file_size, mime)
+    if mime not in STRIPPABLE:
+        raise InvalidInput("Please send this picture as a photo, not as a file.")
+    telegram_file = await context.bot.get_file(document.file_id)
+    content = bytes(await telegram_file.download_as_bytearray())
+    check_photo(len(content), mime)
+    sent = await message.reply_photo(
+        photo=strip_metadata(content, mime), caption=tip_texts.FILE_STRIPPED
+    )
+    return sent.photo[-1].file_id
+
+
+async def _photo(update: Update, context: Context, data: dict[str, Any]) -> None:
+    file_id = await intake_photo(update, context)
+    if data.get("mode") == "filed":
+        count = await services(context).tips.filing.add_photo(data["token"], file_id)
+        data["added"] = int(data.get("added", 0)) + 1
+    else:
+        photos = data.setdefault("photos", [])
+        if len(photos) >= PHOTOS_MAX:
+            raise Conflict(f"A tip can have at most {PHOTOS_MAX} photos. Tap Done.")
+        photos.append(file_id)
+        count = len(photos)
+    if count >= PHOTOS_MAX:
+        await _leave_photos(update, context, data)
+        return
+    await services(context).flows.put(chat_id(update), TIP, "photos", data)
+    await reply(update, tip_texts.photo_added(count), buttons([[(tip_texts.DONE, "tipf:done")]]))
+
+
+async def _leave_photos(update: Update, context: Context, data: dict[str, Any]) -> None:
+    if data.get("mode") == "filed":
+        await services(context).tips.filing.photos_added(data["token"], int(data.pop("added", 0)))
+    await goto(update, context, data, _next("photos", data))
+
+
+# Answers typed or sent in the flow
+
+
+async def tip_step(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:
+    """A message in the tip flow."""
+    message = update.effective_message
+    assert message is not None
+    text = message.text or ""
+    skip = text.strip().lower() in SKIP_WORDS
+    if step == "what":
+        if message.photo or message.document:
+            if not message.caption:
+                raise InvalidInput(tip_texts.ASK_WHAT_AGAIN)
+            data["photos"] = [await intake_photo(update, context)]
+            text = message.caption
+        body = clean_tip_text(text)
+        data["text"] = body
+        await _apply(update, context, data, "what", emergency=await warn_if_emergency(update, body))
+    elif step == "when":
+        if skip:
+            await _apply(update, context, data, step)
+        elif text.strip().lower() in NOW_WORDS:
+            await _apply(update, context, data, step, occurred_now=True)
+        elif text:
+            urgent = await warn_if_emergency(update, text)
+            await _apply(update, context, data, step, emergency=urgent, when_text=text)
+        else:
+            await reply(update, tip_texts.ASK_WHEN, _markup(step))
+    elif step == "where":
+        if message.location is not None:
+            location = message.location
+            await _apply(
+                update,
+                context,
+                data,
+                step,
+                latitude=location.latitude,
+                longitude=location.longitude,
+            )
+        elif skip:
+            await _apply(update, context, data, step)
+        elif text:
+            await _apply(update, context, data, step, place=text)
+        else:
+            await reply(update, tip_texts.ASK_WHERE, _markup(step))
+    elif step == "photos":
+        if message.photo or message.document:
+            await _photo(update, context, data)
+        elif skip or text.strip().lower() == "done":
+            await _leave_photos(update, context, data)
+        else:
+            await reply(
+                update, tip_texts.PHOTO_EXPECTED, buttons([[(tip_texts.DONE, "tipf:done")]])
+            )
+    elif step == "conduct":
+        if skip:
+            await _apply(update, context, data, step)
+        elif text:
+            urgent = await warn_if_emergency(update, text)
+            await _apply(update, context, data, step, emergency=urgent, conduct=text)
+        else:
+            await reply(update, tip_texts.ASK_CONDUCT, _markup(step))
+    elif step == "name" and text:
+        await _named(update, context, data, text)
+    elif step == "name":
+        await reply(update, tip_texts.ASK_NAME)
+    else:  # category, identity: buttons only
+        await reply(update, tip_texts.USE_BUTTONS)
+
+
+async def _named(update: Update, context: Context, data: dict[str, Any], name: str | None) -> None:
+    """The tipster chose to give their name (registered, or typed)."""
+    if data.get("mode") == "filed":
+        given = await services(context).tips.filing.add_name(data["token"], user_id(update), name)
+        await reply(update, tip_texts.named_as(given))
+        await goto(update, context, data, None)
+        return
+    if name is not None:
+        from core.validation import display_name
+
+        name = display_name(name)
+    data.update(named=True, name=name)
+    await goto(update, context, data, None)
+
+
+# Buttons
+
+
+@guarded
+async def filing_button(update: Update, context: Context) -> None:
+    """The tip flow's buttons (tipf:...)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    action = query.data.removeprefix("tipf:")
+    if action.startswith("more:"):
+        await add_details(update, context, action.removeprefix("more:"), None)
+        return
+    if action == "fin":
+        await query.edit_message_reply_markup(reply_markup=None)
+        await reply(update, tip_texts.THANKS)
+        return
+    pressed = await button_in_flow(update, context, TIP)
+    if pressed is None:
+        return
+    svc = services(context)
+    step, data = pressed[1].step, dict(pressed[1].data)
+    if step == "when" and action == "now":
+        await _apply(update, context, data, step, occurred_now=True)
+    elif step == "photos" and action in ("done", "skip"):
+        await _leave_photos(update, context, data)
+    elif step in ("when", "where", "category", "conduct") and action == "skip":
+        await _apply(update, context, data, step)
+    elif step == "category" and action.startswith("cat:"):
+        await _apply(update, context, data, step, category=action.removeprefix("cat:"))
+    elif step == "identity" and action == "anon":
+        await goto(update, context, data, None)
+    elif step == "identity" and action == "named":
+        member = await svc.members.by_telegram(user_id(update))
+        if member is not None and member.display_name:
+            await _named(update, context, data, None)
+        else:
+            await goto(update, context, data, "name")
+    else:
+        raise Conflict(tip_texts.STEP_EXPIRED)

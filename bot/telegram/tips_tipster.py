@@ -1,0 +1,182 @@
+"""The tipster's side in Telegram: /mytips, answering officers, and forgetting the link.
+
+An officer's message reaches the tipster through the relay; the tipster answers by replying to
+it (Telegram's reply), or from /mytips. The chat's relay is the only thing that links it to a
+tip, and only this chat can use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import filters
+
+from bot.telegram import router, tip_texts
+from bot.telegram.common import (
+    Context,
+    actor,
+    buttons,
+    chat_id,
+    edit_or_reply,
+    guarded,
+    reply,
+    services,
+    user_id,
+)
+from bot.telegram.tips_filing import add_details, warn_if_emergency
+from core import timefmt
+from core.errors import Conflict, InvalidInput
+from core.tips import TELEGRAM, find_references
+
+ANSWER = "tipanswer"
+
+
+def _address(update: Update) -> str:
+    return str(chat_id(update))
+
+
+def replied_reference(message: Message) -> tuple[int, int] | None:
+    """The one tip reference in the bot's message this message replies to."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+        return None
+    found = find_references(replied.text or replied.caption or "")
+    # A digest names several tips: a reply to it says nothing about which one.
+    return found[0] if len(found) == 1 else None
+
+
+class RepliesToTip(filters.MessageFilter):
+    """A message replying to one of the bot's messages about a single tip."""
+
+    def filter(self, message: Message) -> bool:
+        return replied_reference(message) is not None
+
+
+# /mytips
+
+
+async def show_my_tips(update: Update, context: Context) -> None:
+    """The tips of this chat with their status, and buttons for the open ones."""
+    svc = services(context)
+    mine = await svc.tips.relay.my_tips(TELEGRAM, _address(update))
+    zone = svc.settings.zone
+    entries = [
+        (t.reference, t.status, t.anonymous, timefmt.local(t.created_at, zone)) for t in mine
+    ]
+    sms_named = (
+        await svc.tips.relay.sms_named(user_id(update)) if svc.settings.sms_enabled else None
+    )
+    rows = [
+        [
+            (tip_texts.write_about(t.reference), f"tip:a:{t.token}"),
+            (tip_texts.photos_for(t.reference), f"tip:p:{t.token}"),
+        ]
+        for t in mine
+        if t.is_open
+    ][:8]
+    if sms_named is not None:
+        toggle = (
+            (tip_texts.SMS_NAMED_OFF, "tip:sms:off")
+            if sms_named
+            else (tip_texts.SMS_NAMED_ON, "tip:sms:on")
+        )
+        rows.append([toggle])
+    markup = buttons(rows) if rows else None
+    await edit_or_reply(update, tip_texts.my_tips(entries, sms_named), markup)
+
+
+@guarded
+async def mytips(update: Update, context: Context) -> None:
+    """/mytips."""
+    await show_my_tips(update, context)
+
+
+# Answering
+
+
+async def send_answer(update: Update, context: Context, token: str, text: str) -> None:
+    """Thread the tipster's text under the tip (the 911 warning first if it needs one)."""
+    await warn_if_emergency(update, text)
+    answered = await services(context).tips.relay.answer(token, text)
+    await reply(update, tip_texts.answer_sent(answered.reference))
+
+
+async def answer_step(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:
+    """A message in the answer flow started from /mytips."""
+    message = update.effective_message
+    if message is None or not message.text:
+        raise InvalidInput(tip_texts.ANSWER_IN_WORDS)
+    await send_answer(update, context, data["token"], message.text)
+    await services(context).flows.clear(chat_id(update))
+
+
+@guarded
+async def reply_to_tip(update: Update, context: Context) -> None:
+    """A Telegram reply to the bot's message about a tip: the tipster's answer (if this chat
+    filed it), or an officer's message to the tipster; anything else is handled as usual."""
+    message = update.effective_message
+    assert message is not None
+    reference = replied_reference(message)
+    assert reference is not None
+    svc = services(context)
+    if await svc.flows.get(chat_id(update)) is not None:
+        await router.private_message(update, context)  # a step's answer, quoted by habit
+        return
+    token = await svc.tips.relay.token_for(TELEGRAM, _address(update), reference)
+    if token is not None:
+        if not message.text:
+            raise InvalidInput(tip_texts.ANSWER_IN_WORDS)
+        await send_answer(update, context, token, message.text)
+        return
+    who = await actor(update, context)
+    if who.is_officer and message.text:
+        from bot.telegram.tips_officer import send_officer_reply
+
+        await send_officer_reply(update, context, f"T-{reference[0]}-{reference[1]:05d}")
+        return
+    await router.private_message(update, context)
+
+
+# Buttons
+
+
+@guarded
+async def tipster_button(update: Update, context: Context) -> None:
+    """tip:a:<token> write, tip:p:<token> photos, tip:sms:on|off, tip:fg:yes|no."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    _, action, value = query.data.split(":", 2)
+    if action == "a":
+        tip = await svc.tips.filing.tip_of(value)
+        await svc.flows.put(chat_id(update), ANSWER, "text", {"token": value})
+        await reply(update, tip_texts.ask_answer(tip.reference))
+    elif action == "p":
+        await add_details(update, context, value, "photos")
+    elif action == "sms":
+        await svc.tips.relay.set_sms_named(user_id(update), value == "on")
+        await show_my_tips(update, context)
+    elif action == "fg" and value == "yes":
+        await svc.tips.relay.forget(TELEGRAM, _address(update))
+        await edit_or_reply(update, tip_texts.TIPS_FORGOTTEN)
+    elif action == "fg":
+        await edit_or_reply(update, tip_texts.FORGET_KEPT)
+    else:
+        raise Conflict(tip_texts.STEP_EXPIRED)
+
+
+async def offer_forget(update: Update, context: Context) -> bool:
+    """/forget from someone who never registered: offer to delete this chat's tip links;
+    False when there are none."""
+    count = await services(context).tips.relay.relay_count(TELEGRAM, _address(update))
+    if not count:
+        return False
+    await reply(
+        update,
+        tip_texts.FORGET_TIPS_CONFIRM.format(n=count),
+        buttons(
+            [[(tip_texts.FORGET_TIPS_YES, "tip:fg:yes"), (tip_texts.FORGET_TIPS_NO, "tip:fg:no")]]
+        ),
+    )
+    return True

@@ -1,0 +1,147 @@
+"""Settling what is due, once each, and the daily and weekly lists, once per period.
+
+Each due item is settled in one transaction that also queues its messages: the conditional
+`pending -> done` update means two runs (a tick overlapping a restart's catch-up, or two
+processes) never both act on it, and a crash before the commit leaves it pending for the next
+run. An item more than `MISSED_AFTER_HOURS` late is `missed`: its state changes still happen
+(a watch still expires) but stale messages are not sent. An item whose handler fails is tried
+again on the next tick, and given up after a few attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from storage.engine import Database
+from storage.records_calendar import DueRecord
+from storage.repositories.calendar_due import DueRepository
+
+log = logging.getLogger(__name__)
+
+DONE = "done"
+MISSED = "missed"
+CANCELLED = "cancelled"
+MAX_ATTEMPTS = 5
+BATCH = 200
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class DueContext:
+    """What a handler gets: the transaction, the item, whether it is too late to be useful,
+    and a list of things to do once the transaction has committed (menu refreshes)."""
+
+    session: AsyncSession
+    item: DueRecord
+    now: datetime
+    stale: bool
+    after_commit: list[AfterCommit] = field(default_factory=list)
+
+
+# A handler settles one item inside the context's transaction and says how: done, missed or
+# cancelled (its subject went away).
+Handler = Callable[[DueContext], Awaitable[str]]
+ListSender = Callable[[AsyncSession], Awaitable[None]]
+
+
+class DueRunner:
+    """Runs the handlers of due items, and records the daily and weekly lists."""
+
+    def __init__(self, db: Database, clock: Clock, missed_after: timedelta) -> None:
+        self.db = db
+        self.clock = clock
+        self.missed_after = missed_after
+        self.handlers: dict[str, Handler] = {}
+
+    def register(self, kind: str, handler: Handler) -> None:
+        """Let a service settle its own kind of item."""
+        self.handlers[kind] = handler
+
+    def is_stale(self, due_at: datetime, now: datetime) -> bool:
+        """Whether something due at `due_at` is too late to be sent at `now`."""
+        return now - due_at > self.missed_after
+
+    async def schedule_in(
+        self,
+        session: AsyncSession,
+        kind: str,
+        subject_id: int,
+        key: str,
+        due_at: datetime,
+    ) -> bool:
+        """Add an item in the caller's transaction; False when it was already scheduled."""
+        return await DueRepository(session).schedule(
+            kind, subject_id, key, due_at, self.clock.now()
+        )
+
+    async def cancel_in(self, session: AsyncSession, kinds: Iterable[str], subject_id: int) -> int:
+        """Cancel a subject's pending items of these kinds in the caller's transaction."""
+        return await DueRepository(session).cancel(kinds, subject_id, self.clock.now())
+
+    async def run(self) -> dict[str, int]:
+        """Settle every item due now; returns how many ended in each state."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            items = await DueRepository(session).due(now, BATCH)
+        outcome: dict[str, int] = {}
+        for item in items:
+            status = await self._settle(item, now)
+            if status is not None:
+                outcome[status] = outcome.get(status, 0) + 1
+        return outcome
+
+    async def _settle(self, item: DueRecord, now: datetime) -> str | None:
+        handler = self.handlers.get(item.kind)
+        try:
+            async with self.db.transaction() as session:
+                repo = DueRepository(session)
+                if not await repo.take(item.id, DONE, now):
+                    return None  # settled by another run
+                context = DueContext(session, item, now, self.is_stale(item.due_at, now))
+                if handler is None:
+                    log.error("no handler for due items of kind %s", item.kind)
+                    status = CANCELLED
+                else:
+                    status = await handler(context)
+                if status != DONE:
+                    await repo.set_status(item.id, status)
+        except Exception:
+            # Kind and id only: the subject may be someone's vacation.
+            log.exception("due item %s #%d failed; it will be tried again", item.kind, item.id)
+            async with self.db.transaction() as session:
+                await DueRepository(session).failed(item.id, MAX_ATTEMPTS, self.clock.now())
+            return None
+        for action in context.after_commit:
+            try:
+                await action()
+            except Exception:
+                log.exception("after-commit action of due item %s #%d failed", item.kind, item.id)
+        return status
+
+    async def run_list(
+        self, kind: str, key: str, scheduled_at: datetime, send: ListSender
+    ) -> str | None:
+        """Send a periodic list once for its period (`key`, e.g. the date), recording it in the
+        same transaction; `missed` without sending when it is too late. None when it had
+        already been handled."""
+        now = self.clock.now()
+        if scheduled_at > now:
+            return None
+        status = MISSED if self.is_stale(scheduled_at, now) else DONE
+        try:
+            async with self.db.transaction() as session:
+                if not await DueRepository(session).record(kind, key, scheduled_at, status, now):
+                    return None
+                if status == DONE:
+                    await send(session)
+        except IntegrityError:
+            return None  # another process recorded this period first
+        return status

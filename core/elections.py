@@ -1,0 +1,645 @@
+"""Elections of group leaders: opening, nominations, votes, the close, runoffs, terms, review.
+
+A leader or an officer opens an election; members nominate themselves or another member, and a
+nominee must accept. Each member has one vote, changeable until the close. The scheduler closes
+it at the deadline (a due item), announces the result, and installs the winner through the same
+core path as `/setleader`, for a term of `LEADER_TERM_DAYS`, with the runner-up as alternate. A
+tie goes to a runoff between the tied; a tied runoff goes to the officers. Votes are secret:
+neither the audit log nor any view says who voted for whom.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import calendar_messages as msg
+from core.access import AccessService
+from core.audit import AuditService
+from core.calendar_due import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.clock import Clock
+from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
+from core.groups import GroupService, LeaderChange
+from core.officers import OfficerService
+from core.outbox import Outbox
+from core.permissions import Action, Actor
+from core.settings import Settings
+from core.timefmt import local
+from storage.engine import Database
+from storage.records import GroupRecord, MemberRecord
+from storage.records_calendar import CandidateRecord, ElectionRecord
+from storage.repositories import GroupRepository, MemberRepository
+from storage.repositories.elections import ElectionRepository
+
+log = logging.getLogger(__name__)
+
+ELECTION_CLOSE = "election_close"
+TERM_REMINDER = "term_reminder"
+RUNOFF_DAYS = 3
+TERM_REMINDER_DAYS = 30
+MAX_DAYS = 30
+
+RoleListener = Callable[[int], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A nominee with their name and status."""
+
+    record: CandidateRecord
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionView:
+    """An open election as a member sees it."""
+
+    election: ElectionRecord
+    group: GroupRecord
+    candidates: list[Candidate]
+    my_vote: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class VoteResult:
+    """A vote cast or changed."""
+
+    candidate: str
+    previous: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionSummary:
+    """An election in the officers' overview."""
+
+    election: ElectionRecord
+    group: GroupRecord | None
+    winner: str | None
+    runner_up: str | None
+    tally: list[tuple[str, int]]
+
+
+class ElectionService:
+    """Runs the groups' leader elections."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        audit: AuditService,
+        access: AccessService,
+        outbox: Outbox,
+        groups: GroupService,
+        officers: OfficerService,
+        due: DueRunner,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.audit = audit
+        self.access = access
+        self.outbox = outbox
+        self.groups = groups
+        self.officers = officers
+        self.due = due
+        # Called with a Telegram user id whose roles changed (the face refreshes its menu).
+        self.role_listeners: list[RoleListener] = []
+        due.register(ELECTION_CLOSE, self._close_due)
+        due.register(TERM_REMINDER, self._term_due)
+
+    # Helpers
+
+    async def _active(self, session: AsyncSession, group_id: int) -> list[MemberRecord]:
+        return [m for m, _ in await GroupRepository(session).members_of(group_id, "active")]
+
+    async def _is_active(self, session: AsyncSession, member_id: int, group_id: int) -> bool:
+        membership = await GroupRepository(session).membership(member_id, group_id)
+        return membership is not None and membership.status == "active"
+
+    async def _names(self, session: AsyncSession, ids: list[int]) -> dict[int, str]:
+        found = await MemberRepository(session).many(ids)
+        return {
+            i: (found[i].display_name or "a member") if i in found else "a former member"
+            for i in ids
+        }
+
+    def _require_open(self, election: ElectionRecord) -> None:
+        if not election.is_open or self.clock.now() >= election.closes_at:
+            raise Conflict(
+                f"This election closed on {local(election.closes_at, self.settings.zone)}; "
+                "votes and nominations are no longer taken."
+            )
+
+    async def _notify_roles(self, changes: list[LeaderChange]) -> None:
+        ids = {
+            person.telegram_user_id
+            for change in changes
+            for person in (change.new_leader, change.previous_leader)
+            if person is not None and person.telegram_user_id is not None
+        }
+        for uid in sorted(ids):
+            for listener in self.role_listeners:
+                try:
+                    await listener(uid)
+                except Exception:
+                    log.exception("role listener failed")
+
+    # Opening
+
+    async def open(
+        self, actor: Actor, code: str | None = None, days: int | None = None
+    ) -> tuple[ElectionRecord, GroupRecord]:
+        """Open an election for a group (its leader, or an officer naming the group)."""
+        days = self.settings.election_days if days is None else days
+        if not 1 <= days <= MAX_DAYS:
+            raise InvalidInput(f"An election runs from 1 to {MAX_DAYS} days.")
+        if code:
+            group = await self.groups.by_code(code)
+        elif actor.leads is not None:
+            group = actor.leads
+        else:
+            await self.access.require(actor, Action.OPEN_ELECTION, group_id=-1, target="election")
+            raise InvalidInput("Please name the group: /election open CODE [days]")
+        await self.access.require(
+            actor, Action.OPEN_ELECTION, group_id=group.id, target=f"group {group.code}"
+        )
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            repo = ElectionRepository(session)
+            current = await repo.open_for(group.id)
+            if current is not None:
+                raise Conflict(
+                    f"{group.name} already has an election open until "
+                    f"{local(current.closes_at, self.settings.zone)}."
+                )
+            election = await repo.create(
+                group_id=group.id,
+                opened_by=actor.label,
+                now=now,
+                closes_at=now + timedelta(days=days),
+            )
+            await self._start(session, election, group, runoff=False)
+            await self.audit.record_in(
+                session,
+                actor,
+                "election.open",
+                target=f"group {group.code}",
+                detail=f"election #{election.id}; closes {election.closes_at.isoformat()}",
+            )
+        return election, group
+
+    async def _start(
+        self, session: AsyncSession, election: ElectionRecord, group: GroupRecord, runoff: bool
+    ) -> None:
+        await self.due.schedule_in(
+            session, ELECTION_CLOSE, election.id, "close", election.closes_at
+        )
+        await self.outbox.enqueue_in(
+            session,
+            kind="election",
+            message=msg.election_opened(group.name, election.closes_at, self.settings.zone, runoff),
+            recipients=await self._active(session, group.id),
+            group_id=group.id,
+            audience=f"members of {group.code}",
+        )
+
+    # Reading
+
+    async def open_for_member(self, telegram_user_id: int) -> list[ElectionView]:
+        """Open elections in the member's groups, with candidates and the member's own vote."""
+        async with self.db.transaction() as session:
+            member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+            if member is None:
+                raise NotRegistered("Please register and join your group first: send /start.")
+            mine = [
+                g
+                for g, m in await GroupRepository(session).groups_of(member.id)
+                if m.status == "active"
+            ]
+            repo = ElectionRepository(session)
+            views = []
+            for election in await repo.open_in([g.id for g in mine]):
+                group = next(g for g in mine if g.id == election.group_id)
+                views.append(
+                    ElectionView(
+                        election,
+                        group,
+                        await self._candidates(session, election.id),
+                        await repo.vote_of(election.id, member.id),
+                    )
+                )
+            return views
+
+    async def _candidates(self, session: AsyncSession, election_id: int) -> list[Candidate]:
+        records = await ElectionRepository(session).candidates(election_id)
+        names = await self._names(session, [c.member_id for c in records])
+        return [Candidate(c, names[c.member_id]) for c in records]
+
+    async def nominees_to_choose(
+        self, actor: Actor, election_id: int
+    ) -> tuple[GroupRecord, list[MemberRecord]]:
+        """Active members of the election's group who are not nominated yet."""
+        async with self.db.transaction() as session:
+            election, group = await self._election_and_group(session, election_id)
+            self._require_open(election)
+            taken = {c.member_id for c in await ElectionRepository(session).candidates(election_id)}
+            return group, [m for m in await self._active(session, group.id) if m.id not in taken]
+
+    async def _election_and_group(
+        self, session: AsyncSession, election_id: int
+    ) -> tuple[ElectionRecord, GroupRecord]:
+        election = await ElectionRepository(session).get(election_id)
+        group = await GroupRepository(session).get(election.group_id) if election else None
+        if election is None or group is None:
+            raise NotFound("That election no longer exists.")
+        return election, group
+
+    async def overview(self, actor: Actor) -> list[ElectionSummary]:
+        """Recent elections of every group (officers)."""
+        await self.access.require(actor, Action.REVIEW_ELECTION, target="elections")
+        async with self.db.transaction() as session:
+            summaries = []
+            for election in await ElectionRepository(session).recent(15):
+                group = await GroupRepository(session).get(election.group_id)
+                ids = [i for i in (election.winner_member_id, election.runner_up_member_id) if i]
+                names = await self._names(session, ids + list(election.tally))
+                summaries.append(
+                    ElectionSummary(
+                        election,
+                        group,
+                        names.get(election.winner_member_id or 0),
+                        names.get(election.runner_up_member_id or 0),
+                        [(names[m], v) for m, v in election.tally.items()],
+                    )
+                )
+            return summaries
+
+    # Nominations
+
+    async def nominate(
+        self, actor: Actor, election_id: int, member_id: int
+    ) -> tuple[Candidate, GroupRecord]:
+        """Nominate an active member of the group (oneself: accepted at once)."""
+        nominator = actor.member
+        if nominator is None:
+            raise NotRegistered("Please register first: send /start.")
+        async with self.db.transaction() as session:
+            election, group = await self._election_and_group(session, election_id)
+            self._require_open(election)
+            if not await self._is_active(session, nominator.id, group.id):
+                raise PermissionDenied(
+                    f"Only members of {group.name} can nominate in its election."
+                )
+            nominee = await MemberRepository(session).get(member_id)
+            if nominee is None or not await self._is_active(session, member_id, group.id):
+                raise NotFound(
+                    f"That person is not a member of {group.name}; only its members can be "
+                    "nominated. Send /nominate for the list."
+                )
+            return await self._add_nominee(session, election, group, nominator, nominee), group
+
+    async def nominate_by_name(
+        self, actor: Actor, election_id: int, name: str
+    ) -> tuple[Candidate, GroupRecord]:
+        """Nominate by display name (case-insensitive) among the group's active members."""
+        wanted = " ".join(name.split()).casefold()
+        async with self.db.transaction() as session:
+            _, group = await self._election_and_group(session, election_id)
+            matches = [
+                m
+                for m in await self._active(session, group.id)
+                if (m.display_name or "").casefold() == wanted
+            ]
+        if not matches:
+            raise NotFound(
+                f"No member of {group.name} is called “{name.strip()[:64]}”. Only members of the "
+                "group can be nominated; send /nominate for the list."
+            )
+        if len(matches) > 1:
+            raise InvalidInput(
+                "Several members have that name; send /nominate and tap the right one."
+            )
+        return await self.nominate(actor, election_id, matches[0].id)
+
+    async def _add_nominee(
+        self,
+        session: AsyncSession,
+        election: ElectionRecord,
+        group: GroupRecord,
+        nominator: MemberRecord,
+        nominee: MemberRecord,
+    ) -> Candidate:
+        repo = ElectionRepository(session)
+        name = nominee.display_name or "That member"
+        existing = await repo.candidate(election.id, nominee.id)
+        if existing is not None:
+            state = {"nominated": "was already nominated", "accepted": "is already a candidate"}
+            raise Conflict(
+                f"{name} {state.get(existing.status, 'declined a nomination')} in this election."
+            )
+        other = await GroupRepository(session).led_by(nominee.id)
+        if other is not None and other.id != group.id:
+            raise Conflict(f"{name} leads {other.name}; a member leads one group at a time.")
+        own = nominee.id == nominator.id
+        candidate = await repo.nominate(
+            election.id,
+            nominee.id,
+            nominator.id,
+            "accepted" if own else "nominated",
+            self.clock.now(),
+        )
+        if not own:
+            await self.outbox.enqueue_in(
+                session,
+                kind="election",
+                message=msg.nominated(
+                    group.name,
+                    nominator.display_name or "A neighbor",
+                    candidate.id,
+                    election.closes_at,
+                    self.settings.zone,
+                ),
+                recipients=[nominee],
+                group_id=group.id,
+                audience=f"nominee in {group.code}",
+            )
+        return Candidate(candidate, name)
+
+    async def respond(
+        self, actor: Actor, candidate_id: int, accept: bool
+    ) -> tuple[Candidate, GroupRecord]:
+        """The nominee accepts or declines; whoever nominated them is told."""
+        async with self.db.transaction() as session:
+            repo = ElectionRepository(session)
+            candidate = await repo.candidate_by_id(candidate_id)
+            if candidate is None:
+                raise NotFound("That nomination no longer exists.")
+            if actor.member is None or candidate.member_id != actor.member.id:
+                raise PermissionDenied("Only the person nominated can answer a nomination.")
+            election, group = await self._election_and_group(session, candidate.election_id)
+            self._require_open(election)
+            if candidate.status != "nominated":
+                raise Conflict(f"You already {candidate.status} this nomination.")
+            status = "accepted" if accept else "declined"
+            await repo.decide(candidate.id, status, self.clock.now())
+            nominator = (
+                await MemberRepository(session).get(candidate.nominated_by_member_id)
+                if candidate.nominated_by_member_id
+                else None
+            )
+            name = actor.member.display_name or "The nominee"
+            if nominator is not None:
+                await self.outbox.enqueue_in(
+                    session,
+                    kind="election",
+                    message=msg.nomination_answered(name, group.name, accept),
+                    recipients=[nominator],
+                    group_id=group.id,
+                    audience=f"nominator in {group.code}",
+                )
+            updated = await repo.candidate_by_id(candidate.id)
+            assert updated is not None
+            return Candidate(updated, name), group
+
+    # Voting
+
+    async def vote(self, actor: Actor, election_id: int, candidate_member_id: int) -> VoteResult:
+        """Cast or change the member's one vote; the same vote twice changes nothing."""
+        voter = actor.member
+        if voter is None:
+            raise NotRegistered("Please register first: send /start.")
+        async with self.db.transaction() as session:
+            election, group = await self._election_and_group(session, election_id)
+            if not await self._is_active(session, voter.id, group.id):
+                raise PermissionDenied(f"Only members of {group.name} can vote in its election.")
+            self._require_open(election)
+            repo = ElectionRepository(session)
+            candidate = await repo.candidate(election_id, candidate_member_id)
+            if candidate is None or candidate.status != "accepted":
+                raise NotFound(
+                    "That person is not a candidate in this election. Send /vote for the list."
+                )
+            previous = await repo.vote_of(election_id, voter.id)
+            names = await self._names(
+                session, [candidate_member_id, *([previous] if previous else [])]
+            )
+            if previous == candidate_member_id:
+                raise Conflict(
+                    f"You already voted for {names[candidate_member_id]}: one vote each, so "
+                    "nothing changed. To change your vote, choose another candidate before the "
+                    "close."
+                )
+            await repo.cast(election_id, voter.id, candidate_member_id, self.clock.now())
+            return VoteResult(names[candidate_member_id], names[previous] if previous else None)
+
+    # The close (scheduler)
+
+    async def _close_due(self, ctx: DueContext) -> str:
+        """Close an election at its deadline (never `missed`: a result is never stale)."""
+        session, now = ctx.session, ctx.now
+        repo = ElectionRepository(session)
+        election = await repo.get(ctx.item.subject_id)
+        group = await GroupRepository(session).get(election.group_id) if election else None
+        if election is None or group is None or not election.is_open:
+            return CANCELLED
+        members = await self._active(session, group.id)
+        active_ids = {m.id for m in members}
+        eligible = []
+        for candidate in await repo.candidates(election.id):
+            leads = await GroupRepository(session).led_by(candidate.member_id)
+            if (
+                candidate.status == "accepted"
+                and candidate.member_id in active_ids
+                and (leads is None or leads.id == group.id)
+            ):
+                eligible.append(candidate)
+        counts = await repo.counts(election.id)
+        tally = {c.member_id: counts.get(c.member_id, 0) for c in eligible}
+        ordered = sorted(eligible, key=lambda c: -tally[c.member_id])  # stable: nomination order
+        names = await self._names(session, [c.member_id for c in ordered])
+        shown = [(names[c.member_id], tally[c.member_id]) for c in ordered]
+        system = Actor.system(f"scheduler (election #{election.id})")
+
+        async def announce(message: msg.Message) -> None:
+            await self.outbox.enqueue_in(
+                session,
+                kind="election",
+                message=message,
+                recipients=members,
+                group_id=group.id,
+                audience=f"members of {group.code}",
+            )
+
+        async def audit(outcome: str) -> None:
+            await self.audit.record_in(
+                session,
+                system,
+                "election.close",
+                target=f"group {group.code}",
+                detail=f"election #{election.id}: {outcome}",
+            )
+
+        if not ordered:
+            await repo.close(
+                election.id, status="no_winner", now=now, tally={}, winner=None, runner_up=None
+            )
+            await announce(msg.election_without_candidates(group.name))
+            await audit("no candidates")
+            return DONE
+        top = tally[ordered[0].member_id]
+        tied = [c for c in ordered if tally[c.member_id] == top]
+        if len(tied) > 1:
+            runoff = election.round == 1
+            status = "runoff" if runoff else "no_winner"
+            await repo.close(
+                election.id, status=status, now=now, tally=tally, winner=None, runner_up=None
+            )
+            await announce(msg.election_tied(group.name, shown, runoff))
+            if runoff:
+                second = await repo.create(
+                    group_id=group.id,
+                    opened_by=f"runoff of election #{election.id}",
+                    now=now,
+                    closes_at=now + timedelta(days=RUNOFF_DAYS),
+                    round_=2,
+                    runoff_of_id=election.id,
+                )
+                for candidate in tied:
+                    await repo.nominate(second.id, candidate.member_id, None, "accepted", now)
+                await self._start(session, second, group, runoff=True)
+                await audit(f"tie; runoff election #{second.id}")
+            else:
+                officers, direct = await self.officers.audience_in(session)
+                await self.outbox.enqueue_in(
+                    session,
+                    kind="election",
+                    message=msg.officers_runoff_tied(group.name, group.code, shown),
+                    recipients=officers,
+                    direct=direct,
+                    audience="officers",
+                )
+                await audit("runoff tied; officers to appoint")
+            return DONE
+        winner = ordered[0].member_id
+        runner_up = ordered[1].member_id if len(ordered) > 1 else None
+        await repo.close(
+            election.id, status="closed", now=now, tally=tally, winner=winner, runner_up=runner_up
+        )
+        changes = []
+        if group.leader_member_id != winner:
+            changes.append(await self.groups.set_leader_in(session, system, group, winner))
+        term_ends = now + timedelta(days=self.settings.leader_term_days)
+        await repo.set_term(group.id, alternate=runner_up, term_ends_at=term_ends)
+        await self.due.cancel_in(session, [TERM_REMINDER], group.id)
+        await self.due.schedule_in(
+            session,
+            TERM_REMINDER,
+            group.id,
+            f"{winner}:{term_ends.date().isoformat()}",
+            term_ends - timedelta(days=TERM_REMINDER_DAYS),
+        )
+        await announce(
+            msg.election_won(
+                group.name,
+                names[winner],
+                names[runner_up] if runner_up else None,
+                shown,
+                term_ends,
+                self.settings.zone,
+            )
+        )
+        await audit(
+            f"member #{winner} elected" + (f", member #{runner_up} alternate" if runner_up else "")
+        )
+        if changes:
+            ctx.after_commit.append(lambda: self._notify_roles(changes))
+        return DONE
+
+    async def _term_due(self, ctx: DueContext) -> str:
+        """Remind the group to elect again, 30 days before the term ends."""
+        group = await GroupRepository(ctx.session).get(ctx.item.subject_id)
+        leader_id = int(ctx.item.key.split(":", 1)[0])
+        if (
+            group is None
+            or group.leader_member_id != leader_id
+            or group.leader_term_ends_at is None
+        ):
+            return CANCELLED
+        if ctx.stale:
+            return MISSED
+        names = await self._names(ctx.session, [leader_id])
+        await self.outbox.enqueue_in(
+            ctx.session,
+            kind="election",
+            message=msg.term_ending(
+                group.name, names[leader_id], group.leader_term_ends_at, self.settings.zone
+            ),
+            recipients=await self._active(ctx.session, group.id),
+            group_id=group.id,
+            audience=f"members of {group.code}",
+        )
+        return DONE
+
+    # Review (officers)
+
+    async def review(
+        self, actor: Actor, election_id: int, certify: bool, note: str = ""
+    ) -> ElectionSummary:
+        """Certify a result, or overturn it (the winner stops leading if still the leader)."""
+        action = "election.certify" if certify else "election.overturn"
+        await self.access.require(actor, Action.REVIEW_ELECTION, target=f"election #{election_id}")
+        note = " ".join(note.split())[:300]
+        changes: list[LeaderChange] = []
+        async with self.db.transaction() as session:
+            election, group = await self._election_and_group(session, election_id)
+            if election.status != "closed" or election.winner_member_id is None:
+                raise Conflict(
+                    "Only a closed election with a winner can be certified or overturned."
+                )
+            if election.review:
+                raise Conflict(
+                    f"This result was already {election.review} by {election.reviewed_by}."
+                )
+            repo = ElectionRepository(session)
+            await repo.review(
+                election.id,
+                "certified" if certify else "overturned",
+                actor.label,
+                note,
+                self.clock.now(),
+            )
+            winner = election.winner_member_id
+            if not certify and group.leader_member_id == winner:
+                changes.append(await self.groups.set_leader_in(session, actor, group, None))
+                await repo.set_term(group.id, alternate=None, term_ends_at=None)
+                await self.due.cancel_in(session, [TERM_REMINDER], group.id)
+            names = await self._names(session, [winner])
+            await self.outbox.enqueue_in(
+                session,
+                kind="election",
+                message=msg.election_reviewed(group.name, names[winner], certify, note),
+                recipients=await self._active(session, group.id),
+                group_id=group.id,
+                audience=f"members of {group.code}",
+            )
+            await self.audit.record_in(
+                session,
+                actor,
+                action,
+                target=f"election #{election.id}",
+                detail=f"group {group.code}; winner member #{winner}"
+                + (f"; {note}" if note else ""),
+            )
+            updated = await repo.get(election.id)
+            assert updated is not None
+        await self._notify_roles(changes)
+        return ElectionSummary(updated, group, names[winner], None, [])
+
+    async def refuse_review(self, actor: Actor) -> None:
+        """Audit-and-refuse for a non-officer asking for the overview or a review."""
+        await self.access.require(actor, Action.REVIEW_ELECTION, target="elections")

@@ -1,0 +1,488 @@
+"""Group meetings: scheduling with an invitation and calendar file, RSVPs, reminders, changes.
+
+Invitations and reminders go to the group's active members who follow the Meetings topic
+(members who turned it off in /settings chose not to get meeting news; they still see meetings
+in /meetings and can answer there). A reschedule or cancellation goes to everyone who was
+invited or answered, whatever their topics, since it changes something they know about.
+Reminders (`MEETING_REMINDERS`, default 24h and 1h before) go to those going or maybe and to
+those who have not answered, never to those who said no.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import calendar_messages as msg
+from core.access import AccessService
+from core.audit import AuditService
+from core.calendar_due import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.calendar_time import latest_weekly, parse_offsets, parse_weekly
+from core.clock import Clock
+from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
+from core.groups import GroupService
+from core.ics import Event, calendar_file
+from core.officers import OfficerService
+from core.outbox import Attachment, Outbox
+from core.permissions import Action, Actor
+from core.settings import Settings
+from core.validation import clean_text, one_line
+from storage.engine import Database
+from storage.records import GroupRecord, MemberRecord
+from storage.records_calendar import MeetingRecord
+from storage.repositories import GroupRepository, MemberRepository
+from storage.repositories.meetings import MeetingRepository
+
+MEETING_REMINDER = "meeting_reminder"
+WEEKLY_LIST = "weekly_meetings"
+MEETING_LENGTH = timedelta(minutes=90)
+MAX_AHEAD = timedelta(days=365)
+WEEKLY_HORIZON = timedelta(days=14)
+TITLE_MAX, PLACE_MAX, AGENDA_MAX = 120, 200, 1000
+ANSWERS = ("going", "maybe", "no")
+
+
+def clean_title(value: str) -> str:
+    """A meeting title: 1-120 characters on one line."""
+    title = one_line(value)
+    if not title or title.startswith("/"):
+        raise InvalidInput("Please send a title for the meeting, e.g. Monthly watch meeting.")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(f"A title can have at most {TITLE_MAX} characters.")
+    return title
+
+
+def clean_place(value: str) -> str:
+    """Where: 3-200 characters on one line."""
+    place = one_line(value)
+    if len(place) < 3:
+        raise InvalidInput("Please say where, e.g. Oak Park Library, Room 2.")
+    if len(place) > PLACE_MAX:
+        raise InvalidInput(f"A place can have at most {PLACE_MAX} characters.")
+    return place
+
+
+def clean_agenda(value: str) -> str:
+    """The agenda: at most 1000 characters (may be empty)."""
+    agenda = clean_text(value)
+    if len(agenda) > AGENDA_MAX:
+        raise InvalidInput(
+            f"An agenda can have at most {AGENDA_MAX} characters; please shorten it."
+        )
+    return agenda
+
+
+def check_start(starts_at: datetime, now: datetime) -> datetime:
+    """A meeting starts in the future, at most a year ahead."""
+    if starts_at <= now:
+        raise InvalidInput("That time has passed. Please send a date and time in the future.")
+    if starts_at > now + MAX_AHEAD:
+        raise InvalidInput("Meetings can be scheduled at most a year ahead.")
+    return starts_at
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDraft:
+    """What the leader typed, checked."""
+
+    title: str
+    starts_at: datetime
+    place: str
+    agenda: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    """An upcoming meeting as a member sees it."""
+
+    meeting: MeetingRecord
+    group: GroupRecord
+    my_answer: str | None
+    counts: dict[str, int]
+    can_manage: bool
+
+
+class MeetingService:
+    """Schedules meetings and keeps the invited informed."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        audit: AuditService,
+        access: AccessService,
+        outbox: Outbox,
+        groups: GroupService,
+        officers: OfficerService,
+        due: DueRunner,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.audit = audit
+        self.access = access
+        self.outbox = outbox
+        self.groups = groups
+        self.officers = officers
+        self.due = due
+        due.register(MEETING_REMINDER, self._reminder_due)
+
+    # The calendar file
+
+    def ics(
+        self, meeting: MeetingRecord, group: GroupRecord, *, cancelled: bool = False
+    ) -> Attachment:
+        """The meeting's .ics (an update has a higher SEQUENCE; a cancellation METHOD:CANCEL)."""
+        domain = (
+            re.sub(r"[^a-z0-9]+", "-", self.settings.service_name.lower()).strip("-")
+            or "crimewatch"
+        )
+        description = f"{group.name} watch group meeting."
+        if meeting.agenda:
+            description += f"\n\nAgenda:\n{meeting.agenda}"
+        event = Event(
+            uid=f"meeting-{meeting.id}@{domain}.crimewatch",
+            sequence=meeting.sequence,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            summary=f"{meeting.title} ({group.name})",
+            location=meeting.place,
+            description=description,
+            stamp=self.clock.now(),
+            cancelled=cancelled,
+        )
+        content = calendar_file(event, self.settings.service_name)
+        return Attachment(f"meeting-{meeting.id}.ics", "text/calendar", content)
+
+    # Who may
+
+    async def group_for(self, actor: Actor, code: str | None) -> GroupRecord:
+        """The group a meeting is for: the named one, or the one the actor leads; checked."""
+        if code:
+            group = await self.groups.by_code(code)
+        elif actor.leads is not None:
+            group = actor.leads
+        else:
+            await self.access.require(actor, Action.SCHEDULE_MEETING, group_id=-1, target="meeting")
+            raise InvalidInput("Please name the group: /meeting CODE")
+        await self.access.require(
+            actor, Action.SCHEDULE_MEETING, group_id=group.id, target=f"group {group.code}"
+        )
+        return group
+
+    async def _managed(
+        self, session: AsyncSession, actor: Actor, meeting_id: int
+    ) -> tuple[MeetingRecord, GroupRecord]:
+        meeting = await MeetingRepository(session).get(meeting_id)
+        group = await GroupRepository(session).get(meeting.group_id) if meeting else None
+        if meeting is None or group is None:
+            raise NotFound(f"There is no meeting #{meeting_id}.")
+        if meeting.status != "scheduled":
+            raise Conflict("That meeting was cancelled.")
+        if meeting.starts_at <= self.clock.now():
+            raise Conflict("That meeting has already started.")
+        return meeting, group
+
+    async def require_manager(self, actor: Actor, meeting_id: int) -> MeetingRecord:
+        """The meeting, if the actor may change it (its group's leader or an officer)."""
+        async with self.db.transaction() as session:
+            meeting, group = await self._managed(session, actor, meeting_id)
+        await self._require_manager(actor, group)
+        return meeting
+
+    async def _require_manager(self, actor: Actor, group: GroupRecord) -> None:
+        await self.access.require(
+            actor, Action.SCHEDULE_MEETING, group_id=group.id, target=f"group {group.code}"
+        )
+
+    # Scheduling
+
+    async def _interested(self, session: AsyncSession, group_id: int) -> list[MemberRecord]:
+        members = await GroupRepository(session).members_of(group_id, "active")
+        return [m for m, _ in members if "meetings" in m.category_set]
+
+    async def _schedule_reminders(self, session: AsyncSession, meeting: MeetingRecord) -> None:
+        now = self.clock.now()
+        for offset in parse_offsets(self.settings.meeting_reminders):
+            due_at = offset.before(meeting.starts_at, self.settings.zone)
+            if due_at > now:
+                await self.due.schedule_in(
+                    session,
+                    MEETING_REMINDER,
+                    meeting.id,
+                    f"{offset.label}#{meeting.sequence}",
+                    due_at,
+                )
+
+    async def schedule(
+        self, actor: Actor, code: str | None, draft: MeetingDraft
+    ) -> tuple[MeetingRecord, GroupRecord, int]:
+        """Create the meeting, invite the group and schedule the reminders; returns how many
+        members were invited."""
+        group = await self.group_for(actor, code)
+        title, place, agenda = (
+            clean_title(draft.title),
+            clean_place(draft.place),
+            clean_agenda(draft.agenda),
+        )
+        now = self.clock.now()
+        starts_at = check_start(draft.starts_at, now)
+        async with self.db.transaction() as session:
+            repo = MeetingRepository(session)
+            meeting = await repo.create(
+                group_id=group.id,
+                title=title,
+                starts_at=starts_at,
+                ends_at=starts_at + MEETING_LENGTH,
+                place=place,
+                agenda=agenda,
+                created_by_member_id=actor.member.id if actor.member else None,
+                created_at=now,
+                updated_at=now,
+            )
+            invited = await self._interested(session, group.id)
+            await repo.invite(meeting.id, [m.id for m in invited])
+            zone = self.settings.zone
+            await self.outbox.enqueue_in(
+                session,
+                kind="meeting",
+                category="meetings",
+                message=msg.meeting_invitation(
+                    group.name,
+                    title,
+                    starts_at,
+                    place,
+                    agenda,
+                    zone,
+                    meeting.id,
+                    self.ics(meeting, group),
+                ),
+                recipients=invited,
+                author_label=actor.label,
+                author_member_id=actor.member.id if actor.member else None,
+                group_id=group.id,
+                audience=f"members of {group.code}",
+            )
+            await self._schedule_reminders(session, meeting)
+            await self.audit.record_in(
+                session,
+                actor,
+                "meeting.schedule",
+                target=f"meeting #{meeting.id}",
+                detail=f"group {group.code}; starts {starts_at.isoformat()}; "
+                f"{len(invited)} invited",
+            )
+        return meeting, group, len(invited)
+
+    async def reschedule(
+        self, actor: Actor, meeting_id: int, starts_at: datetime
+    ) -> tuple[MeetingRecord, GroupRecord, int]:
+        """Move a meeting; everyone invited gets the new time and calendar file."""
+        async with self.db.transaction() as session:
+            meeting, group = await self._managed(session, actor, meeting_id)
+        await self._require_manager(actor, group)
+        check_start(starts_at, self.clock.now())
+        if starts_at == meeting.starts_at:
+            raise Conflict("The meeting is already at that time.")
+        async with self.db.transaction() as session:
+            meeting, group = await self._managed(session, actor, meeting_id)
+            repo = MeetingRepository(session)
+            old_start = meeting.starts_at
+            moved = await repo.update(
+                meeting.id,
+                self.clock.now(),
+                starts_at=starts_at,
+                ends_at=starts_at + MEETING_LENGTH,
+            )
+            await self.due.cancel_in(session, [MEETING_REMINDER], meeting.id)
+            await self._schedule_reminders(session, moved)
+            invitees = [m for m, _ in await repo.invitees(meeting.id)]
+            await self.outbox.enqueue_in(
+                session,
+                kind="meeting",
+                message=msg.meeting_moved(
+                    group.name,
+                    moved.title,
+                    old_start,
+                    starts_at,
+                    moved.place,
+                    self.settings.zone,
+                    moved.id,
+                    self.ics(moved, group),
+                ),
+                recipients=invitees,
+                author_label=actor.label,
+                group_id=group.id,
+                audience=f"invited to meeting #{meeting.id}",
+            )
+            await self.audit.record_in(
+                session,
+                actor,
+                "meeting.reschedule",
+                target=f"meeting #{meeting.id}",
+                detail=f"from {old_start.isoformat()} to {starts_at.isoformat()}",
+            )
+        return moved, group, len(invitees)
+
+    async def cancel(self, actor: Actor, meeting_id: int) -> tuple[MeetingRecord, GroupRecord, int]:
+        """Cancel a meeting; everyone invited is told, with a cancelling calendar file."""
+        async with self.db.transaction() as session:
+            _, group = await self._managed(session, actor, meeting_id)
+        await self._require_manager(actor, group)
+        async with self.db.transaction() as session:
+            meeting, group = await self._managed(session, actor, meeting_id)
+            repo = MeetingRepository(session)
+            cancelled = await repo.update(meeting.id, self.clock.now(), status="cancelled")
+            await self.due.cancel_in(session, [MEETING_REMINDER], meeting.id)
+            invitees = [m for m, _ in await repo.invitees(meeting.id)]
+            await self.outbox.enqueue_in(
+                session,
+                kind="meeting",
+                message=msg.meeting_cancelled(
+                    group.name,
+                    meeting.title,
+                    meeting.starts_at,
+                    self.settings.zone,
+                    self.ics(cancelled, group, cancelled=True),
+                ),
+                recipients=invitees,
+                author_label=actor.label,
+                group_id=group.id,
+                audience=f"invited to meeting #{meeting.id}",
+            )
+            await self.audit.record_in(
+                session,
+                actor,
+                "meeting.cancel",
+                target=f"meeting #{meeting.id}",
+                detail=f"group {group.code}",
+            )
+        return cancelled, group, len(invitees)
+
+    # Members
+
+    async def rsvp(
+        self, telegram_user_id: int, meeting_id: int, answer: str
+    ) -> tuple[MeetingRecord, str | None]:
+        """Record a member's answer; returns the meeting and the previous answer."""
+        if answer not in ANSWERS:
+            raise InvalidInput("Please answer going, maybe or no.")
+        async with self.db.transaction() as session:
+            member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+            if member is None:
+                raise NotRegistered("Please register first: send /start.")
+            repo = MeetingRepository(session)
+            meeting = await repo.get(meeting_id)
+            if meeting is None:
+                raise NotFound("That meeting no longer exists.")
+            membership = await GroupRepository(session).membership(member.id, meeting.group_id)
+            if membership is None or membership.status != "active":
+                raise PermissionDenied("Only members of the meeting's group can answer.")
+            if meeting.status != "scheduled":
+                raise Conflict("That meeting was cancelled.")
+            if meeting.starts_at <= self.clock.now():
+                raise Conflict("That meeting has already started.")
+            previous = await repo.answer(meeting.id, member.id, answer, self.clock.now())
+            return meeting, previous
+
+    async def upcoming_for(self, actor: Actor) -> list[MeetingView]:
+        """Upcoming meetings of the member's groups, with their answers."""
+        if actor.member is None:
+            raise NotRegistered("Please register and join your group first: send /start.")
+        async with self.db.transaction() as session:
+            groups = {
+                g.id: g
+                for g, m in await GroupRepository(session).groups_of(actor.member.id)
+                if m.status == "active"
+            }
+            repo = MeetingRepository(session)
+            meetings = await repo.upcoming(self.clock.now(), group_ids=list(groups))
+            answers = await repo.answers_of(actor.member.id, [m.id for m in meetings])
+            return [
+                MeetingView(
+                    meeting,
+                    groups[meeting.group_id],
+                    answers.get(meeting.id),
+                    await repo.answer_counts(meeting.id),
+                    actor.is_officer
+                    or (actor.leads is not None and actor.leads.id == meeting.group_id),
+                )
+                for meeting in meetings
+            ]
+
+    # The scheduler
+
+    async def _reminder_due(self, ctx: DueContext) -> str:
+        """A reminder before a meeting, to those going, maybe or not answered."""
+        session = ctx.session
+        repo = MeetingRepository(session)
+        meeting = await repo.get(ctx.item.subject_id)
+        group = await GroupRepository(session).get(meeting.group_id) if meeting else None
+        if meeting is None or group is None or meeting.status != "scheduled":
+            return CANCELLED
+        if ctx.stale or meeting.starts_at <= ctx.now:
+            return MISSED
+        answers = {i.member_id: i.answer for _, i in await repo.invitees(meeting.id)}
+        members = [
+            m for m in await self._interested(session, group.id) if answers.get(m.id) != "no"
+        ]
+        zone = self.settings.zone
+        for answered in (True, False):
+            recipients = [m for m in members if (answers.get(m.id) is not None) == answered]
+            if recipients:
+                await self.outbox.enqueue_in(
+                    session,
+                    kind="reminder",
+                    category="meetings",
+                    message=msg.meeting_reminder(
+                        group.name,
+                        meeting.title,
+                        meeting.starts_at,
+                        meeting.place,
+                        zone,
+                        meeting.id,
+                        "going" if answered else None,
+                    ),
+                    recipients=recipients,
+                    group_id=group.id,
+                    audience=f"meeting #{meeting.id} reminder ({ctx.item.key.split('#')[0]})",
+                )
+        return DONE
+
+    async def send_weekly_list(self) -> str | None:
+        """The officers' weekly list of every group's upcoming meetings, once a week."""
+        weekday, at = parse_weekly(self.settings.weekly_meetings_time)
+        day, scheduled = latest_weekly(self.clock.now(), weekday, at, self.settings.zone)
+        return await self.due.run_list(
+            WEEKLY_LIST, day.isoformat(), scheduled, self._weekly_list_in
+        )
+
+    async def _weekly_list_in(self, session: AsyncSession) -> None:
+        now = self.clock.now()
+        repo = MeetingRepository(session)
+        lines = []
+        for meeting in await repo.upcoming(now, until=now + WEEKLY_HORIZON):
+            group = await GroupRepository(session).get(meeting.group_id)
+            counts = await repo.answer_counts(meeting.id)
+            lines.append(
+                (
+                    group.name if group else "?",
+                    meeting.title,
+                    meeting.starts_at,
+                    meeting.place,
+                    counts,
+                )
+            )
+        officers, direct = await self.officers.audience_in(session)
+        await self.outbox.enqueue_in(
+            session,
+            kind="meeting_list",
+            message=msg.weekly_meetings(lines, self.settings.zone),
+            recipients=officers,
+            direct=direct,
+            audience="officers",
+        )

@@ -1,0 +1,253 @@
+"""The tipster's side of the relay: /mytips, answers to officers, tips by SMS, and /forget.
+
+A relay row (token -> channel and address) is the only link between a tip and who sent it.
+Answers come back through it: on Telegram by replying to the relayed message or from /mytips,
+by SMS as any text that is not a keyword, threaded under the newest open tip of the number
+(or under the tip whose reference the text names). Nothing here is audited or logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import tip_messages
+from core.clock import Clock
+from core.emergency import emergency_terms
+from core.errors import Conflict, NotFound, UserError
+from core.officers import OfficerService
+from core.outbox import Outbox
+from core.settings import Settings
+from core.tip_filing import TipFiling
+from core.tips import (
+    SMS,
+    STATUS_LABELS,
+    TEXT_MAX,
+    Source,
+    TipDraft,
+    clean_tip_text,
+    find_reference,
+    notify_officers_in,
+)
+from storage.engine import Database
+from storage.repositories import MemberRepository
+from storage.repositories.tip_relays import PreferenceRepository, RelayRepository
+from storage.repositories.tips import TipRepository
+from storage.tip_records import RelayRecord, TipRecord
+
+MY_TIPS_MAX = 20
+
+
+@dataclass(frozen=True, slots=True)
+class MyTip:
+    """One of the tipster's tips, as /mytips shows it."""
+
+    reference: str
+    token: str
+    status: str  # received, in review, closed
+    is_open: bool
+    anonymous: bool
+    created_at: datetime
+    updated_at: datetime
+    photos: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A tipster's answer was threaded under a tip."""
+
+    reference: str
+    urgent: bool
+
+
+async def forget_tipster_in(
+    session: AsyncSession, channel: str, address: str, member_id: int | None = None
+) -> int:
+    """Delete an address's relays and unname the named tips it (or the member) filed; returns
+    how many relays went. Used by /forget, for members and for people who never registered."""
+    tip_ids = await RelayRepository(session).delete_for_address(channel, address)
+    await TipRepository(session).scrub_names(tip_ids, member_id)
+    return len(tip_ids)
+
+
+class TipRelay:
+    """Tipsters' tips, their answers, tips by text, and forgetting the link."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        outbox: Outbox,
+        officers: OfficerService,
+        filing: TipFiling,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.outbox = outbox
+        self.officers = officers
+        self.filing = filing
+
+    # /mytips
+
+    async def my_tips(self, channel: str, address: str) -> list[MyTip]:
+        """The tips filed from this chat or number (anonymous ones only from here), newest
+        first."""
+        async with self.db.transaction() as session:
+            relays = (await RelayRepository(session).for_address(channel, address))[:MY_TIPS_MAX]
+            repo = TipRepository(session)
+            found = []
+            for relay in relays:
+                tip = await repo.get(relay.tip_id)
+                if tip is not None:
+                    found.append(
+                        MyTip(
+                            tip.reference,
+                            relay.token,
+                            STATUS_LABELS.get(tip.status, tip.status),
+                            tip.is_open,
+                            tip.anonymous,
+                            tip.created_at,
+                            tip.updated_at,
+                            len(tip.photos),
+                        )
+                    )
+            return found
+
+    async def relay_count(self, channel: str, address: str) -> int:
+        """How many tips this chat or number is still linked to."""
+        async with self.db.transaction() as session:
+            return len(await RelayRepository(session).for_address(channel, address))
+
+    # Answers
+
+    async def answer(self, token: str, text: str) -> Answered:
+        """Thread the tipster's answer under the tip and tell the officers (its claimer if
+        claimed; everyone when the answer suggests an emergency)."""
+        body = clean_tip_text(text, "message", TEXT_MAX)
+        terms = emergency_terms(body)
+        async with self.db.transaction() as session:
+            relay = await RelayRepository(session).by_token(token)
+            repo = TipRepository(session)
+            tip = await repo.get(relay.tip_id) if relay else None
+            if tip is None:
+                raise NotFound("That tip can no longer be answered from here.")
+            return await self._answer_in(session, tip, body, terms)
+
+    async def _answer_in(
+        self, session: AsyncSession, tip: TipRecord, body: str, terms: list[str]
+    ) -> Answered:
+        if not tip.is_open:
+            raise Conflict(
+                f"Tip {tip.reference} is closed. If there is something new, please send a new tip."
+            )
+        now = self.clock.now()
+        repo = TipRepository(session)
+        newly_urgent = bool(terms) and not tip.urgent
+        if newly_urgent:
+            tip = await repo.update(tip.id, now, urgent=True, notified_at=tip.notified_at or now)
+        await repo.add_event(tip.id, now, "tipster_message", tip.tipster_label, body)
+        await notify_officers_in(
+            session,
+            self.outbox,
+            self.officers,
+            kind="tip_answer",
+            message=tip_messages.tipster_answered(tip, body, terms),
+            tip=tip,
+            urgent=tip.urgent or bool(terms),
+            claimer_only=tip.claimed_by_telegram_id is not None and not terms,
+        )
+        return Answered(tip.reference, bool(terms))
+
+    async def token_for(self, channel: str, address: str, reference: tuple[int, int]) -> str | None:
+        """The relay token linking this chat or number to the tip, if it does."""
+        relay = await self._relay_for(channel, address, reference)
+        return relay.token if relay else None
+
+    async def _relay_for(
+        self, channel: str, address: str, reference: tuple[int, int] | None
+    ) -> RelayRecord | None:
+        """The address's relay to the named tip, or to its newest open tip."""
+        async with self.db.transaction() as session:
+            repo = TipRepository(session)
+            for relay in await RelayRepository(session).for_address(channel, address):
+                tip = await repo.get(relay.tip_id)
+                if tip is None:
+                    continue
+                if reference is None and tip.is_open:
+                    return relay
+                if reference is not None and (tip.year, tip.seq) == reference:
+                    return relay
+        return None
+
+    # By text message
+
+    async def _sms_identity(self, phone: str) -> tuple[bool, str | None, int | None]:
+        """Named only when the number belongs to one registered member who chose so."""
+        async with self.db.transaction() as session:
+            found = await MemberRepository(session).by_phone(phone)
+            members = [m for m in found if m.is_registered]
+            if len(members) != 1 or not members[0].display_name:
+                return False, None, None
+            member = members[0]
+            if not await PreferenceRepository(session).sms_named(member.id):
+                return False, None, None
+            return True, member.display_name, member.id
+
+    async def text_tip(self, phone: str, body: str) -> str:
+        """'TIP <text>' texted to the service number: file it; returns the SMS reply."""
+        service = self.settings.service_name
+        parts = body.strip().split(None, 1)
+        text = parts[1] if len(parts) > 1 else ""
+        if not text.strip():
+            return tip_messages.sms_usage(service)
+        named, name, member_id = await self._sms_identity(phone)
+        try:
+            filed = await self.filing.file(
+                TipDraft(text=text), Source.sms(phone), named=named, name=name, member_id=member_id
+            )
+        except UserError as refusal:
+            return tip_messages.sms_refused(service, str(refusal))
+        return tip_messages.sms_filed(service, filed.reference, urgent=filed.urgent, named=named)
+
+    async def text_message(self, phone: str, body: str) -> str | None:
+        """Any other text from a number with an open tip: threaded as an answer under that tip
+        (or the one it names); None when the number has none, so the usual reply applies."""
+        relay = await self._relay_for(SMS, phone, find_reference(body))
+        if relay is None:
+            return None
+        service = self.settings.service_name
+        try:
+            answered = await self.answer(relay.token, body)
+        except UserError as refusal:
+            return tip_messages.sms_refused(service, str(refusal))
+        return tip_messages.sms_answer_added(service, answered.reference, urgent=answered.urgent)
+
+    # Members' choice for tips by text
+
+    async def sms_named(self, telegram_user_id: int) -> bool | None:
+        """Whether a member's texted tips carry their name; None when not registered."""
+        async with self.db.transaction() as session:
+            member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+            if member is None or not member.is_registered:
+                return None
+            return await PreferenceRepository(session).sms_named(member.id)
+
+    async def set_sms_named(self, telegram_user_id: int, named: bool) -> None:
+        """Choose anonymous or named tips by text."""
+        async with self.db.transaction() as session:
+            member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+            if member is None or not member.is_registered:
+                raise NotFound("Please register first: send /start.")
+            await PreferenceRepository(session).set_sms_named(member.id, named)
+
+    # /forget
+
+    async def forget(self, channel: str, address: str) -> int:
+        """Delete the relays of a chat or number (someone who never registered); returns how
+        many tips it was linked to."""
+        async with self.db.transaction() as session:
+            return await forget_tipster_in(session, channel, address)

@@ -1,0 +1,261 @@
+"""Tips: the rules every part of the feature shares, and the `Tips` facade the faces use.
+
+- `core.tip_filing`: filing a tip (guided or at once, Telegram or SMS), adding details, limits.
+- `core.tip_relay`: the anonymous two-way relay seen from the tipster's side, /mytips, /forget.
+- `core.tip_triage`: officers' list, view, claim, reply, close and spam, and the digest.
+- `core.tip_messages`: what those send through the outbox, and the SMS replies.
+
+Anonymous means anonymous: an anonymous tip's row holds no member id, chat id, phone or name,
+nothing here logs an address, and no audit line records who filed, amended or answered a tip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core import validation
+from core.access import AccessService
+from core.audit import AuditService
+from core.clock import Clock
+from core.errors import InvalidInput
+from core.officers import OfficerService
+from core.outbox import Message, Outbox
+from core.settings import Settings
+from storage.engine import Database
+from storage.records import MemberRecord
+from storage.repositories import MemberRepository, OfficerRepository
+from storage.tip_records import TipRecord
+
+CATEGORIES: dict[str, str] = {
+    "suspicious": "Suspicious activity",
+    "vehicle": "Vehicle",
+    "theft": "Theft",
+    "burglary": "Burglary",
+    "vandalism": "Vandalism",
+    "drugs": "Drugs",
+    "scam": "Scam or fraud",
+    "other": "Other",
+}
+STATUS_LABELS = {
+    "received": "received",
+    "in_review": "in review",
+    "closed": "closed",
+    "spam": "closed",  # a tipster is told it is closed, never that it was taken for spam
+}
+OUTCOMES: dict[str, str] = {
+    "resolved": "Resolved",
+    "referred": "Passed to investigators",
+    "noaction": "No further action needed",
+    "info": "Not enough information to act on",
+    "dup": "Already known to police",
+}
+
+TEXT_MAX = 4000
+CONDUCT_MAX = 2000
+WHEN_MAX = 100
+PLACE_MAX = 200
+NAME_MAX = validation.NAME_MAX
+REPLY_MAX = 1000  # officers' messages to a tipster (an SMS carries at most 1600 characters)
+PHOTOS_MAX = 5
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+# A shared location is the place of the incident; four decimals (about 10 m) is enough to find
+# it and drops the false precision of a phone's GPS fix.
+LOCATION_DECIMALS = 4
+
+REFERENCE = re.compile(r"^T-(\d{4})-(\d{1,6})$", re.IGNORECASE)
+REFERENCE_ANYWHERE = re.compile(r"\bT-(\d{4})-(\d{1,6})\b", re.IGNORECASE)
+TELEGRAM = "telegram"
+SMS = "sms"
+
+
+def parse_reference(text: str) -> tuple[int, int] | None:
+    """(year, seq) of 'T-2026-00042' (any case, leading zeros optional), or None."""
+    match = REFERENCE.match(text.strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def find_reference(text: str) -> tuple[int, int] | None:
+    """The first tip reference anywhere in a text."""
+    match = REFERENCE_ANYWHERE.search(text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def find_references(text: str) -> list[tuple[int, int]]:
+    """Every distinct tip reference in a text, in order."""
+    found = [(int(m.group(1)), int(m.group(2))) for m in REFERENCE_ANYWHERE.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
+def clean_tip_text(text: str, what: str = "tip", limit: int = TEXT_MAX) -> str:
+    """A tip's text: not empty, at most `limit` characters, control characters dropped."""
+    body = validation.clean_text(text or "")
+    if not body:
+        raise InvalidInput(f"The {what} is empty. Please write what you saw.")
+    if len(body) > limit:
+        raise InvalidInput(
+            f"That {what} is {len(body)} characters long; the limit is {limit}. "
+            "Please shorten it (you can send more in a reply later)."
+        )
+    return body
+
+
+def clean_optional(text: str | None, what: str, limit: int) -> str | None:
+    """An optional one-line detail (when, where): trimmed, at most `limit` characters."""
+    if text is None:
+        return None
+    value = validation.one_line(text)
+    if not value:
+        return None
+    if len(value) > limit:
+        raise InvalidInput(f"That {what} is {len(value)} characters long; the limit is {limit}.")
+    return value
+
+
+def clean_location(latitude: float, longitude: float) -> tuple[float, float]:
+    """A shared location, checked and rounded to about 10 m."""
+    lat, lon = validation.location(latitude, longitude)
+    return round(lat, LOCATION_DECIMALS), round(lon, LOCATION_DECIMALS)
+
+
+def check_photo(file_size: int | None, mime_type: str | None) -> None:
+    """A photo or image file of at most 10 MB; anything else is refused with the reason."""
+    if mime_type is not None and not mime_type.lower().startswith("image/"):
+        raise InvalidInput("That file is not an image. Please send photos only.")
+    if file_size is not None and file_size > PHOTO_MAX_BYTES:
+        size = file_size / (1024 * 1024)
+        raise InvalidInput(
+            f"That photo is {size:.1f} MB; the limit is {PHOTO_MAX_BYTES // (1024 * 1024)} MB. "
+            "Please send a smaller one."
+        )
+
+
+def new_alias() -> str:
+    """'Tipster 7F3A': random, derived from nothing about the tipster."""
+    return f"Tipster {secrets.token_hex(2).upper()}"
+
+
+def new_token() -> str:
+    """An opaque relay token (22 URL-safe characters, fits in callback data)."""
+    return secrets.token_urlsafe(16)
+
+
+def rate_key(secret: str, channel: str, address: str) -> str:
+    """The rate-limit key of a chat or number: an HMAC, so the marks name no one."""
+    return hmac.new(secret.encode(), f"{channel}:{address}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a tip comes from: a Telegram chat (and its user) or a phone number."""
+
+    channel: str
+    address: str
+    telegram_user_id: int | None = None
+
+    @classmethod
+    def telegram(cls, chat_id: int, user_id: int) -> Source:
+        """A private Telegram chat."""
+        return cls(TELEGRAM, str(chat_id), user_id)
+
+    @classmethod
+    def sms(cls, phone_e164: str) -> Source:
+        """A phone number."""
+        return cls(SMS, phone_e164)
+
+
+@dataclass(frozen=True, slots=True)
+class TipDraft:
+    """What a tipster has told so far."""
+
+    text: str
+    when_text: str | None = None
+    occurred_now: bool = False
+    place: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    photos: tuple[str, ...] = field(default=())
+    category: str | None = None
+    conduct: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """A stored tip, as its author is told about it."""
+
+    reference: str
+    token: str
+    urgent: bool
+    anonymous: bool
+    name: str | None
+
+
+async def officer_recipients(
+    session: AsyncSession, officers: OfficerService, only_telegram_id: int | None = None
+) -> tuple[list[MemberRecord], list[tuple[str, str]]]:
+    """Officers as outbox recipients: one officer (the tip's claimer, while still an officer),
+    or all of them."""
+    if only_telegram_id is not None and await OfficerRepository(session).is_officer(
+        only_telegram_id
+    ):
+        member = await MemberRepository(session).by_telegram_user(only_telegram_id)
+        if member is not None:
+            return [member], []
+        return [], [(TELEGRAM, str(only_telegram_id))]
+    return await officers.audience_in(session)
+
+
+async def notify_officers_in(
+    session: AsyncSession,
+    outbox: Outbox,
+    officers: OfficerService,
+    *,
+    kind: str,
+    message: Message,
+    tip: TipRecord,
+    urgent: bool,
+    claimer_only: bool = False,
+    audience: str | None = None,
+) -> int:
+    """Queue a message about a tip to officers (or its claimer) in the caller's transaction."""
+    members, direct = await officer_recipients(
+        session, officers, tip.claimed_by_telegram_id if claimer_only else None
+    )
+    return await outbox.enqueue_in(
+        session,
+        kind=kind,
+        message=message,
+        recipients=members,
+        direct=direct,
+        urgency="urgent" if urgent else "normal",
+        author_label="tips",
+        audience=audience or f"officers, about {tip.reference}",
+    )
+
+
+class Tips:
+    """The tips feature: filing, the tipster's side of the relay, and officers' triage."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        audit: AuditService,
+        access: AccessService,
+        outbox: Outbox,
+        officers: OfficerService,
+    ) -> None:
+        # Imported here: those modules build on the rules above.
+        from core.tip_filing import TipFiling
+        from core.tip_relay import TipRelay
+        from core.tip_triage import TipTriage
+
+        self.filing = TipFiling(db, clock, settings, outbox, officers)
+        self.relay = TipRelay(db, clock, settings, outbox, officers, self.filing)
+        self.triage = TipTriage(db, clock, settings, audit, access, outbox, officers)
