@@ -27,8 +27,8 @@ def welcome(service: str) -> str:
         f"👋 Welcome to <b>{esc(service)}</b>, the neighborhood Crime Watch service of your police "
         "department's Crime Prevention Unit.\n\n"
         "Here you can join your neighborhood's watch group, get alerts and safety news from "
-        "officers and your group's leader, and (soon) send non-emergency tips and ask for "
-        "vacation house checks.\n\n"
+        "officers and your group's leader, send non-emergency tips (anonymously if you wish), "
+        "and ask for vacation house checks.\n\n"
         f"{EMERGENCY}\n\n"
         "<b>Privacy.</b> To register we store your name, phone number and street address (or a "
         "map location), and which groups you join. Officers and your group's leader see your "
@@ -230,16 +230,6 @@ STOPPED = (
 RESUMED = "🔔 Messages are on again."
 ALREADY_STOPPED = "Messages are already stopped. Send /resume to turn them back on."
 ALREADY_ON = "Messages are already on."
-
-
-def settings_text(paused: bool) -> str:
-    """`/settings`."""
-    state = "🔕 stopped" if paused else "🔔 on"
-    return (
-        "<b>Settings</b>\n"
-        f"Alerts, reminders and news: {state}.\n\n"
-        "More choices (Telegram, SMS or both; quiet hours; alert topics) are coming soon."
-    )
 
 
 SETTINGS_STOP = "🔕 Stop messages"
