@@ -10,6 +10,7 @@ neither the audit log nor any view says who voted for whom.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import calendar_messages as msg
 from core.access import AccessService
 from core.audit import AuditService
-from core.calendar_due import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.calendar_due import DueRunner
 from core.clock import Clock
+from core.election_close import ELECTION_CLOSE, TERM_REMINDER, close_due, term_due
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.groups import GroupService, LeaderChange
 from core.officers import OfficerService
@@ -37,10 +39,6 @@ from storage.repositories.elections import ElectionRepository
 
 log = logging.getLogger(__name__)
 
-ELECTION_CLOSE = "election_close"
-TERM_REMINDER = "term_reminder"
-RUNOFF_DAYS = 3
-TERM_REMINDER_DAYS = 30
 MAX_DAYS = 30
 
 RoleListener = Callable[[int], Awaitable[None]]
@@ -109,19 +107,19 @@ class ElectionService:
         self.due = due
         # Called with a Telegram user id whose roles changed (the face refreshes its menu).
         self.role_listeners: list[RoleListener] = []
-        due.register(ELECTION_CLOSE, self._close_due)
-        due.register(TERM_REMINDER, self._term_due)
+        due.register(ELECTION_CLOSE, functools.partial(close_due, self))
+        due.register(TERM_REMINDER, functools.partial(term_due, self))
 
     # Helpers
 
-    async def _active(self, session: AsyncSession, group_id: int) -> list[MemberRecord]:
+    async def active_members(self, session: AsyncSession, group_id: int) -> list[MemberRecord]:
         return [m for m, _ in await GroupRepository(session).members_of(group_id, "active")]
 
     async def _is_active(self, session: AsyncSession, member_id: int, group_id: int) -> bool:
         membership = await GroupRepository(session).membership(member_id, group_id)
         return membership is not None and membership.status == "active"
 
-    async def _names(self, session: AsyncSession, ids: list[int]) -> dict[int, str]:
+    async def names(self, session: AsyncSession, ids: list[int]) -> dict[int, str]:
         found = await MemberRepository(session).many(ids)
         return {
             i: (found[i].display_name or "a member") if i in found else "a former member"
@@ -135,7 +133,7 @@ class ElectionService:
                 "votes and nominations are no longer taken."
             )
 
-    async def _notify_roles(self, changes: list[LeaderChange]) -> None:
+    async def notify_roles(self, changes: list[LeaderChange]) -> None:
         ids = {
             person.telegram_user_id
             for change in changes
@@ -183,7 +181,7 @@ class ElectionService:
                 now=now,
                 closes_at=now + timedelta(days=days),
             )
-            await self._start(session, election, group, runoff=False)
+            await self.start_in(session, election, group, runoff=False)
             await self.audit.record_in(
                 session,
                 actor,
@@ -193,7 +191,7 @@ class ElectionService:
             )
         return election, group
 
-    async def _start(
+    async def start_in(
         self, session: AsyncSession, election: ElectionRecord, group: GroupRecord, runoff: bool
     ) -> None:
         await self.due.schedule_in(
@@ -203,7 +201,7 @@ class ElectionService:
             session,
             kind="election",
             message=msg.election_opened(group.name, election.closes_at, self.settings.zone, runoff),
-            recipients=await self._active(session, group.id),
+            recipients=await self.active_members(session, group.id),
             group_id=group.id,
             audience=f"members of {group.code}",
         )
@@ -237,7 +235,7 @@ class ElectionService:
 
     async def _candidates(self, session: AsyncSession, election_id: int) -> list[Candidate]:
         records = await ElectionRepository(session).candidates(election_id)
-        names = await self._names(session, [c.member_id for c in records])
+        names = await self.names(session, [c.member_id for c in records])
         return [Candidate(c, names[c.member_id]) for c in records]
 
     async def nominees_to_choose(
@@ -248,7 +246,9 @@ class ElectionService:
             election, group = await self._election_and_group(session, election_id)
             self._require_open(election)
             taken = {c.member_id for c in await ElectionRepository(session).candidates(election_id)}
-            return group, [m for m in await self._active(session, group.id) if m.id not in taken]
+            return group, [
+                m for m in await self.active_members(session, group.id) if m.id not in taken
+            ]
 
     async def _election_and_group(
         self, session: AsyncSession, election_id: int
@@ -267,7 +267,7 @@ class ElectionService:
             for election in await ElectionRepository(session).recent(15):
                 group = await GroupRepository(session).get(election.group_id)
                 ids = [i for i in (election.winner_member_id, election.runner_up_member_id) if i]
-                names = await self._names(session, ids + list(election.tally))
+                names = await self.names(session, ids + list(election.tally))
                 summaries.append(
                     ElectionSummary(
                         election,
@@ -312,7 +312,7 @@ class ElectionService:
             _, group = await self._election_and_group(session, election_id)
             matches = [
                 m
-                for m in await self._active(session, group.id)
+                for m in await self.active_members(session, group.id)
                 if (m.display_name or "").casefold() == wanted
             ]
         if not matches:
@@ -425,7 +425,7 @@ class ElectionService:
                     "That person is not a candidate in this election. Send /vote for the list."
                 )
             previous = await repo.vote_of(election_id, voter.id)
-            names = await self._names(
+            names = await self.names(
                 session, [candidate_member_id, *([previous] if previous else [])]
             )
             if previous == candidate_member_id:
@@ -436,154 +436,6 @@ class ElectionService:
                 )
             await repo.cast(election_id, voter.id, candidate_member_id, self.clock.now())
             return VoteResult(names[candidate_member_id], names[previous] if previous else None)
-
-    # The close (scheduler)
-
-    async def _close_due(self, ctx: DueContext) -> str:
-        """Close an election at its deadline (never `missed`: a result is never stale)."""
-        session, now = ctx.session, ctx.now
-        repo = ElectionRepository(session)
-        election = await repo.get(ctx.item.subject_id)
-        group = await GroupRepository(session).get(election.group_id) if election else None
-        if election is None or group is None or not election.is_open:
-            return CANCELLED
-        members = await self._active(session, group.id)
-        active_ids = {m.id for m in members}
-        eligible = []
-        for candidate in await repo.candidates(election.id):
-            leads = await GroupRepository(session).led_by(candidate.member_id)
-            if (
-                candidate.status == "accepted"
-                and candidate.member_id in active_ids
-                and (leads is None or leads.id == group.id)
-            ):
-                eligible.append(candidate)
-        counts = await repo.counts(election.id)
-        tally = {c.member_id: counts.get(c.member_id, 0) for c in eligible}
-        ordered = sorted(eligible, key=lambda c: -tally[c.member_id])  # stable: nomination order
-        names = await self._names(session, [c.member_id for c in ordered])
-        shown = [(names[c.member_id], tally[c.member_id]) for c in ordered]
-        system = Actor.system(f"scheduler (election #{election.id})")
-
-        async def announce(message: msg.Message) -> None:
-            await self.outbox.enqueue_in(
-                session,
-                kind="election",
-                message=message,
-                recipients=members,
-                group_id=group.id,
-                audience=f"members of {group.code}",
-            )
-
-        async def audit(outcome: str) -> None:
-            await self.audit.record_in(
-                session,
-                system,
-                "election.close",
-                target=f"group {group.code}",
-                detail=f"election #{election.id}: {outcome}",
-            )
-
-        if not ordered:
-            await repo.close(
-                election.id, status="no_winner", now=now, tally={}, winner=None, runner_up=None
-            )
-            await announce(msg.election_without_candidates(group.name))
-            await audit("no candidates")
-            return DONE
-        top = tally[ordered[0].member_id]
-        tied = [c for c in ordered if tally[c.member_id] == top]
-        if len(tied) > 1:
-            runoff = election.round == 1
-            status = "runoff" if runoff else "no_winner"
-            await repo.close(
-                election.id, status=status, now=now, tally=tally, winner=None, runner_up=None
-            )
-            await announce(msg.election_tied(group.name, shown, runoff))
-            if runoff:
-                second = await repo.create(
-                    group_id=group.id,
-                    opened_by=f"runoff of election #{election.id}",
-                    now=now,
-                    closes_at=now + timedelta(days=RUNOFF_DAYS),
-                    round_=2,
-                    runoff_of_id=election.id,
-                )
-                for candidate in tied:
-                    await repo.nominate(second.id, candidate.member_id, None, "accepted", now)
-                await self._start(session, second, group, runoff=True)
-                await audit(f"tie; runoff election #{second.id}")
-            else:
-                officers, direct = await self.officers.audience_in(session)
-                await self.outbox.enqueue_in(
-                    session,
-                    kind="election",
-                    message=msg.officers_runoff_tied(group.name, group.code, shown),
-                    recipients=officers,
-                    direct=direct,
-                    audience="officers",
-                )
-                await audit("runoff tied; officers to appoint")
-            return DONE
-        winner = ordered[0].member_id
-        runner_up = ordered[1].member_id if len(ordered) > 1 else None
-        await repo.close(
-            election.id, status="closed", now=now, tally=tally, winner=winner, runner_up=runner_up
-        )
-        changes = []
-        if group.leader_member_id != winner:
-            changes.append(await self.groups.set_leader_in(session, system, group, winner))
-        term_ends = now + timedelta(days=self.settings.leader_term_days)
-        await repo.set_term(group.id, alternate=runner_up, term_ends_at=term_ends)
-        await self.due.cancel_in(session, [TERM_REMINDER], group.id)
-        await self.due.schedule_in(
-            session,
-            TERM_REMINDER,
-            group.id,
-            f"{winner}:{term_ends.date().isoformat()}",
-            term_ends - timedelta(days=TERM_REMINDER_DAYS),
-        )
-        await announce(
-            msg.election_won(
-                group.name,
-                names[winner],
-                names[runner_up] if runner_up else None,
-                shown,
-                term_ends,
-                self.settings.zone,
-            )
-        )
-        await audit(
-            f"member #{winner} elected" + (f", member #{runner_up} alternate" if runner_up else "")
-        )
-        if changes:
-            ctx.after_commit.append(lambda: self._notify_roles(changes))
-        return DONE
-
-    async def _term_due(self, ctx: DueContext) -> str:
-        """Remind the group to elect again, 30 days before the term ends."""
-        group = await GroupRepository(ctx.session).get(ctx.item.subject_id)
-        leader_id = int(ctx.item.key.split(":", 1)[0])
-        if (
-            group is None
-            or group.leader_member_id != leader_id
-            or group.leader_term_ends_at is None
-        ):
-            return CANCELLED
-        if ctx.stale:
-            return MISSED
-        names = await self._names(ctx.session, [leader_id])
-        await self.outbox.enqueue_in(
-            ctx.session,
-            kind="election",
-            message=msg.term_ending(
-                group.name, names[leader_id], group.leader_term_ends_at, self.settings.zone
-            ),
-            recipients=await self._active(ctx.session, group.id),
-            group_id=group.id,
-            audience=f"members of {group.code}",
-        )
-        return DONE
 
     # Review (officers)
 
@@ -618,12 +470,12 @@ class ElectionService:
                 changes.append(await self.groups.set_leader_in(session, actor, group, None))
                 await repo.set_term(group.id, alternate=None, term_ends_at=None)
                 await self.due.cancel_in(session, [TERM_REMINDER], group.id)
-            names = await self._names(session, [winner])
+            names = await self.names(session, [winner])
             await self.outbox.enqueue_in(
                 session,
                 kind="election",
                 message=msg.election_reviewed(group.name, names[winner], certify, note),
-                recipients=await self._active(session, group.id),
+                recipients=await self.active_members(session, group.id),
                 group_id=group.id,
                 audience=f"members of {group.code}",
             )
@@ -637,7 +489,7 @@ class ElectionService:
             )
             updated = await repo.get(election.id)
             assert updated is not None
-        await self._notify_roles(changes)
+        await self.notify_roles(changes)
         return ElectionSummary(updated, group, names[winner], None, [])
 
     async def refuse_review(self, actor: Actor) -> None:
