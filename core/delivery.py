@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -64,8 +64,10 @@ class ChannelSender:
         concurrency: int,
         lease: timedelta,
         sms_enabled: bool,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.channel = channel
+        self.sleep = sleep
         self.notifier = notifier
         self.db = db
         self.clock = clock
@@ -118,7 +120,7 @@ class ChannelSender:
                     break
                 await self._launch(ready)
                 ready = []
-                await asyncio.sleep(start - now)
+                await self.sleep(start - now)
                 self._cursor = max(self._cursor, start)
             self.pacer.commit(address, self.cost(job), now)
             await self._slots.acquire()
@@ -325,6 +327,8 @@ class DeliveryWorker:
         self.concurrency = concurrency
         self.lease = lease
         self.sms_enabled = sms_enabled
+        # How a sender waits for its next slot; tests with a frozen clock skip the real wait.
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
         self.senders: dict[str, ChannelSender] = {}
         self.wake = asyncio.Event()
         for channel, notifier in notifiers.items():
@@ -342,6 +346,7 @@ class DeliveryWorker:
             concurrency=self.concurrency,
             lease=self.lease,
             sms_enabled=self.sms_enabled,
+            sleep=self.sleep,
         )
 
     @property

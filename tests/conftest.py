@@ -132,6 +132,14 @@ def settings() -> Settings:
 async def services(settings: Settings, database: Database, clock: FrozenClock) -> Services:
     """The services on the test database and clock, with one officer."""
     svc = Services.build(settings, database, clock=clock)
+
+    async def skip_the_wait(_seconds: float) -> None:
+        """Pacing still books slots on the frozen clock; only the real wait is skipped (the
+        sends already on their way still get their turn)."""
+        for _ in range(20):
+            await asyncio.sleep(0)
+
+    svc.delivery.sleep = skip_the_wait
     await svc.officers.seed([OFFICER_ID])
     return svc
 
