@@ -49,12 +49,12 @@ class Calendar:
         audit: AuditService,
         access: AccessService,
         outbox: Outbox,
+        groups: GroupService,
+        officers: OfficerService,
     ) -> Calendar:
-        """Wire the calendar's services."""
+        """Wire the calendar's services onto the ones the rest of the service uses."""
         missed_after = timedelta(hours=settings.missed_after_hours)
         due = DueRunner(db, clock, missed_after)
-        groups = GroupService(db, clock, audit, access, outbox, settings.service_name)
-        officers = OfficerService(db, clock, audit, access)
         common = (db, clock, settings, audit, access, outbox)
         return cls(
             due=due,

@@ -92,6 +92,7 @@ class Services:
             sms_enabled=settings.sms_enabled,
         )
         officers = OfficerService(db, clock, audit, access)
+        groups = GroupService(db, clock, audit, access, outbox, settings.service_name)
         return cls(
             settings=settings,
             db=db,
@@ -100,7 +101,7 @@ class Services:
             access=access,
             outbox=outbox,
             members=MemberService(db, clock, audit),
-            groups=GroupService(db, clock, audit, access, outbox, settings.service_name),
+            groups=groups,
             officers=officers,
             flows=FlowService(db, clock),
             preferences=PreferenceService(db, clock, settings.sms_enabled),
@@ -120,6 +121,6 @@ class Services:
                 lease=timedelta(seconds=settings.delivery_lease_seconds),
                 sms_enabled=settings.sms_enabled,
             ),
-            calendar=Calendar.build(settings, db, clock, audit, access, outbox),
+            calendar=Calendar.build(settings, db, clock, audit, access, outbox, groups, officers),
             tips=Tips(db, clock, settings, audit, access, outbox, officers),
         )
