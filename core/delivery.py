@@ -109,21 +109,36 @@ class ChannelSender:
             if address is None:
                 await self._skip(job, f"no address for {self.channel}")
                 continue
+            cost = self.cost(job)
             while True:
                 now = self._seconds()
                 if self.pacer.paused_until > now:
                     await self._launch(ready)
                     await self._requeue_until_pause_ends(jobs[index:])
                     return
-                start = self.pacer.earliest(address, now)
+                start = self.pacer.slot(address)
                 if start <= now:
                     break
-                await self._launch(ready)
-                ready = []
+                if ready:  # put what is ready on the wire, then measure the wait afresh
+                    await self._launch(ready)
+                    ready = []
+                    continue
                 await self.sleep(start - now)
                 self._cursor = max(self._cursor, start)
-            self.pacer.commit(address, self.cost(job), now)
+            if ready and self._slots.locked():
+                # Those hold the slots we would wait for: they must be on the wire first.
+                await self._launch(ready)
+                ready = []
             await self._slots.acquire()
+            if self.pacer.paused_until > self._seconds():  # a 429 came back meanwhile
+                self._slots.release()
+                await self._launch(ready)
+                await self._requeue_until_pause_ends(jobs[index:])
+                return
+            # Book the slot itself, not the moment we woke, so late wake-ups don't add up;
+            # but catch up by at most one slot, so a long stall never turns into a burst.
+            now = self._seconds()
+            self.pacer.commit(address, cost, max(start, now - cost / self.pacer.rate))
             ready.append(job)
             if len(ready) >= 64:
                 await self._launch(ready)

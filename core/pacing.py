@@ -36,6 +36,10 @@ class Pacer:
         """When the current 429 pause ends (0 when none was imposed)."""
         return self._paused_until
 
+    def slot(self, address: str) -> float:
+        """The next free slot for `address`, which may lie in the past (ignoring a pause)."""
+        return max(self._next, self._address_next.get(address, 0.0))
+
     def earliest(self, address: str, now: float) -> float:
         """The earliest start for a send to `address` (ignoring a pause; callers check it)."""
         return max(now, self._next, self._address_next.get(address, 0.0))

@@ -169,3 +169,16 @@ async def test_concurrent_claims_never_overlap(services: Services, clock: Frozen
     batches = await asyncio.gather(*(claim() for _ in range(6)))
     claimed = [i for batch in batches for i in batch]
     assert len(claimed) == len(set(claimed)) == 30
+
+
+async def test_more_due_than_concurrency_at_full_speed_never_deadlocks(
+    services: Services,
+) -> None:
+    people = await members(services, 12)
+    await enqueue(services, people)
+    services.delivery.concurrency = 2
+    services.delivery.rates["telegram"] = 1_000_000  # limits off: no waits between sends
+    channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", channel)
+    assert await asyncio.wait_for(services.delivery.run_once(), timeout=10) == 12
+    assert len(channel.sent) == 12
