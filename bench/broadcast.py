@@ -33,6 +33,7 @@ import subprocess
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass
+from importlib.util import find_spec
 from typing import Any
 
 from bench.common import (
@@ -40,6 +41,7 @@ from bench.common import (
     BOT_TOKEN,
     LONG_ALERT,
     Stopwatch,
+    TransactionTrace,
     bench_settings,
     chat_id,
     cpu_seconds,
@@ -57,9 +59,11 @@ from bench.emulator import (
     REPO_ROOT,
     EmulatorProcess,
 )
+from core.outbox import Message
 
 APPROACHES = ("engine", "naive", "naive-retry")
 STALL_SECONDS = 20.0  # no delivery settled for this long: the engine is reported as stalled
+STOP_GRACE = 15.0  # seconds DeliveryWorker.run gets to return once stop is set
 RESULT_PREFIX = "RESULT "
 
 
@@ -80,10 +84,12 @@ class Config:
     claim_batch: int | None = None  # override core.delivery.CLAIM_BATCH (exploration only)
     proposed_dispatch: bool = False  # bench/explore_dispatch.py instead of the engine's own
     sqlite_pool_size: int | None = None  # Database(url, pool_size=n, max_overflow=0) on SQLite
+    stop_after: float | None = None  # set the worker's stop after this many seconds instead
+    trace_db: bool = False  # time every transaction by the function that opened it
     timeout: float = 120.0
 
     @property
-    def message(self) -> Any:
+    def message(self) -> Message:
         """The alert sent."""
         return LONG_ALERT if self.long_sms else ALERT
 
@@ -123,6 +129,9 @@ async def run_engine(config: Config, url: str) -> dict[str, Any]:
         db = Database(database_url, **pool_options(config.backend, config.sqlite_pool_size))
         services = Services.build(settings, db)
         await seed_members(db, config.telegram_members, config.sms_members)
+        trace = TransactionTrace() if config.trace_db else None
+        if trace is not None:
+            trace.install(db)
         # Built as bot/telegram/app.py builds the service's Application (minus its handlers).
         application = (
             ApplicationBuilder()
@@ -148,13 +157,22 @@ async def run_engine(config: Config, url: str) -> dict[str, Any]:
             enqueued_at = clock()
             stop = asyncio.Event()
             runner = asyncio.create_task(worker.run(stop))
-            stalled = await _wait_settled(worker, queued, clock, config.timeout)
+            if config.stop_after is None:
+                stalled = await _wait_settled(worker, queued, clock, config.timeout)
+            else:  # a shutdown in the middle of the broadcast
+                await asyncio.sleep(config.stop_after)
+                stalled = ""
             done_at = clock()
             stop.set()
             try:
-                await asyncio.wait_for(asyncio.shield(runner), 15)
+                await asyncio.wait_for(asyncio.shield(runner), STOP_GRACE)
+                stop_seconds = clock() - done_at
             except TimeoutError:
-                stalled += "; DeliveryWorker.run did not return within 15 s of stop (cancelled)"
+                stalled += (
+                    f"; DeliveryWorker.run did not return within {STOP_GRACE:g} s of stop "
+                    "(cancelled)"
+                )
+                stop_seconds = clock() - done_at
                 runner.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await runner
@@ -170,6 +188,8 @@ async def run_engine(config: Config, url: str) -> dict[str, Any]:
         "drain": done_at - enqueued_at,
         "statuses": counts,
         "stalled": stalled,
+        "stop_seconds": stop_seconds,
+        "transactions": trace.summary() if trace is not None else {},
         "rss_mib": peak_rss_mib(),
         "cpu_seconds": cpu_seconds(),
     }
@@ -421,6 +441,16 @@ def print_table(config: Config, rows: list[dict[str, Any]]) -> None:
             notes.append(f"outbox: {client['statuses']}, enqueue {client['enqueue']:.3f} s")
         if client.get("errors"):
             notes.append(f"exceptions: {client['errors']}")
+        if config.stop_after is not None and "stop_seconds" in client:
+            notes.append(
+                f"stop set after {config.stop_after:g} s; DeliveryWorker.run returned "
+                f"{client['stop_seconds']:.2f} s later (lost counts what was not sent by then)"
+            )
+        for opener, t in client.get("transactions", {}).items():
+            notes.append(
+                f"transactions from {opener}: {t['n']}, mean {t['mean_ms']:.1f} ms, median "
+                f"{t['p50_ms']:.1f}, p99 {t['p99_ms']:.1f}, max {t['max_ms']:.1f}"
+            )
         if client.get("stalled"):
             notes.append(f"STALLED: {client['stalled']}")
         if row["unexpected"] or row["wrong_text"] or row["invalid"]:
@@ -463,6 +493,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="experiment: Database(url, pool_size=N, max_overflow=0) on SQLite",
     )
+    add(
+        "--stop-after",
+        type=float,
+        default=None,
+        help="engine: set the worker's stop after S seconds and time how long it takes to stop",
+    )
+    add("--trace-db", action="store_true", help="engine: time every database transaction")
     add("--timeout", type=float, default=defaults.timeout)
     add("--repeat", type=int, default=1, help="run each approach this many times")
     add("--json", dest="json_out", default=None, help="also write every figure to this file")
@@ -475,6 +512,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def child_main(approach: str, url: str, config: Config) -> None:
     """In the child process: run one approach and print its figures as one JSON line."""
     logging.basicConfig(level=logging.WARNING, format="  [%(name)s] %(message)s")
+    # One line with a traceback per refused send: the emulator counts them anyway.
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
     if approach == "engine":
         result = asyncio.run(run_engine(config, url))
     else:
@@ -502,12 +541,23 @@ def main(argv: list[str] | None = None) -> None:
         claim_batch=args.claim_batch,
         proposed_dispatch=args.proposed_dispatch,
         sqlite_pool_size=args.sqlite_pool_size,
+        stop_after=args.stop_after,
+        trace_db=args.trace_db,
         timeout=args.timeout,
     )
-    rows = []
-    for approach in [a.strip() for a in args.approaches.split(",") if a.strip()]:
+    approaches = [a.strip() for a in args.approaches.split(",") if a.strip()]
+    for approach in approaches:
         if approach not in APPROACHES:
             raise SystemExit(f"unknown approach {approach!r} (one of {APPROACHES})")
+    if any(a.startswith("naive") for a in approaches) and find_spec("aiolimiter") is None:
+        print(
+            "skipping the naive approach: AIORateLimiter needs aiolimiter "
+            '(.venv/bin/pip install "aiolimiter>=1.1,<1.3")',
+            file=sys.stderr,
+        )
+        approaches = [a for a in approaches if not a.startswith("naive")]
+    rows = []
+    for approach in approaches:
         for _ in range(args.repeat):
             rows.append(measure(config, approach))
             print(f"  {approach}: wall/floor {rows[-1]['ratio']:.3f}", file=sys.stderr)

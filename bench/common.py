@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import statistics
+import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +21,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 import asyncpg
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox import SMS, TELEGRAM, Message
 from core.services import Services
@@ -210,3 +214,41 @@ class Stopwatch:
 
     def __call__(self) -> float:
         return time.perf_counter() - self.start
+
+
+class TransactionTrace:
+    """Times every `transaction()` of one `Database` (waiting for the connection and the lock
+    included), grouped by the function that opened it."""
+
+    def __init__(self) -> None:
+        self.samples: dict[str, list[float]] = defaultdict(list)
+
+    def install(self, db: Database) -> None:
+        """Wrap `db.transaction` on this instance only."""
+        inner = db.transaction
+
+        @asynccontextmanager
+        async def timed(caller: str) -> AsyncIterator[AsyncSession]:
+            start = time.perf_counter()
+            async with inner() as session:
+                yield session
+            self.samples[caller].append(time.perf_counter() - start)
+
+        def transaction() -> AbstractAsyncContextManager[AsyncSession]:
+            return timed(sys._getframe(1).f_code.co_name)
+
+        db.transaction = transaction  # type: ignore[method-assign,assignment]
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        """Per opener: count, mean, median, p99 and max in milliseconds."""
+        result = {}
+        for caller, values in sorted(self.samples.items(), key=lambda kv: -len(kv[1])):
+            ordered = sorted(values)
+            result[caller] = {
+                "n": len(ordered),
+                "mean_ms": 1000 * statistics.fmean(ordered),
+                "p50_ms": 1000 * ordered[len(ordered) // 2],
+                "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+                "max_ms": 1000 * ordered[-1],
+            }
+        return result

@@ -11,9 +11,13 @@ Limits, per client (the bot token on Telegram, the AccountSid on Twilio), over a
 of one second: at most `telegram_rate` accepted messages, at most one message per
 `chat_interval` seconds to one chat, and at most `sms_rate` SMS segments. A send over a limit
 gets a 429 that announces a pause (`parameters.retry_after` on Telegram, a `Retry-After` header
-and code 20429 on Twilio), in whole seconds as both providers give it. A request that arrives
-while a pause announced to its client is in force is counted as `during_pause` and refused with
-a 429 naming what is left of the pause (rounded up, so the announced pause may grow).
+and code 20429 on Twilio), in whole seconds as both providers give it, and the client is refused
+until that pause ends. A request that arrives before the end of the latest pause announced to
+its client is counted as `during_pause`; while the first pause lasts it is refused with a 429
+naming what is left of it, rounded up to whole seconds. That rounding tells the client of a later
+end than the first pause's: the emulator counts by the latest end it told the client, but it
+keeps refusing only until the first pause's end, so the 429s answered during a pause do not
+extend it (no cascade of pauses for a client that keeps knocking).
 
 It is meant to run in a process of its own (`python -m bench.emulator`, or `EmulatorProcess`)
 so that it does not share an event loop, or the GIL, with the client being measured. It is a
@@ -91,7 +95,8 @@ class ChannelState:
     violations: list[str] = field(default_factory=list)
     window: dict[str, deque[tuple[float, float]]] = field(default_factory=dict)
     window_sum: dict[str, float] = field(default_factory=dict)
-    paused_until: dict[str, float] = field(default_factory=dict)
+    refused_until: dict[str, float] = field(default_factory=dict)  # the limits' own pauses
+    announced_until: dict[str, float] = field(default_factory=dict)  # what clients were told
 
     def wait_for_room(self, client: str, cost: float, now: float) -> float:
         """0 if `cost` more units fit in the client's sliding window now, else seconds to wait."""
@@ -123,17 +128,24 @@ class ChannelState:
         self.timeline[slot] = self.timeline.get(slot, 0) + 1
 
     def pause_check(self, client: str, now: float) -> int | None:
-        """If a pause announced to the client is in force: count it, return the retry_after."""
-        until = self.paused_until.get(client, 0.0)
-        if now >= until:
+        """Count a request inside an announced pause; the retry_after to refuse it with, or None
+        when the limit's own pause is over."""
+        if now >= self.announced_until.get(client, 0.0):
             return None
         self.during_pause += 1
-        return self.announce(client, until - now, now, "during an announced pause")
+        until = self.refused_until.get(client, 0.0)
+        if now >= until:
+            return None  # counted, but let the limits decide
+        return self.announce(client, until - now, now, "during an announced pause", extend=False)
 
-    def announce(self, client: str, wait: float, now: float, why: str) -> int:
+    def announce(
+        self, client: str, wait: float, now: float, why: str, *, extend: bool = True
+    ) -> int:
         """Answer a 429: whole seconds, at least one, and remember the pause it announces."""
         seconds = max(1, math.ceil(wait - 1e-9))
-        self.paused_until[client] = max(self.paused_until.get(client, 0.0), now + seconds)
+        if extend:
+            self.refused_until[client] = max(self.refused_until.get(client, 0.0), now + seconds)
+        self.announced_until[client] = max(self.announced_until.get(client, 0.0), now + seconds)
         self.rate_limited += 1
         self.reasons_429[why] = self.reasons_429.get(why, 0) + 1
         return seconds
@@ -267,15 +279,16 @@ class Emulator:
         self.chat_last[(token, chat)] = now
         state.accept(token, chat, text, 1.0, now)
         chat_id = int(chat)
+        chat_object: dict[str, Any] = {"id": chat_id, "type": "private"}
+        if chat_id < 0:
+            chat_object.update(type="supergroup", title=f"Chat {chat_id}")
         message = {
             "message_id": next(self.message_ids),
             "from": self._bot_user(),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "chat": chat_object,
             "date": int(time.time()),
             "text": text,
         }
-        if chat_id < 0:
-            message["chat"]["title"] = f"Chat {chat_id}"
         return _ok(message)
 
     def _tg_invalid(self, why: str) -> tuple[int, dict[str, str], bytes]:
@@ -328,7 +341,7 @@ class Emulator:
         state.accept(sid, to, text, cost, now)
         message_sid = f"SM{next(self.message_ids):032x}"
         stamp = time.strftime("%a, %d %b %Y %H:%M:%S +0000", time.gmtime())
-        answer = {
+        answer: dict[str, Any] = {
             "account_sid": sid,
             "api_version": "2010-04-01",
             "body": text,
@@ -390,6 +403,7 @@ class Emulator:
                     if colon:
                         headers[name.strip().lower()] = value.strip()
                 body = await _read_body(reader, headers)
+                extra: dict[str, str]
                 if body is None:
                     status, extra, payload = 411, {}, b'{"error":"length required"}'
                 else:
@@ -411,7 +425,7 @@ class Emulator:
 async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes | None:
     """The request body (Content-Length or chunked); None when it cannot be delimited."""
     if "chunked" in headers.get("transfer-encoding", "").lower():
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             size_line = await reader.readuntil(b"\r\n")
             size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
