@@ -32,6 +32,7 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 300.0
 CLAIM_BATCH = 200
+LOOKAHEAD = 0.02  # seconds of upcoming slots marked `sending` in one transaction
 IDLE_POLL_SECONDS = 1.0
 
 
@@ -101,9 +102,14 @@ class ChannelSender:
             )
 
     async def _dispatch(self, jobs: list[DeliveryJob]) -> None:
-        """Send every claimed job at its slot; returns when all are on the wire (or, after a
-        429, when the rest are back in the queue until the pause ends)."""
-        ready: list[DeliveryJob] = []
+        """Send every claimed job at its slot; returns when all are on their way (or, after a
+        429, when the rest are back in the queue until the pause ends).
+
+        Sends whose slots fall within `LOOKAHEAD` seconds are marked `sending` in one
+        transaction and each waits for its own slot, so a transaction per send never limits
+        the rate. Each holds a concurrency slot, which bounds what a crash can leave uncertain.
+        """
+        ready: list[tuple[DeliveryJob, float]] = []
         for index, job in enumerate(jobs):
             address = self._address(job)
             if address is None:
@@ -117,32 +123,25 @@ class ChannelSender:
                     await self._requeue_until_pause_ends(jobs[index:])
                     return
                 start = self.pacer.slot(address)
-                if start <= now:
+                if start <= now + LOOKAHEAD:
                     break
-                if ready:  # put what is ready on the wire, then measure the wait afresh
+                if ready:  # put what is ready on its way, then measure the wait afresh
                     await self._launch(ready)
                     ready = []
                     continue
-                await self.sleep(start - now)
-                self._cursor = max(self._cursor, start)
+                await self.sleep(start - now - LOOKAHEAD)
+                self._cursor = max(self._cursor, start - LOOKAHEAD)
             if ready and self._slots.locked():
-                # Those hold the slots we would wait for: they must be on the wire first.
+                # Those hold the slots we would wait for: they must be on their way first.
                 await self._launch(ready)
                 ready = []
             await self._slots.acquire()
-            if self.pacer.paused_until > self._seconds():  # a 429 came back meanwhile
-                self._slots.release()
-                await self._launch(ready)
-                await self._requeue_until_pause_ends(jobs[index:])
-                return
             # Book the slot itself, not the moment we woke, so late wake-ups don't add up;
             # but catch up by at most one slot, so a long stall never turns into a burst.
             now = self._seconds()
-            self.pacer.commit(address, cost, max(start, now - cost / self.pacer.rate))
-            ready.append(job)
-            if len(ready) >= 64:
-                await self._launch(ready)
-                ready = []
+            at = max(start, now - cost / self.pacer.rate)
+            self.pacer.commit(address, cost, at)
+            ready.append((job, at))
         await self._launch(ready)
 
     async def _requeue_until_pause_ends(self, jobs: list[DeliveryJob]) -> None:
@@ -153,20 +152,37 @@ class ChannelSender:
                 [j.delivery_id for j in jobs], resume, now, "waiting for the provider's rate limit"
             )
 
-    async def _launch(self, jobs: list[DeliveryJob]) -> None:
+    async def _launch(self, jobs: list[tuple[DeliveryJob, float]]) -> None:
         if not jobs:
             return
         now = self.clock.now()
         async with self.db.transaction() as session:
             await OutboxRepository(session).mark_sending(
-                [j.delivery_id for j in jobs], now, now + self.lease
+                [j.delivery_id for j, _ in jobs], now, now + self.lease
             )
-        for job in jobs:
-            task = asyncio.create_task(self._send(job))
+        for job, at in jobs:
+            task = asyncio.create_task(self._send(job, at))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
 
-    async def _send(self, job: DeliveryJob) -> None:
+    async def _send(self, job: DeliveryJob, at: float) -> None:
+        wait = at - self._seconds()
+        if wait > 0:
+            await self.sleep(wait)
+        paused = self.pacer.paused_until - self._seconds()
+        if paused > 0:  # a 429 came back after this send was booked: nothing goes out now
+            self._slots.release()
+            self._finished.append(
+                Finished(
+                    job,
+                    SendResult(
+                        Outcome.RATE_LIMITED,
+                        reason="waiting for the provider's rate limit",
+                        retry_after=paused,
+                    ),
+                )
+            )
+            return
         try:
             result = await self.notifier.send(
                 OutboundMessage(

@@ -37,6 +37,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        # SQLite has one writer at a time and every transaction here writes (BEGIN
+        # IMMEDIATE): one connection lets writers queue in the pool, in order, instead of in
+        # SQLite's busy loop, which sleeps up to 100 ms between tries.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
         engine = create_async_engine(url, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine)
         return engine

@@ -23,16 +23,16 @@ def test_rate_spaces_sends_evenly() -> None:
 def test_cost_counts_sms_segments() -> None:
     pacer = Pacer(1)
     assert pacer.book("+1", 3, now=0.0) == 0.0
-    assert pacer.book("+2", 1, now=0.0) == pytest.approx(3.0)
+    assert pacer.book("+2", 1, now=0.0) == pytest.approx(3.15)
 
 
 def test_one_private_chat_gets_one_message_a_second_and_groups_twenty_a_minute() -> None:
     private = Pacer(1000, telegram_chat_interval)
     assert private.book("42", 1, now=0.0) == 0.0
-    assert private.book("42", 1, now=0.0) == pytest.approx(1.0)
+    assert private.book("42", 1, now=0.0) == pytest.approx(1.05)
     group = Pacer(1000, telegram_chat_interval)
     assert group.book("-100", 1, now=0.0) == 0.0
-    assert group.book("-100", 1, now=0.0) == pytest.approx(3.0)
+    assert group.book("-100", 1, now=0.0) == pytest.approx(3.15)
 
 
 def test_pause_holds_everything_until_retry_after() -> None:
