@@ -23,7 +23,7 @@ def test_rate_spaces_sends_evenly() -> None:
 def test_cost_counts_sms_segments() -> None:
     pacer = Pacer(1)
     assert pacer.book("+1", 3, now=0.0) == 0.0
-    assert pacer.book("+2", 1, now=0.0) == pytest.approx(3.15)
+    assert pacer.book("+2", 1, now=0.0) == pytest.approx(3.0)
 
 
 def test_one_private_chat_gets_one_message_a_second_and_groups_twenty_a_minute() -> None:
