@@ -28,5 +28,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot core notifiers scheduler storage
 
+bench: install
+	$(BIN)/python -m bench.broadcast
+	$(BIN)/python -m bench.ceiling
+
 clean:
 	rm -rf $(VENV) build *.egg-info
