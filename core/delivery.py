@@ -81,6 +81,7 @@ class ChannelSender:
         self._finished: list[Finished] = []
         self._settled = 0
         self._cursor = 0.0
+        self._stop: asyncio.Event | None = None  # set by run(); a batch stops at it too
 
     def _seconds(self) -> float:
         """Pacing time: the clock's, never behind a slot already waited for (so a frozen test
@@ -116,6 +117,12 @@ class ChannelSender:
                 await self._skip(job, f"no address for {self.channel}")
                 continue
             cost = self.cost(job)
+            if self._stop is not None and self._stop.is_set():
+                # Shutting down: what has not gone out goes back to the queue at once, so a
+                # restart (or another worker) takes it without waiting for the lease.
+                await self._launch(ready)
+                await self._release(jobs[index:])
+                return
             while True:
                 now = self._seconds()
                 if self.pacer.paused_until > now:
@@ -143,6 +150,11 @@ class ChannelSender:
             self.pacer.commit(address, cost, at)
             ready.append((job, at))
         await self._launch(ready)
+
+    async def _release(self, jobs: list[DeliveryJob]) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            await OutboxRepository(session).requeue([j.delivery_id for j in jobs], now, now)
 
     async def _requeue_until_pause_ends(self, jobs: list[DeliveryJob]) -> None:
         resume = datetime.fromtimestamp(self.pacer.paused_until, UTC)
@@ -311,6 +323,7 @@ class ChannelSender:
 
     async def run(self, stop: asyncio.Event, wake: asyncio.Event) -> None:
         """Drain continuously until `stop`; `wake` cuts an idle wait short."""
+        self._stop = stop
         recorder = asyncio.create_task(self._record_continuously(stop))
         try:
             while not stop.is_set():

@@ -182,3 +182,17 @@ async def test_more_due_than_concurrency_at_full_speed_never_deadlocks(
     services.delivery.add_notifier("telegram", channel)
     assert await asyncio.wait_for(services.delivery.run_once(), timeout=10) == 12
     assert len(channel.sent) == 12
+
+
+async def test_stopping_returns_an_unsent_batch_to_the_queue(services: Services) -> None:
+    people = await members(services, 5)
+    await enqueue(services, people)
+    stop = asyncio.Event()
+    stop.set()  # already shutting down when the batch is dispatched
+    sender_channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", sender_channel)
+    sender = services.delivery.senders["telegram"]
+    sender._stop = stop
+    assert await sender.run_once() == 0
+    assert sender_channel.sent == []
+    assert set((await statuses(services)).values()) == {"queued"}
