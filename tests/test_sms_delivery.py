@@ -13,11 +13,11 @@ from starlette.applications import Starlette
 from bot.sms import STATUS_PATH, sms_routes
 from core.settings import Settings
 from core.sms_inbound import SmsInbound
-from notifiers.sms import SmsNotifier
 from storage.models import Delivery
-from tests.conftest import OFFICER_ID, make_settings
+from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio
 from tests.harness import TelegramHarness
+from tests.sms_support import add_sms_channel, twilio_settings
 from tests.test_bot_alerts import neighborhood, received
 
 ANN, BOB, CAT, DAN = 701, 702, 703, 704
@@ -33,27 +33,12 @@ def twilio() -> FakeTwilio:
 @pytest.fixture
 def settings(twilio: FakeTwilio) -> Settings:
     """Twilio configured: SMS is on."""
-    return make_settings(
-        twilio_account_sid=twilio.account_sid,
-        twilio_auth_token=twilio.auth_token,
-        twilio_from_number="+12035550100",
-        public_url=PUBLIC_URL,
-        webhook_secret="secret-token",
-        sms_segments_per_second=200,  # tests should not wait on a real long code's pace
-    )
+    return twilio_settings(twilio, PUBLIC_URL)
 
 
 @pytest.fixture
 async def sms(tg: TelegramHarness, twilio: FakeTwilio) -> AsyncIterator[FakeTwilio]:
-    notifier = SmsNotifier(
-        twilio.account_sid,
-        twilio.auth_token,
-        from_number="+12035550100",
-        status_callback=f"{PUBLIC_URL}{STATUS_PATH}",
-        api_url=twilio.base_url,
-        http_client=twilio.http_client(),
-    )
-    tg.services.delivery.add_notifier("sms", notifier)
+    notifier = add_sms_channel(tg, twilio, PUBLIC_URL)
     yield twilio
     await notifier.close()
     assert twilio.violations == []

@@ -7,16 +7,14 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from bot.sms import INBOUND_PATH, STATUS_PATH, sms_routes
+from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from core.settings import Settings
-from core.sms_inbound import SmsInbound
-from notifiers.sms import SmsNotifier
-from tests.conftest import OFFICER_ID, make_settings
+from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio
 from tests.harness import TelegramHarness
+from tests.sms_support import sms_both_ways, twilio_settings
 from tests.test_sms_webhooks import post, reply_of, text_form
 from tests.tips_support import deliveries, digest, events, relays, tips
 
@@ -34,35 +32,14 @@ def twilio() -> FakeTwilio:
 @pytest.fixture
 def settings(twilio: FakeTwilio) -> Settings:
     """Twilio configured: SMS is on."""
-    return make_settings(
-        twilio_account_sid=twilio.account_sid,
-        twilio_auth_token=twilio.auth_token,
-        twilio_from_number="+12035550100",
-        public_url=PUBLIC_URL,
-        webhook_secret="secret-token",
-        sms_segments_per_second=200,
-    )
+    return twilio_settings(twilio, PUBLIC_URL)
 
 
 @pytest.fixture
 async def sms(tg: TelegramHarness, twilio: FakeTwilio) -> AsyncIterator[httpx.AsyncClient]:
     """The SMS channel wired both ways: the notifier for relays, the webhook for texts in."""
-    notifier = SmsNotifier(
-        twilio.account_sid,
-        twilio.auth_token,
-        from_number="+12035550100",
-        status_callback=f"{PUBLIC_URL}{STATUS_PATH}",
-        api_url=twilio.base_url,
-        http_client=twilio.http_client(),
-    )
-    tg.services.delivery.add_notifier("sms", notifier)
-    svc = tg.services
-    inbound = SmsInbound(svc.db, svc.clock, svc.settings.service_name, None, tips=svc.tips.relay)
-    app = Starlette(routes=sms_routes(inbound, PUBLIC_URL, twilio.auth_token))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as http:
+    async with sms_both_ways(tg, twilio, PUBLIC_URL) as http:
         yield http
-    await notifier.close()
     assert twilio.violations == []
 
 
