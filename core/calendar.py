@@ -24,6 +24,7 @@ from core.news import NewsService
 from core.officers import OfficerService
 from core.outbox import Outbox
 from core.settings import Settings
+from core.shared import Shared
 from core.vacation import VacationService
 from storage.engine import Database
 
@@ -55,13 +56,13 @@ class Calendar:
         """Wire the calendar's services onto the ones the rest of the service uses."""
         missed_after = timedelta(hours=settings.missed_after_hours)
         due = DueRunner(db, clock, missed_after)
-        common = (db, clock, settings, audit, access, outbox)
+        common = Shared(db, clock, settings, audit, access, outbox)
         return cls(
             due=due,
-            elections=ElectionService(*common, groups, officers, due),
-            meetings=MeetingService(*common, groups, officers, due),
-            vacation=VacationService(*common, officers, due),
-            news=NewsService(*common, missed_after),
+            elections=ElectionService(common, groups, officers, due),
+            meetings=MeetingService(common, groups, officers, due),
+            vacation=VacationService(common, officers, due),
+            news=NewsService(common, missed_after),
         )
 
     async def tick(self) -> dict[str, int]:

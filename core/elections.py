@@ -19,19 +19,14 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import calendar_messages as msg
-from core.access import AccessService
-from core.audit import AuditService
 from core.calendar_due import DueRunner
-from core.clock import Clock
 from core.election_close import ELECTION_CLOSE, TERM_REMINDER, close_due, term_due
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.groups import GroupService, LeaderChange
 from core.officers import OfficerService
-from core.outbox import Outbox
 from core.permissions import Action, Actor
-from core.settings import Settings
+from core.shared import Shared, SharedService
 from core.timefmt import local
-from storage.engine import Database
 from storage.records import GroupRecord, MemberRecord
 from storage.records_calendar import CandidateRecord, ElectionRecord
 from storage.repositories import GroupRepository, MemberRepository
@@ -81,27 +76,17 @@ class ElectionSummary:
     tally: list[tuple[str, int]]
 
 
-class ElectionService:
+class ElectionService(SharedService):
     """Runs the groups' leader elections."""
 
     def __init__(
         self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        audit: AuditService,
-        access: AccessService,
-        outbox: Outbox,
+        shared: Shared,
         groups: GroupService,
         officers: OfficerService,
         due: DueRunner,
     ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.audit = audit
-        self.access = access
-        self.outbox = outbox
+        super().__init__(shared)
         self.groups = groups
         self.officers = officers
         self.due = due

@@ -17,20 +17,16 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import calendar_messages as msg
-from core.access import AccessService
-from core.audit import AuditService
 from core.calendar_due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.calendar_time import latest_weekly, parse_offsets, parse_weekly
-from core.clock import Clock
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.groups import GroupService
 from core.ics import Event, calendar_file
 from core.officers import OfficerService
-from core.outbox import Attachment, Outbox
+from core.outbox import Attachment
 from core.permissions import Action, Actor
-from core.settings import Settings
+from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line
-from storage.engine import Database
 from storage.records import GroupRecord, MemberRecord
 from storage.records_calendar import MeetingRecord
 from storage.repositories import GroupRepository, MemberRepository
@@ -105,27 +101,17 @@ class MeetingView:
     can_manage: bool
 
 
-class MeetingService:
+class MeetingService(SharedService):
     """Schedules meetings and keeps the invited informed."""
 
     def __init__(
         self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        audit: AuditService,
-        access: AccessService,
-        outbox: Outbox,
+        shared: Shared,
         groups: GroupService,
         officers: OfficerService,
         due: DueRunner,
     ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.audit = audit
-        self.access = access
-        self.outbox = outbox
+        super().__init__(shared)
         self.groups = groups
         self.officers = officers
         self.due = due

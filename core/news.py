@@ -18,17 +18,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access import AccessService
-from core.audit import AuditService
 from core.calendar_time import WEEKDAYS, local_date, local_moment, parse_clock
-from core.clock import Clock
 from core.errors import InvalidInput, NotFound
 from core.news_library import STARTER_ITEMS, TOPICS
-from core.outbox import Message, Outbox
+from core.outbox import Message
 from core.permissions import Action, Actor
-from core.settings import Settings
+from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line
-from storage.engine import Database
 from storage.models import Member
 from storage.records import MemberRecord
 from storage.records_calendar import NewsRecord
@@ -154,25 +150,15 @@ def render(item: NewsRecord) -> Message:
     )
 
 
-class NewsService:
+class NewsService(SharedService):
     """The officers' content library and the publishing calendar."""
 
     def __init__(
         self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        audit: AuditService,
-        access: AccessService,
-        outbox: Outbox,
+        shared: Shared,
         missed_after: timedelta,
     ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.audit = audit
-        self.access = access
-        self.outbox = outbox
+        super().__init__(shared)
         self.missed_after = missed_after
 
     def _next(self, schedule: str, after: datetime) -> datetime | None:

@@ -14,16 +14,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import calendar_messages as msg
-from core.access import AccessService
-from core.audit import AuditService
 from core.calendar_due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.calendar_time import latest_daily, local_date, local_moment, parse_clock
-from core.clock import Clock
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
 from core.officers import OfficerService
-from core.outbox import Outbox
 from core.permissions import Action, Actor
-from core.settings import Settings
+from core.shared import Shared, SharedService
 from core.timefmt import local
 from core.vacation_rules import (
     VacationRequest,
@@ -33,7 +29,6 @@ from core.vacation_rules import (
     patrol_message,
     short_date,
 )
-from storage.engine import Database
 from storage.records import MemberRecord
 from storage.records_calendar import CheckRecord, WatchRecord
 from storage.repositories import GroupRepository, MemberRepository
@@ -58,26 +53,16 @@ class Ended:
     checks: list[CheckRecord]
 
 
-class VacationService:
+class VacationService(SharedService):
     """House checks while residents are away."""
 
     def __init__(
         self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        audit: AuditService,
-        access: AccessService,
-        outbox: Outbox,
+        shared: Shared,
         officers: OfficerService,
         due: DueRunner,
     ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.audit = audit
-        self.access = access
-        self.outbox = outbox
+        super().__init__(shared)
         self.officers = officers
         self.due = due
         due.register(CHECKLIST, self._checklist_due)
