@@ -7,6 +7,7 @@ Subprocess tests and benchmarks point the service at it (`TELEGRAM_API_URL`,
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import inspect
@@ -47,7 +48,7 @@ class _ThreadedUvicorn(uvicorn.Server):
             self._on_started()
 
 
-class ThreadedServer:
+class ThreadedServer(abc.ABC):
     """Serves `asgi_app()` from a background thread; subclasses say what to serve."""
 
     name = "ThreadedServer"
@@ -62,9 +63,9 @@ class ThreadedServer:
         self._ready = threading.Event()
         self._error: BaseException | None = None
 
+    @abc.abstractmethod
     def asgi_app(self) -> Callable[[Scope, Receive, Send], Coroutine[Any, Any, None]]:
         """The ASGI application to serve."""
-        raise NotImplementedError  # each fake serves its own API
 
     @property
     def url(self) -> str:
