@@ -19,6 +19,7 @@ from typing import Any
 # python-telegram-bot 22 warns on every 429 unless RetryAfter.retry_after is a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+
 import asyncpg
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,10 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.outbox import SMS, TELEGRAM, Message
 from core.services import Services
 from core.settings import Settings, load_settings
+from storage.delivery.models import Delivery
 from storage.engine import Database
+from storage.members.models import Member
+from storage.members.repositories import DEFAULT_CATEGORIES, to_record
 from storage.migrate import upgrade
-from storage.models import Delivery, Member
-from storage.repositories.members import DEFAULT_CATEGORIES, to_record
 
 BOT_TOKEN = "123456:BENCH-token-that-is-long-enough-for-the-check"  # noqa: S105 - fake
 PG_SERVER = os.environ.get("CRIMEWATCH_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")

@@ -23,8 +23,8 @@ import asyncio
 
 from core.delivery import ChannelSender, Finished
 from notifiers.base import Outcome, SendResult
-from storage.records import DeliveryJob
-from storage.repositories import OutboxRepository
+from storage.delivery.records import DeliveryJob
+from storage.delivery.repositories import OutboxRepository
 
 LOOKAHEAD = 0.02  # seconds of upcoming slots marked `sending` in one transaction
 

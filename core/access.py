@@ -8,7 +8,7 @@ from core.audit import AuditService
 from core.errors import PermissionDenied
 from core.permissions import Action, Actor, check
 from storage.engine import Database
-from storage.repositories import GroupRepository, MemberRepository, OfficerRepository
+from storage.members.repositories import GroupRepository, MemberRepository, OfficerRepository
 
 
 class AccessService:

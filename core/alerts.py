@@ -24,11 +24,12 @@ from core.outbox import SMS, TELEGRAM, Message, Outbox
 from core.permissions import Action, Actor
 from core.preferences import CATEGORIES
 from core.settings import Settings
+from storage.delivery.models import Notification
+from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
-from storage.models import Member, Membership, Notification
-from storage.records import GroupRecord, MemberRecord
-from storage.repositories import GroupRepository, OutboxRepository
-from storage.repositories.members import to_record
+from storage.members.models import Member, Membership
+from storage.members.records import GroupRecord, MemberRecord
+from storage.members.repositories import GroupRepository, to_record
 
 ALERT_MAX = 1000
 

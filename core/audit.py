@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.permissions import Actor
+from storage.audit.records import AuditRecord
+from storage.audit.repositories import AuditRepository
 from storage.engine import Database
-from storage.records import AuditRecord
-from storage.repositories import AuditRepository
 
 
 class AuditService:

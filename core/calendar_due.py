@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from storage.due.records import DueRecord
+from storage.due.repositories import DueRepository
 from storage.engine import Database
-from storage.records_calendar import DueRecord
-from storage.repositories.calendar_due import DueRepository
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,10 @@ from core.clock import Clock
 from core.outbox import SMS, TELEGRAM, decode_buttons, plan_for
 from core.pacing import Pacer
 from notifiers.base import Notifier, OutboundMessage, Outcome, SendResult
+from storage.delivery.records import DeliveryJob, Settlement
+from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
-from storage.records import DeliveryJob, Settlement
-from storage.repositories import MemberRepository, OutboxRepository
+from storage.members.repositories import MemberRepository
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from core import calendar_messages as msg
 from core.calendar_due import CANCELLED, DONE, MISSED, DueContext
 from core.permissions import Actor
-from storage.repositories import GroupRepository
-from storage.repositories.elections import ElectionRepository
+from storage.elections.repositories import ElectionRepository
+from storage.members.repositories import GroupRepository
 
 if TYPE_CHECKING:
     from core.elections import ElectionService

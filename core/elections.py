@@ -27,10 +27,10 @@ from core.officers import OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.timefmt import local
-from storage.records import GroupRecord, MemberRecord
-from storage.records_calendar import CandidateRecord, ElectionRecord
-from storage.repositories import GroupRepository, MemberRepository
-from storage.repositories.elections import ElectionRepository
+from storage.elections.records import CandidateRecord, ElectionRecord
+from storage.elections.repositories import ElectionRepository
+from storage.members.records import GroupRecord, MemberRecord
+from storage.members.repositories import GroupRepository, MemberRepository
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from core.clock import Clock
 from storage.engine import Database
-from storage.records import FlowRecord
-from storage.repositories import FlowRepository
+from storage.flows.records import FlowRecord
+from storage.flows.repositories import FlowRepository
 
 __all__ = ["FlowRecord", "FlowService"]
 

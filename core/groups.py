@@ -17,8 +17,8 @@ from core.members import next_step
 from core.outbox import Message, Outbox
 from core.permissions import Action, Actor
 from storage.engine import Database
-from storage.records import GroupRecord, MemberRecord, MembershipRecord
-from storage.repositories import GroupRepository, MemberRepository
+from storage.members.records import GroupRecord, MemberRecord, MembershipRecord
+from storage.members.repositories import GroupRepository, MemberRepository
 
 
 class JoinOutcome(StrEnum):

@@ -27,10 +27,10 @@ from core.outbox import Attachment
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line
-from storage.records import GroupRecord, MemberRecord
-from storage.records_calendar import MeetingRecord
-from storage.repositories import GroupRepository, MemberRepository
-from storage.repositories.meetings import MeetingRepository
+from storage.meetings.records import MeetingRecord
+from storage.meetings.repositories import MeetingRepository
+from storage.members.records import GroupRecord, MemberRecord
+from storage.members.repositories import GroupRepository, MemberRepository
 
 MEETING_REMINDER = "meeting_reminder"
 WEEKLY_LIST = "weekly_meetings"

@@ -12,15 +12,11 @@ from core.errors import NotRegistered
 from core.permissions import Actor
 from core.tip_relay import forget_tipster_in
 from core.vacation import forget_vacation_in
+from storage.audit.repositories import AuditRepository
 from storage.engine import Database
-from storage.records import GroupRecord, MemberRecord, MembershipRecord
-from storage.repositories import (
-    AuditRepository,
-    FlowRepository,
-    GroupRepository,
-    MemberRepository,
-    OfficerRepository,
-)
+from storage.flows.repositories import FlowRepository
+from storage.members.records import GroupRecord, MemberRecord, MembershipRecord
+from storage.members.repositories import GroupRepository, MemberRepository, OfficerRepository
 
 __all__ = ["MemberRecord", "MemberService", "Profile", "RegistrationStep", "next_step"]
 

@@ -25,11 +25,11 @@ from core.outbox import Message
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line
-from storage.models import Member
-from storage.records import MemberRecord
-from storage.records_calendar import NewsRecord
-from storage.repositories.members import to_record
-from storage.repositories.news import NewsRepository
+from storage.members.models import Member
+from storage.members.records import MemberRecord
+from storage.members.repositories import to_record
+from storage.news.records import NewsRecord
+from storage.news.repositories import NewsRepository
 
 log = logging.getLogger(__name__)
 

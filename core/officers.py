@@ -9,8 +9,8 @@ from core.audit import AuditService
 from core.clock import Clock
 from core.permissions import Action, Actor
 from storage.engine import Database
-from storage.records import MemberRecord, OfficerRecord
-from storage.repositories import MemberRepository, OfficerRepository
+from storage.members.records import MemberRecord, OfficerRecord
+from storage.members.repositories import MemberRepository, OfficerRepository
 
 
 class OfficerService:

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import Clock
 from core.preferences import quiet_until
 from core.sms_text import sms_body
-from storage.records import MemberRecord
-from storage.repositories import OutboxRepository
+from storage.delivery.repositories import OutboxRepository
+from storage.members.records import MemberRecord
 
 TELEGRAM = "telegram"
 SMS = "sms"

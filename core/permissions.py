@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.errors import PermissionDenied
-from storage.records import GroupRecord, MemberRecord
+from storage.members.records import GroupRecord, MemberRecord
 
 
 class Role(StrEnum):

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from core.clock import Clock
 from core.errors import InvalidInput, NotRegistered
 from storage.engine import Database
-from storage.records import MemberRecord
-from storage.repositories import MemberRepository
+from storage.members.records import MemberRecord
+from storage.members.repositories import MemberRepository
 
 CATEGORIES: dict[str, str] = {
     "scam": "Scams",

@@ -10,9 +10,9 @@ from sqlalchemy import or_, select
 from core.audit import AuditService
 from core.errors import NotFound, PermissionDenied
 from core.permissions import Actor
+from storage.delivery.models import Notification
+from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
-from storage.models import Notification
-from storage.repositories import OutboxRepository
 
 STATUSES = ("queued", "sent", "delivered", "failed", "unknown", "skipped")
 IN_PROGRESS = ("queued", "claimed", "sending")

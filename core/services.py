@@ -23,9 +23,9 @@ from core.reports import ReportService
 from core.settings import Settings
 from core.tips import Tips
 from notifiers.base import Notifier
+from storage.delivery.records import DeliveryJob
 from storage.engine import Database
 from storage.migrate import upgrade
-from storage.records import DeliveryJob
 
 
 async def migrate(database_url: str) -> None:

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from core.clock import Clock
 from core.errors import InvalidInput
 from core.validation import phone_e164
+from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
-from storage.repositories import MemberRepository, OutboxRepository
+from storage.members.repositories import MemberRepository
 
 if TYPE_CHECKING:
     from core.tip_relay import TipRelay

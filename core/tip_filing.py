@@ -38,11 +38,10 @@ from core.tips import (
     rate_key,
 )
 from storage.engine import Database
-from storage.models_tips import TipRateMark
-from storage.repositories import MemberRepository
-from storage.repositories.tip_relays import RateRepository, RelayRepository
-from storage.repositories.tips import TipRepository
-from storage.tip_records import TipRecord
+from storage.members.repositories import MemberRepository
+from storage.tips.models import TipRateMark
+from storage.tips.records import TipRecord
+from storage.tips.repositories import RateRepository, RelayRepository, TipRepository
 
 RATE_WINDOW = timedelta(hours=1)
 RATE_KEY_ROW = "rate-limit"

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from core import timefmt
 from core.outbox import Message
 from core.tips import CATEGORIES
-from storage.tip_records import TipRecord
+from storage.tips.records import TipRecord
 
 PREVIEW = 140
 

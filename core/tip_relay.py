@@ -32,10 +32,9 @@ from core.tips import (
     notify_officers_in,
 )
 from storage.engine import Database
-from storage.repositories import MemberRepository
-from storage.repositories.tip_relays import PreferenceRepository, RelayRepository
-from storage.repositories.tips import TipRepository
-from storage.tip_records import RelayRecord, TipRecord
+from storage.members.repositories import MemberRepository
+from storage.tips.records import RelayRecord, TipRecord
+from storage.tips.repositories import PreferenceRepository, RelayRepository, TipRepository
 
 MY_TIPS_MAX = 20
 

@@ -22,11 +22,10 @@ from core.outbox import Message, Outbox
 from core.permissions import Action, Actor
 from core.settings import Settings
 from core.tips import OUTCOMES, REPLY_MAX, clean_tip_text, notify_officers_in, parse_reference
+from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
-from storage.repositories import OutboxRepository
-from storage.repositories.tip_relays import RelayRepository
-from storage.repositories.tips import TipRepository
-from storage.tip_records import TipEventRecord, TipRecord
+from storage.tips.records import TipEventRecord, TipRecord
+from storage.tips.repositories import RelayRepository, TipRepository
 
 DIGEST_MAX = 30
 REFUSAL_TARGET = "tips"

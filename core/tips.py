@@ -28,9 +28,9 @@ from core.officers import OfficerService
 from core.outbox import Message, Outbox
 from core.settings import Settings
 from storage.engine import Database
-from storage.records import MemberRecord
-from storage.repositories import MemberRepository, OfficerRepository
-from storage.tip_records import TipRecord
+from storage.members.records import MemberRecord
+from storage.members.repositories import MemberRepository, OfficerRepository
+from storage.tips.records import TipRecord
 
 CATEGORIES: dict[str, str] = {
     "suspicious": "Suspicious activity",

@@ -29,11 +29,11 @@ from core.vacation_rules import (
     patrol_message,
     short_date,
 )
-from storage.records import MemberRecord
-from storage.records_calendar import CheckRecord, WatchRecord
-from storage.repositories import GroupRepository, MemberRepository
-from storage.repositories.calendar_due import DueRepository
-from storage.repositories.vacation import VacationRepository
+from storage.due.repositories import DueRepository
+from storage.members.records import MemberRecord
+from storage.members.repositories import GroupRepository, MemberRepository
+from storage.vacation.records import CheckRecord, WatchRecord
+from storage.vacation.repositories import VacationRepository
 
 CHECKLIST = "vacation_checklist"
 EXPIRY = "vacation_expiry"

@@ -17,7 +17,7 @@ from core import validation
 from core.errors import InvalidInput
 from core.outbox import Attachment, Message
 from core.timefmt import local
-from storage.records_calendar import CheckRecord, WatchRecord
+from storage.vacation.records import CheckRecord, WatchRecord
 
 LEAD_DAYS = 30  # a watch starts within 30 days
 MAX_DAYS = 30  # and lasts at most 30 days

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from core.ics import unfold
 from scheduler import calendar_jobs
-from storage.models import AuditEntry, Notification
+from storage.audit.models import AuditEntry
+from storage.delivery.models import Notification
 from tests.conftest import OFFICER_ID
 from tests.fakes.telegram_api import ApiCall
 from tests.harness import TelegramHarness

@@ -30,7 +30,7 @@ from core.settings import Settings, load_settings
 from notifiers.telegram import TelegramNotifier
 from storage.engine import Database
 from storage.migrate import upgrade
-from storage.models import Base
+from storage.schema import Base
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.harness import TelegramHarness
 

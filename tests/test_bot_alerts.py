@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from core.clock import FrozenClock
-from storage.models import AuditEntry, Delivery
+from storage.audit.models import AuditEntry
+from storage.delivery.models import Delivery
 from tests.conftest import OFFICER_ID
 from tests.harness import TelegramHarness
 from tests.test_bot_groups import make_group

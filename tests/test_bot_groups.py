@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from storage.models import AuditEntry
+from storage.audit.models import AuditEntry
 from tests.conftest import OFFICER_ID
 from tests.harness import TelegramHarness
 

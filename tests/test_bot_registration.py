@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from storage.models import ChatFlow, Member
+from storage.flows.models import ChatFlow
+from storage.members.models import Member
 from tests.harness import TelegramHarness
 
 ANN = 501

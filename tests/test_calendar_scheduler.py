@@ -16,9 +16,9 @@ from core.services import Services
 from notifiers.telegram import TelegramNotifier
 from scheduler import calendar_jobs
 from scheduler.runner import MISFIRE_GRACE_SECONDS, build_scheduler
+from storage.due.models import CalendarDue
+from storage.due.repositories import DueRepository
 from storage.engine import Database
-from storage.models_calendar import CalendarDue
-from storage.repositories.calendar_due import DueRepository
 from tests.calendar_support import (
     ANN,
     BOB,

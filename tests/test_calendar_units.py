@@ -19,7 +19,7 @@ from core.services import Services
 from core.vacation_rules import check_leave, check_return
 from notifiers.base import OutboundMessage, Outcome
 from notifiers.telegram import TelegramNotifier
-from storage.repositories import OutboxRepository
+from storage.delivery.repositories import OutboxRepository
 from tests.calendar_support import utc
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeBotAPI

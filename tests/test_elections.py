@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.clock import FrozenClock
 from core.errors import NotFound
-from storage.models_calendar import ElectionCandidate, ElectionVote
+from storage.elections.models import ElectionCandidate, ElectionVote
 from tests.calendar_support import (
     ANN,
     ANN_ID,

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from core.clock import FrozenClock
 from scheduler import calendar_jobs
-from storage.models_calendar import CalendarDue, Meeting
+from storage.due.models import CalendarDue
+from storage.meetings.models import Meeting
 from tests.calendar_support import (
     ANN,
     BOB,

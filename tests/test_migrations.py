@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from storage.engine import Database
 from storage.migrate import current_revision, upgrade
-from storage.models import Base
+from storage.schema import Base
 
 
 async def test_migrated_schema_matches_models(database: Database, database_url: str) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from core.news_library import STARTER_ITEMS
 from scheduler import calendar_jobs
-from storage.models_calendar import NewsItem
+from storage.news.models import NewsItem
 from tests.calendar_support import (
     ANN,
     BOB,

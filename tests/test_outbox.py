@@ -12,9 +12,9 @@ from core.clock import FrozenClock
 from core.outbox import Message
 from core.services import Services
 from notifiers.base import OutboundMessage, Outcome, SendResult
-from storage.models import Delivery
-from storage.records import MemberRecord
-from storage.repositories import OutboxRepository
+from storage.delivery.models import Delivery
+from storage.delivery.repositories import OutboxRepository
+from storage.members.records import MemberRecord
 from tests.test_services import register
 
 

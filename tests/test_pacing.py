@@ -10,7 +10,7 @@ import pytest
 from core.errors import InvalidInput
 from core.pacing import Pacer, telegram_chat_interval
 from core.preferences import parse_quiet_hours, quiet_until
-from storage.records import MemberRecord
+from storage.members.records import MemberRecord
 
 
 def test_rate_spaces_sends_evenly() -> None:

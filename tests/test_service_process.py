@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from core.clock import SystemClock
 from core.services import Services
+from storage.delivery.models import Delivery
 from storage.engine import Database
 from storage.migrate import upgrade
-from storage.models import Delivery
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeBotAPI, UpdateFactory
 from tests.fakes.telegram_http import FakeBotAPIServer
@@ -149,7 +149,7 @@ async def _prepare(url: str, members: int) -> None:
     async with db.transaction() as session:
         from sqlalchemy import update
 
-        from storage.models import Member
+        from storage.members.models import Member
 
         await session.execute(update(Member).values(quiet_start=0, quiet_end=0))
     await db.dispose()

@@ -9,7 +9,9 @@ from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, Permiss
 from core.groups import JoinOutcome
 from core.permissions import Actor
 from core.services import Services
-from storage.models import AuditEntry, Delivery, Member, Notification
+from storage.audit.models import AuditEntry
+from storage.delivery.models import Delivery, Notification
+from storage.members.models import Member
 from tests.conftest import OFFICER_ID
 
 

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from bot.sms import STATUS_PATH, sms_routes
 from core.settings import Settings
 from core.sms_inbound import SmsInbound
-from storage.models import Delivery
+from storage.delivery.models import Delivery
 from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio
 from tests.harness import TelegramHarness

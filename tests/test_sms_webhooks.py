@@ -17,10 +17,10 @@ from core.outbox import Message
 from core.services import Services
 from core.sms_inbound import SmsInbound
 from core.sms_text import is_gsm7, segments
+from storage.delivery.models import Delivery
 from storage.engine import Database
-from storage.models import Delivery
-from storage.records import MemberRecord
-from storage.repositories import MemberRepository
+from storage.members.records import MemberRecord
+from storage.members.repositories import MemberRepository
 from tests.conftest import make_settings
 from tests.fakes.twilio_api import FakeTwilio
 

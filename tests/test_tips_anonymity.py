@@ -16,8 +16,9 @@ from bot.logs import QUIET_LOGGERS
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from core.settings import Settings
-from storage.models import AuditEntry, Notification
-from storage.models_tips import Tip, TipEvent, TipPhoto, TipRateMark
+from storage.audit.models import AuditEntry
+from storage.delivery.models import Notification
+from storage.tips.models import Tip, TipEvent, TipPhoto, TipRateMark
 from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio
 from tests.harness import TelegramHarness

@@ -8,8 +8,8 @@ import re
 from sqlalchemy import func, select
 
 from core.clock import FrozenClock
-from storage.models import ChatFlow
-from storage.models_tips import TipRateMark
+from storage.flows.models import ChatFlow
+from storage.tips.models import TipRateMark
 from tests.conftest import OFFICER_ID
 from tests.harness import TelegramHarness
 from tests.tips_support import (

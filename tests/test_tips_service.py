@@ -14,9 +14,9 @@ from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.permissions import Actor
 from core.services import Services
 from core.tips import Source, TipDraft
-from storage.models import AuditEntry
-from storage.models_tips import Tip, TipRateMark, TipRelay, TipSecret
-from storage.repositories import MemberRepository
+from storage.audit.models import AuditEntry
+from storage.members.repositories import MemberRepository
+from storage.tips.models import Tip, TipRateMark, TipRelay, TipSecret
 from tests.conftest import OFFICER_ID
 
 CHAT = Source.telegram(4242, 4242)

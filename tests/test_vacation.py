@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from core.clock import FrozenClock
 from scheduler import calendar_jobs
-from storage.models import Notification
-from storage.models_calendar import CalendarDue, VacationCheck, VacationWatch
+from storage.delivery.models import Notification
+from storage.due.models import CalendarDue
+from storage.vacation.models import VacationCheck, VacationWatch
 from tests.calendar_support import (
     ANN,
     BOB,

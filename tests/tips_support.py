@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.clock import FrozenClock
-from storage.models import AuditEntry, Delivery, Notification
-from storage.models_tips import Tip, TipEvent, TipPhoto, TipRelay
+from storage.audit.models import AuditEntry
+from storage.delivery.models import Delivery, Notification
+from storage.tips.models import Tip, TipEvent, TipPhoto, TipRelay
 from tests.harness import TelegramHarness
 
 

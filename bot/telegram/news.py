@@ -25,7 +25,7 @@ from core.errors import InvalidInput
 from core.news import clean_body, clean_title, describe
 from core.news_library import TOPICS
 from core.permissions import Action
-from storage.records_calendar import NewsRecord
+from storage.news.records import NewsRecord
 
 NEWS = "news"  # the add/edit flow: topic -> text -> schedule, or edit
 

@@ -13,7 +13,7 @@ from core import timefmt
 from core.tip_messages import category_label, preview
 from core.tip_triage import TipView
 from core.tips import CATEGORIES, OUTCOMES, PHOTOS_MAX, STATUS_LABELS
-from storage.tip_records import TipRecord
+from storage.tips.records import TipRecord
 
 # Emergencies first
 

@@ -1,0 +1,1 @@
+"""Storage of audit: models, records and repositories."""

@@ -1,0 +1,1 @@
+"""Storage of delivery: models, records and repositories."""

@@ -1,0 +1,401 @@
+"""The outbox: notifications and their deliveries, claimed by the worker with a lease.
+
+A claim is one statement: `UPDATE ... RETURNING` on SQLite (which serialises writers anyway) and
+`SELECT ... FOR UPDATE SKIP LOCKED` inside the UPDATE on PostgreSQL, so that several workers never
+claim the same row. States only move forward; a lease that expires is claimable again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, and_, bindparam, case, func, insert, or_, select, true, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.delivery.models import Delivery, Notification
+from storage.delivery.records import DeliveryJob, Settlement
+from storage.members.models import Member
+
+# Terminal states: a delivery in one of these never changes again, except sent -> delivered/failed
+# reported by a provider's status callback.
+FINAL = frozenset({"sent", "delivered", "failed", "unknown", "skipped"})
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class OutboxRepository:
+    """Writes notifications with their deliveries; claims and settles deliveries."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add_notification(
+        self,
+        *,
+        kind: str,
+        body_html: str,
+        body_text: str,
+        now: datetime,
+        urgency: str = "normal",
+        category: str | None = None,
+        author_label: str = "",
+        author_member_id: int | None = None,
+        group_id: int | None = None,
+        audience: str = "",
+        send_at: datetime | None = None,
+        buttons: str | None = None,
+        attachment: tuple[str, str, bytes] | None = None,
+    ) -> int:
+        """Write a notification and return its id (`buttons`: JSON rows of [label, data];
+        `attachment`: a file sent on Telegram after the text)."""
+        row = Notification(
+            kind=kind,
+            urgency=urgency,
+            category=category,
+            author_label=author_label,
+            author_member_id=author_member_id,
+            group_id=group_id,
+            audience=audience,
+            body_html=body_html,
+            body_text=body_text,
+            created_at=now,
+            send_at=send_at,
+            buttons=buttons,
+            attachment_name=attachment[0] if attachment else None,
+            attachment_mime=attachment[1] if attachment else None,
+            attachment_data=attachment[2] if attachment else None,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row.id
+
+    async def add_deliveries(
+        self,
+        notification_id: int,
+        targets: Iterable[tuple[int, str, str, datetime]],
+        now: datetime,
+    ) -> int:
+        """Write one delivery per (member id, channel, skip reason, due time); returns how
+        many will be sent. An empty skip reason queues the delivery; any other is recorded as
+        `skipped` with it. A (member, channel) pair listed twice is written once.
+        """
+        unique: dict[tuple[int, str], tuple[str, datetime]] = {}
+        for member_id, channel, reason, due in targets:
+            unique.setdefault((member_id, channel), (reason, due))
+        rows = [
+            {
+                "notification_id": notification_id,
+                "member_id": member_id,
+                "channel": channel,
+                "status": "skipped" if reason else "queued",
+                "attempts": 0,
+                "not_before": due,
+                "reason": reason[:300],
+                "updated_at": now,
+                "uncertain": False,
+            }
+            for (member_id, channel), (reason, due) in unique.items()
+        ]
+        for start in range(0, len(rows), 500):
+            await self.session.execute(insert(Delivery), rows[start : start + 500])
+        return sum(1 for row in rows if row["status"] == "queued")
+
+    async def claim(
+        self,
+        *,
+        channel: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        skip_locked: bool,
+    ) -> list[DeliveryJob]:
+        """Lease up to `limit` due deliveries of a channel and return what sending needs.
+
+        Due means queued and not before now, or leased by a worker whose lease ran out. A row
+        that was `claimed` by a dead worker never left, so it is simply taken over; one that
+        was `sending` may have reached the provider, so it is taken over marked `uncertain`.
+        """
+        due = or_(
+            and_(Delivery.status == "queued", Delivery.not_before <= now),
+            and_(Delivery.status.in_(("claimed", "sending")), Delivery.lease_until < now),
+        )
+        candidates = (
+            select(Delivery.id)
+            .where(Delivery.channel == channel, due)
+            .order_by(Delivery.not_before, Delivery.id)
+            .limit(limit)
+        )
+        if skip_locked:
+            candidates = candidates.with_for_update(skip_locked=True)
+        claimed = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(candidates.scalar_subquery()))
+            .values(
+                status="claimed",
+                lease_until=lease_until,
+                updated_at=now,
+                uncertain=case((Delivery.status == "sending", true()), else_=Delivery.uncertain),
+            )
+            .returning(Delivery.id)
+        )
+        ids = [row[0] for row in claimed.all()]
+        if not ids:
+            return []
+        rows = await self.session.execute(
+            select(Delivery, Notification, Member)
+            .join(Notification, Notification.id == Delivery.notification_id)
+            .outerjoin(Member, Member.id == Delivery.member_id)
+            .where(Delivery.id.in_(ids))
+            .order_by(Delivery.not_before, Delivery.id)
+        )
+        return [
+            DeliveryJob(
+                delivery_id=d.id,
+                notification_id=n.id,
+                member_id=d.member_id,
+                channel=d.channel,
+                attempts=d.attempts,
+                body_html=n.body_html,
+                body_text=n.body_text,
+                urgency=n.urgency,
+                telegram_chat_id=(m.telegram_chat_id if m else _int_or_none(d.address))
+                if d.channel == "telegram"
+                else None,
+                phone_e164=(m.phone_e164 if m else d.address) if d.channel == "sms" else None,
+                uncertain=d.uncertain,
+                buttons=n.buttons,
+                attachment=(n.attachment_name, n.attachment_mime or "", n.attachment_data)
+                if n.attachment_name and n.attachment_data is not None
+                else None,
+            )
+            for d, n, m in rows.all()
+        ]
+
+    async def mark_sending(self, ids: list[int], now: datetime, lease_until: datetime) -> None:
+        """Record that these claimed deliveries are about to go on the wire."""
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status == "claimed")
+            .values(
+                status="sending",
+                attempts=Delivery.attempts + 1,
+                lease_until=lease_until,
+                updated_at=now,
+            )
+        )
+
+    async def settle_many(self, outcomes: list[Settlement], now: datetime) -> None:
+        """Record final outcomes of deliveries that were on the wire."""
+        if not outcomes:
+            return
+        table = cast(Table, Delivery.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.status == "sending")
+            .values(
+                status=bindparam("b_status"),
+                provider_id=bindparam("b_provider_id"),
+                reason=bindparam("b_reason"),
+                sent_at=bindparam("b_sent_at"),
+                lease_until=None,
+                updated_at=now,
+            )
+        )
+        await self.session.execute(
+            statement,
+            [
+                {
+                    "b_id": o.delivery_id,
+                    "b_status": o.status,
+                    "b_provider_id": o.provider_id,
+                    "b_reason": o.reason[:300],
+                    "b_sent_at": now if o.status == "sent" else None,
+                }
+                for o in outcomes
+            ],
+        )
+
+    async def settle(
+        self,
+        delivery_id: int,
+        status: str,
+        now: datetime,
+        *,
+        provider_id: str | None = None,
+        reason: str = "",
+    ) -> None:
+        """Record a final outcome for one delivery on the wire (or one claimed and skipped)."""
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status.in_(("claimed", "sending")))
+            .values(
+                status=status,
+                provider_id=provider_id,
+                reason=reason[:300],
+                lease_until=None,
+                updated_at=now,
+                sent_at=now if status == "sent" else None,
+            )
+        )
+
+    async def requeue(
+        self, ids: list[int], not_before: datetime, now: datetime, reason: str = ""
+    ) -> None:
+        """Put leased deliveries back in the queue until `not_before`."""
+        if not ids:
+            return
+        values: dict[str, object] = {
+            "status": "queued",
+            "not_before": not_before,
+            "lease_until": None,
+            "updated_at": now,
+        }
+        if reason:
+            values["reason"] = reason[:300]
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status.in_(("claimed", "sending")))
+            .values(**values)
+        )
+
+    async def add_direct(
+        self,
+        notification_id: int,
+        targets: Iterable[tuple[str, str, datetime]],
+        now: datetime,
+    ) -> int:
+        """Queue deliveries to bare addresses: (channel, chat id or phone, due time)."""
+        rows = [
+            {
+                "notification_id": notification_id,
+                "member_id": None,
+                "address": address,
+                "channel": channel,
+                "status": "queued",
+                "attempts": 0,
+                "not_before": due,
+                "reason": "",
+                "updated_at": now,
+                "uncertain": False,
+            }
+            for channel, address, due in dict.fromkeys(targets)
+        ]
+        if rows:
+            await self.session.execute(insert(Delivery), rows)
+        return len(rows)
+
+    async def forget_address(self, notification_id: int) -> None:
+        """Drop the bare addresses of a notification's settled deliveries (relays)."""
+        await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.notification_id == notification_id,
+                Delivery.member_id.is_(None),
+                Delivery.status.not_in(("queued", "claimed", "sending")),
+            )
+            .values(address=None)
+        )
+
+    async def add_fallback(
+        self, notification_id: int, member_id: int, channel: str, now: datetime
+    ) -> bool:
+        """Queue a copy on another channel unless one exists; False when it did."""
+        exists = await self.session.scalar(
+            select(Delivery.id).where(
+                Delivery.notification_id == notification_id,
+                Delivery.member_id == member_id,
+                Delivery.channel == channel,
+            )
+        )
+        if exists is not None:
+            return False
+        await self.add_deliveries(notification_id, [(member_id, channel, "", now)], now)
+        return True
+
+    async def cancel_queued(self, notification_id: int, reason: str, now: datetime) -> int:
+        """Skip every delivery of a notification that has not gone out; returns how many."""
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.notification_id == notification_id, Delivery.status == "queued")
+            .values(status="skipped", reason=reason[:300], updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def apply_provider_status(
+        self, provider_id: str, status: str, reason: str, now: datetime
+    ) -> bool:
+        """Apply a provider's status callback, forward only; False when nothing changed.
+
+        `status` is "sent", "delivered" or "failed". A later callback never moves a delivery
+        back (a late "sent" after "delivered" is ignored; "failed" after "delivered" too).
+        """
+        allowed_from = {
+            "sent": ("sending", "unknown"),
+            "delivered": ("sending", "sent", "unknown"),
+            "failed": ("sending", "sent", "unknown"),
+        }.get(status)
+        if allowed_from is None:
+            return False
+        values: dict[str, object] = {"status": status, "updated_at": now, "lease_until": None}
+        if reason:
+            values["reason"] = reason[:300]
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.provider_id == provider_id, Delivery.status.in_(allowed_from))
+            .values(**values)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def counts(self, notification_id: int) -> dict[tuple[str, str], int]:
+        """Deliveries of a notification counted by (channel, status)."""
+        rows = await self.session.execute(
+            select(Delivery.channel, Delivery.status, func.count(Delivery.id))
+            .where(Delivery.notification_id == notification_id)
+            .group_by(Delivery.channel, Delivery.status)
+        )
+        return {(channel, status): int(n) for channel, status, n in rows.all()}
+
+    async def uncertain_count(self, notification_id: int) -> int:
+        """Deliveries that were resent after an interrupted attempt (may have arrived twice)."""
+        return int(
+            await self.session.scalar(
+                select(func.count(Delivery.id)).where(
+                    Delivery.notification_id == notification_id, Delivery.uncertain.is_(True)
+                )
+            )
+            or 0
+        )
+
+    async def reasons(self, notification_id: int) -> list[tuple[str, str, str, int]]:
+        """(channel, status, reason, count) for deliveries that carry a reason."""
+        rows = await self.session.execute(
+            select(Delivery.channel, Delivery.status, Delivery.reason, func.count(Delivery.id))
+            .where(Delivery.notification_id == notification_id, Delivery.reason != "")
+            .group_by(Delivery.channel, Delivery.status, Delivery.reason)
+            .order_by(func.count(Delivery.id).desc())
+        )
+        return [(c, s, r, int(n)) for c, s, r, n in rows.all()]
+
+    async def pending_count(self) -> int:
+        """Deliveries not yet settled."""
+        return int(
+            await self.session.scalar(
+                select(func.count(Delivery.id)).where(
+                    Delivery.status.in_(("queued", "claimed", "sending"))
+                )
+            )
+            or 0
+        )
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest queued delivery becomes due."""
+        return await self.session.scalar(
+            select(func.min(Delivery.not_before)).where(Delivery.status == "queued")
+        )

@@ -1,0 +1,1 @@
+"""Storage of due: models, records and repositories."""

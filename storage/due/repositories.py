@@ -1,0 +1,155 @@
+"""What is due: pending rows settled once each, and the record of daily and weekly lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.due.models import CalendarDue
+from storage.due.records import DueRecord
+
+PENDING = "pending"
+
+
+def due_record(row: CalendarDue) -> DueRecord:
+    """Copy an ORM row into a plain record."""
+    return DueRecord(
+        row.id, row.kind, row.subject_id, row.key, row.due_at, row.status, row.attempts
+    )
+
+
+class DueRepository:
+    """Reads and writes `calendar_due`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, kind: str, subject_id: int, key: str) -> DueRecord | None:
+        """The row for (kind, subject, key), if any."""
+        row = await self.session.scalar(
+            select(CalendarDue).where(
+                CalendarDue.kind == kind,
+                CalendarDue.subject_id == subject_id,
+                CalendarDue.key == key,
+            )
+        )
+        return due_record(row) if row else None
+
+    async def schedule(
+        self, kind: str, subject_id: int, key: str, due_at: datetime, now: datetime
+    ) -> bool:
+        """Add a pending item; False when (kind, subject, key) already exists."""
+        if await self.get(kind, subject_id, key) is not None:
+            return False
+        self.session.add(
+            CalendarDue(
+                kind=kind,
+                subject_id=subject_id,
+                key=key,
+                due_at=due_at,
+                status=PENDING,
+                attempts=0,
+                created_at=now,
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def record(
+        self, kind: str, key: str, due_at: datetime, status: str, now: datetime
+    ) -> bool:
+        """Record a list that ran (or was missed) for a period; False when it already was.
+
+        The unique (kind, subject, key) constraint makes a second writer's transaction fail,
+        so a list is never sent twice even by two processes.
+        """
+        if await self.get(kind, 0, key) is not None:
+            return False
+        self.session.add(
+            CalendarDue(
+                kind=kind,
+                subject_id=0,
+                key=key,
+                due_at=due_at,
+                status=status,
+                attempts=1,
+                created_at=now,
+                settled_at=now,
+            )
+        )
+        await self.session.flush()
+        return True
+
+    async def due(self, now: datetime, limit: int) -> list[DueRecord]:
+        """Pending items whose time has come, oldest first."""
+        rows = await self.session.scalars(
+            select(CalendarDue)
+            .where(CalendarDue.status == PENDING, CalendarDue.due_at <= now)
+            .order_by(CalendarDue.due_at, CalendarDue.id)
+            .limit(limit)
+        )
+        return [due_record(r) for r in rows]
+
+    async def take(self, item_id: int, status: str, now: datetime) -> bool:
+        """Settle a pending item; False when another run settled it first (nothing to do)."""
+        result = await self.session.execute(
+            update(CalendarDue)
+            .where(CalendarDue.id == item_id, CalendarDue.status == PENDING)
+            .values(status=status, settled_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def set_status(self, item_id: int, status: str) -> None:
+        """Change a settled item's outcome (done -> missed or cancelled)."""
+        await self.session.execute(
+            update(CalendarDue).where(CalendarDue.id == item_id).values(status=status)
+        )
+
+    async def failed(self, item_id: int, max_attempts: int, now: datetime) -> int:
+        """Count a failed attempt; after `max_attempts` the item is given up. Returns attempts."""
+        row = await self.session.get(CalendarDue, item_id)
+        if row is None:
+            return 0
+        row.attempts += 1
+        if row.attempts >= max_attempts and row.status == PENDING:
+            row.status, row.settled_at = "failed", now
+        await self.session.flush()
+        return row.attempts
+
+    async def cancel(self, kinds: Iterable[str], subject_id: int, now: datetime) -> int:
+        """Cancel the pending items of these kinds for a subject; returns how many."""
+        result = await self.session.execute(
+            update(CalendarDue)
+            .where(
+                CalendarDue.kind.in_(list(kinds)),
+                CalendarDue.subject_id == subject_id,
+                CalendarDue.status == PENDING,
+            )
+            .values(status="cancelled", settled_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def pending_for(self, kind: str, subject_id: int) -> list[DueRecord]:
+        """A subject's pending items of one kind."""
+        rows = await self.session.scalars(
+            select(CalendarDue)
+            .where(
+                CalendarDue.kind == kind,
+                CalendarDue.subject_id == subject_id,
+                CalendarDue.status == PENDING,
+            )
+            .order_by(CalendarDue.due_at)
+        )
+        return [due_record(r) for r in rows]
+
+    async def count(self, status: str | None = None) -> int:
+        """How many rows (of a status)."""
+        from sqlalchemy import func
+
+        query = select(func.count(CalendarDue.id))
+        if status is not None:
+            query = query.where(CalendarDue.status == status)
+        return int(await self.session.scalar(query) or 0)

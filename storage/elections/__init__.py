@@ -1,0 +1,1 @@
+"""Storage of elections: models, records and repositories."""

@@ -1,0 +1,1 @@
+"""Storage of flows: models, records and repositories."""

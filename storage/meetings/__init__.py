@@ -1,0 +1,1 @@
+"""Storage of meetings: models, records and repositories."""

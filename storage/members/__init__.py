@@ -1,0 +1,1 @@
+"""Storage of members: models, records and repositories."""

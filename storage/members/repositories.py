@@ -1,0 +1,360 @@
+"""Members, watch groups and officers: the repositories of who is who."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.members.models import Member, Membership, Officer, WatchGroup
+from storage.members.records import GroupRecord, MemberRecord, MembershipRecord, OfficerRecord
+
+DEFAULT_CATEGORIES = ("scam", "burglary", "vehicle", "fraud", "personal_safety", "meetings", "news")
+
+
+# Columns a caller may change through `update`.
+EDITABLE = frozenset(
+    {
+        "telegram_chat_id",
+        "display_name",
+        "phone_e164",
+        "address",
+        "latitude",
+        "longitude",
+        "language",
+        "registered_at",
+        "messages_paused",
+        "telegram_reachable",
+        "channels",
+        "sms_fallback",
+        "sms_status",
+        "quiet_start",
+        "quiet_end",
+        "categories",
+    }
+)
+
+
+def to_record(row: Member) -> MemberRecord:
+    """Copy an ORM row into a plain record."""
+    return MemberRecord(
+        id=row.id,
+        telegram_user_id=row.telegram_user_id,
+        telegram_chat_id=row.telegram_chat_id,
+        display_name=row.display_name,
+        phone_e164=row.phone_e164,
+        address=row.address,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        language=row.language,
+        consented_at=row.consented_at,
+        registered_at=row.registered_at,
+        messages_paused=row.messages_paused,
+        telegram_reachable=row.telegram_reachable,
+        channels=row.channels,
+        sms_fallback=row.sms_fallback,
+        sms_status=row.sms_status,
+        quiet_start=row.quiet_start,
+        quiet_end=row.quiet_end,
+        categories=row.categories,
+    )
+
+
+class MemberRepository:
+    """Reads and writes `members`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_phone(self, phone_e164: str) -> list[MemberRecord]:
+        """Members with this phone number (a household may share one), oldest first."""
+        rows = await self.session.scalars(
+            select(Member).where(Member.phone_e164 == phone_e164).order_by(Member.id)
+        )
+        return [to_record(r) for r in rows]
+
+    async def set_sms_status_by_phone(self, phone_e164: str, status: str, now: datetime) -> int:
+        """Mirror what the carrier or Twilio told us about a number; returns members changed."""
+        result = await self.session.execute(
+            update(Member)
+            .where(Member.phone_e164 == phone_e164)
+            .values(sms_status=status, updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def by_telegram_user(self, telegram_user_id: int) -> MemberRecord | None:
+        """The member with this Telegram user id, if any."""
+        row = await self.session.scalar(
+            select(Member).where(Member.telegram_user_id == telegram_user_id)
+        )
+        return to_record(row) if row else None
+
+    async def get(self, member_id: int) -> MemberRecord | None:
+        """The member with this id, if any."""
+        row = await self.session.get(Member, member_id)
+        return to_record(row) if row else None
+
+    async def many(self, member_ids: list[int]) -> dict[int, MemberRecord]:
+        """Members by id."""
+        if not member_ids:
+            return {}
+        rows = await self.session.scalars(select(Member).where(Member.id.in_(member_ids)))
+        return {row.id: to_record(row) for row in rows}
+
+    async def create(
+        self, *, telegram_user_id: int, telegram_chat_id: int, now: datetime
+    ) -> MemberRecord:
+        """Create a member at the moment of consent, with nothing personal yet."""
+        row = Member(
+            telegram_user_id=telegram_user_id,
+            telegram_chat_id=telegram_chat_id,
+            consented_at=now,
+            created_at=now,
+            updated_at=now,
+            language="en",
+            messages_paused=False,
+            telegram_reachable=True,
+            channels="telegram",
+            sms_fallback=True,
+            sms_status="ok",
+            quiet_start=22 * 60,
+            quiet_end=7 * 60,
+            categories=",".join(DEFAULT_CATEGORIES),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return to_record(row)
+
+    async def update(self, member_id: int, now: datetime, **values: Any) -> MemberRecord:
+        """Change some editable columns and return the member as it now is."""
+        unknown = set(values) - EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        await self.session.execute(
+            update(Member).where(Member.id == member_id).values(updated_at=now, **values)
+        )
+        row = await self.session.get(Member, member_id, populate_existing=True)
+        if row is None:
+            raise LookupError(member_id)
+        return to_record(row)
+
+    async def delete(self, member_id: int) -> None:
+        """Delete the member (memberships go with it; deliveries keep no link)."""
+        await self.session.execute(delete(Member).where(Member.id == member_id))
+
+    async def count(self) -> int:
+        """How many members exist."""
+        from sqlalchemy import func
+
+        return int(await self.session.scalar(select(func.count(Member.id))) or 0)
+
+
+def group_record(row: WatchGroup) -> GroupRecord:
+    """Copy an ORM row into a plain record."""
+    return GroupRecord(
+        id=row.id,
+        name=row.name,
+        code=row.code,
+        area=row.area,
+        bylaws=row.bylaws,
+        approval_required=row.approval_required,
+        leader_member_id=row.leader_member_id,
+        created_at=row.created_at,
+        alternate_member_id=row.alternate_member_id,
+        leader_term_ends_at=row.leader_term_ends_at,
+    )
+
+
+def membership_record(row: Membership) -> MembershipRecord:
+    """Copy an ORM row into a plain record."""
+    return MembershipRecord(
+        row.id, row.member_id, row.group_id, row.status, row.requested_at, row.decided_at
+    )
+
+
+class GroupRepository:
+    """Reads and writes `watch_groups` and `memberships`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(
+        self,
+        *,
+        name: str,
+        code: str,
+        area: str,
+        bylaws: str | None,
+        approval_required: bool,
+        now: datetime,
+    ) -> GroupRecord:
+        """Create a group; the caller checks that name and code are free."""
+        row = WatchGroup(
+            name=name,
+            code=code,
+            area=area,
+            bylaws=bylaws,
+            approval_required=approval_required,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return group_record(row)
+
+    async def get(self, group_id: int) -> GroupRecord | None:
+        """The group with this id."""
+        row = await self.session.get(WatchGroup, group_id)
+        return group_record(row) if row else None
+
+    async def by_code(self, code: str) -> GroupRecord | None:
+        """The group with this join code (codes are stored upper-case)."""
+        row = await self.session.scalar(select(WatchGroup).where(WatchGroup.code == code.upper()))
+        return group_record(row) if row else None
+
+    async def by_name(self, name: str) -> GroupRecord | None:
+        """The group with this name, ignoring case."""
+        row = await self.session.scalar(
+            select(WatchGroup).where(func.lower(WatchGroup.name) == name.lower())
+        )
+        return group_record(row) if row else None
+
+    async def led_by(self, member_id: int) -> GroupRecord | None:
+        """The group this member leads, if any."""
+        row = await self.session.scalar(
+            select(WatchGroup).where(WatchGroup.leader_member_id == member_id)
+        )
+        return group_record(row) if row else None
+
+    async def leader_telegram_ids(self) -> list[int]:
+        """Telegram user ids of the groups' leaders."""
+        rows = await self.session.scalars(
+            select(Member.telegram_user_id)
+            .join(WatchGroup, WatchGroup.leader_member_id == Member.id)
+            .where(Member.telegram_user_id.is_not(None))
+        )
+        return [int(r) for r in rows if r is not None]
+
+    async def all(self) -> list[GroupRecord]:
+        """Every group, by name."""
+        rows = await self.session.scalars(select(WatchGroup).order_by(WatchGroup.name))
+        return [group_record(r) for r in rows]
+
+    async def set_leader(self, group_id: int, member_id: int | None) -> None:
+        """Make a member the group's leader, or leave it without one."""
+        await self.session.execute(
+            update(WatchGroup).where(WatchGroup.id == group_id).values(leader_member_id=member_id)
+        )
+
+    async def active_counts(self) -> dict[int, int]:
+        """Active members per group id."""
+        rows = await self.session.execute(
+            select(Membership.group_id, func.count(Membership.id))
+            .where(Membership.status == "active")
+            .group_by(Membership.group_id)
+        )
+        return {group_id: int(count) for group_id, count in rows.all()}
+
+    # Memberships
+
+    async def membership(self, member_id: int, group_id: int) -> MembershipRecord | None:
+        """The member's membership of the group, if any."""
+        row = await self.session.scalar(
+            select(Membership).where(
+                Membership.member_id == member_id, Membership.group_id == group_id
+            )
+        )
+        return membership_record(row) if row else None
+
+    async def add_membership(
+        self, member_id: int, group_id: int, status: str, now: datetime
+    ) -> MembershipRecord:
+        """Add the member to the group with a status (pending or active)."""
+        row = Membership(
+            member_id=member_id,
+            group_id=group_id,
+            status=status,
+            requested_at=now,
+            decided_at=now if status == "active" else None,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return membership_record(row)
+
+    async def set_membership_status(self, membership_id: int, status: str, now: datetime) -> None:
+        """Approve a pending membership."""
+        await self.session.execute(
+            update(Membership)
+            .where(Membership.id == membership_id)
+            .values(status=status, decided_at=now)
+        )
+
+    async def remove_membership(self, member_id: int, group_id: int) -> bool:
+        """Take the member out of the group; False when they were not in it."""
+        result = await self.session.execute(
+            delete(Membership).where(
+                Membership.member_id == member_id, Membership.group_id == group_id
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def groups_of(self, member_id: int) -> list[tuple[GroupRecord, MembershipRecord]]:
+        """The member's groups with the membership, by group name."""
+        rows = await self.session.execute(
+            select(WatchGroup, Membership)
+            .join(Membership, Membership.group_id == WatchGroup.id)
+            .where(Membership.member_id == member_id)
+            .order_by(WatchGroup.name)
+        )
+        return [(group_record(g), membership_record(m)) for g, m in rows.all()]
+
+    async def members_of(
+        self, group_id: int, status: str
+    ) -> list[tuple[MemberRecord, MembershipRecord]]:
+        """Members of the group with the given membership status, oldest request first."""
+        rows = await self.session.execute(
+            select(Member, Membership)
+            .join(Membership, Membership.member_id == Member.id)
+            .where(Membership.group_id == group_id, Membership.status == status)
+            .order_by(Membership.requested_at, Membership.id)
+        )
+        return [(to_record(m), membership_record(ms)) for m, ms in rows.all()]
+
+    async def membership_by_id(self, membership_id: int) -> MembershipRecord | None:
+        """A membership by its id."""
+        row = await self.session.get(Membership, membership_id)
+        return membership_record(row) if row else None
+
+
+class OfficerRepository:
+    """Reads and writes `officers`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def is_officer(self, telegram_user_id: int) -> bool:
+        """Whether this Telegram user holds the officer role."""
+        return await self.session.get(Officer, telegram_user_id) is not None
+
+    async def add(self, telegram_user_id: int, added_by: str, now: datetime) -> bool:
+        """Grant the role; False when the user already had it."""
+        if await self.session.get(Officer, telegram_user_id) is not None:
+            return False
+        self.session.add(
+            Officer(telegram_user_id=telegram_user_id, added_at=now, added_by=added_by)
+        )
+        await self.session.flush()
+        return True
+
+    async def remove(self, telegram_user_id: int) -> bool:
+        """Take the role away; False when the user did not have it."""
+        result = await self.session.execute(
+            delete(Officer).where(Officer.telegram_user_id == telegram_user_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def all(self) -> list[OfficerRecord]:
+        """Every officer, oldest first."""
+        rows = await self.session.scalars(select(Officer).order_by(Officer.added_at))
+        return [OfficerRecord(r.telegram_user_id, r.added_at, r.added_by) for r in rows]

@@ -1,0 +1,1 @@
+"""Storage of news: models, records and repositories."""

@@ -1,0 +1,1 @@
+"""Storage of tips: models, records and repositories."""

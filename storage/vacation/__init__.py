@@ -1,0 +1,1 @@
+"""Storage of vacation: models, records and repositories."""
