@@ -59,7 +59,7 @@ from bench.emulator import (
     REPO_ROOT,
     EmulatorProcess,
 )
-from core.outbox import Message
+from core.delivery.outbox import Message
 
 APPROACHES = ("engine", "naive", "naive-retry")
 STALL_SECONDS = 20.0  # no delivery settled for this long: the engine is reported as stalled
@@ -81,7 +81,7 @@ class Config:
     backend: str = "sqlite"
     long_sms: bool = False
     latency: float = 0.0
-    claim_batch: int | None = None  # override core.delivery.CLAIM_BATCH (exploration only)
+    claim_batch: int | None = None  # override delivery_worker.CLAIM_BATCH (exploration only)
     proposed_dispatch: bool = False  # bench/explore_dispatch.py instead of the engine's own
     sqlite_pool_size: int | None = None  # Database(url, pool_size=n, max_overflow=0) on SQLite
     stop_after: float | None = None  # set the worker's stop after this many seconds instead
@@ -101,15 +101,15 @@ async def run_engine(config: Config, url: str) -> dict[str, Any]:
     """The service's own path; returns the client-side figures."""
     from telegram.ext import ApplicationBuilder
 
-    import core.delivery
+    from core.delivery import worker as delivery_worker
     from core.services import Services
     from notifiers.sms import SmsNotifier
     from notifiers.telegram import TelegramNotifier
     from storage.engine import Database
 
     if config.claim_batch:
-        core.delivery.CLAIM_BATCH = config.claim_batch
-        core.delivery.ChannelSender._claim.__defaults__ = (config.claim_batch,)
+        delivery_worker.CLAIM_BATCH = config.claim_batch
+        delivery_worker.ChannelSender._claim.__defaults__ = (config.claim_batch,)
     if config.proposed_dispatch:
         from bench import explore_dispatch
 
@@ -238,7 +238,7 @@ async def run_naive(config: Config, url: str, max_retries: int) -> dict[str, Any
     from twilio.http.async_http_client import AsyncTwilioHttpClient
     from twilio.rest import Client
 
-    from core.outbox import sms_rendering
+    from core.delivery.outbox import sms_rendering
 
     application = (
         ApplicationBuilder()
@@ -295,7 +295,7 @@ async def run_naive(config: Config, url: str, max_retries: int) -> dict[str, Any
 
 def expected(config: Config) -> tuple[set[str], set[str], str]:
     """The Telegram chats and phone numbers that should get the alert, and the SMS body."""
-    from core.outbox import sms_rendering
+    from core.delivery.outbox import sms_rendering
 
     chats = {str(chat_id(i)) for i in range(config.telegram_members)}
     phones = {phone(i) for i in range(config.sms_members)}
@@ -481,7 +481,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--concurrency", type=int, default=defaults.concurrency)
     add("--long-sms", action="store_true", help="a two-segment SMS alert")
     add("--latency", type=float, default=0.0, help="seconds the emulator adds to each answer")
-    add("--claim-batch", type=int, default=None, help="override core.delivery.CLAIM_BATCH")
+    add("--claim-batch", type=int, default=None, help="override delivery_worker.CLAIM_BATCH")
     add(
         "--proposed-dispatch",
         action="store_true",

@@ -40,9 +40,9 @@ from bench.common import (
 )
 from bench.emulator import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, DEFAULT_FROM
 from core.clock import SystemClock
-from core.delivery import DeliveryWorker
-from core.outbox import SMS, TELEGRAM
-from core.pacing import telegram_chat_interval
+from core.delivery.outbox import SMS, TELEGRAM
+from core.delivery.pacing import telegram_chat_interval
+from core.delivery.worker import DeliveryWorker
 from core.services import Services, sms_cost
 from notifiers.base import OutboundMessage, Outcome, SendResult
 from storage.engine import Database
@@ -158,7 +158,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("-n", "--deliveries", type=int, default=20_000)
     add("--sms-share", type=float, default=0.2, help="the share of SMS deliveries")
     add("--concurrency", default="8,64", help="DELIVERY_CONCURRENCY values, comma-separated")
-    add("--claim-batch", type=int, default=None, help="override core.delivery.CLAIM_BATCH")
+    add("--claim-batch", type=int, default=None, help="override delivery_worker.CLAIM_BATCH")
     add("--proposed-dispatch", action="store_true", help="bench/explore_dispatch.py's _dispatch")
     add("--sqlite-pool-size", type=int, default=None, help="pool_size on SQLite (experiment)")
     add("--repeat", type=int, default=1)
@@ -171,11 +171,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """`python -m bench.ceiling`."""
     args = parse_args(argv)
-    import core.delivery
+    from core.delivery import worker as delivery_worker
 
     if args.claim_batch:
-        core.delivery.CLAIM_BATCH = args.claim_batch
-        core.delivery.ChannelSender._claim.__defaults__ = (args.claim_batch,)
+        delivery_worker.CLAIM_BATCH = args.claim_batch
+        delivery_worker.ChannelSender._claim.__defaults__ = (args.claim_batch,)
     if args.proposed_dispatch:
         from bench import explore_dispatch
 

@@ -24,7 +24,7 @@ import asyncpg
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.outbox import SMS, TELEGRAM, Message
+from core.delivery.outbox import SMS, TELEGRAM, Message
 from core.services import Services
 from core.settings import Settings, load_settings
 from storage.delivery.models import Delivery

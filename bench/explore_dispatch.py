@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 
-from core.delivery import ChannelSender, Finished
+from core.delivery.worker import ChannelSender, Finished
 from notifiers.base import Outcome, SendResult
 from storage.delivery.records import DeliveryJob
 from storage.delivery.repositories import OutboxRepository

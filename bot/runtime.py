@@ -21,10 +21,10 @@ from bot.http import TELEGRAM_WEBHOOK_PATH, build_http_app
 from bot.sms import STATUS_PATH, sms_routes
 from bot.telegram.app import build_application
 from bot.telegram.menus import refresh_all_menus
+from core.delivery.sms_inbound import SmsInbound
 from core.errors import ConfigurationError
 from core.services import Services
 from core.settings import Settings
-from core.sms_inbound import SmsInbound
 from notifiers.sms import SmsNotifier
 from notifiers.telegram import TelegramNotifier
 from scheduler.runner import build_scheduler, scheduler_state

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
-from core.sms_inbound import SmsInbound
+from core.delivery.sms_inbound import SmsInbound
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,12 @@ from core.access import AccessService
 from core.audit import AuditService
 from core.calendar_due import DueRunner
 from core.clock import Clock
+from core.delivery.outbox import Outbox
 from core.elections import ElectionService
 from core.groups import GroupService
 from core.meetings import MeetingService
 from core.news import NewsService
 from core.officers import OfficerService
-from core.outbox import Outbox
 from core.settings import Settings
 from core.shared import Shared
 from core.vacation import VacationService

@@ -11,7 +11,7 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.outbox import Attachment, Buttons, Message
+from core.delivery.outbox import Attachment, Buttons, Message
 from core.timefmt import local, local_date
 
 RSVP_LABELS = {"going": "✅ Going", "maybe": "🤔 Maybe", "no": "❌ Can't come"}

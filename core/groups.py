@@ -12,9 +12,9 @@ from core import validation
 from core.access import AccessService
 from core.audit import AuditService
 from core.clock import Clock
+from core.delivery.outbox import Message, Outbox
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
 from core.members import next_step
-from core.outbox import Message, Outbox
 from core.permissions import Action, Actor
 from storage.engine import Database
 from storage.members.records import GroupRecord, MemberRecord, MembershipRecord

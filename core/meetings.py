@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import calendar_messages as msg
 from core.calendar_due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.calendar_time import latest_weekly, parse_offsets, parse_weekly
+from core.delivery.outbox import Attachment
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.groups import GroupService
 from core.ics import Event, calendar_file
 from core.officers import OfficerService
-from core.outbox import Attachment
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line

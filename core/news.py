@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.calendar_time import WEEKDAYS, local_date, local_moment, parse_clock
+from core.delivery.outbox import Message
 from core.errors import InvalidInput, NotFound
 from core.news_library import STARTER_ITEMS, TOPICS
-from core.outbox import Message
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line

@@ -11,15 +11,15 @@ from core.alerts import AlertService
 from core.audit import AuditService
 from core.calendar import Calendar
 from core.clock import Clock, SystemClock
-from core.delivery import DeliveryWorker
+from core.delivery.outbox import SMS, TELEGRAM, Outbox
+from core.delivery.pacing import telegram_chat_interval
+from core.delivery.preferences import PreferenceService
+from core.delivery.reports import ReportService
+from core.delivery.worker import DeliveryWorker
 from core.flows import FlowService
 from core.groups import GroupService
 from core.members import MemberService
 from core.officers import OfficerService
-from core.outbox import SMS, TELEGRAM, Outbox
-from core.pacing import telegram_chat_interval
-from core.preferences import PreferenceService
-from core.reports import ReportService
 from core.settings import Settings
 from core.tips import Tips
 from notifiers.base import Notifier
@@ -35,7 +35,7 @@ async def migrate(database_url: str) -> None:
 
 def sms_cost(job: DeliveryJob) -> float:
     """SMS is paced in segments, not messages."""
-    from core.sms_text import segments
+    from core.delivery.sms_text import segments
 
     return float(segments(job.body_text))
 

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import tip_messages, validation
 from core.clock import Clock
+from core.delivery.outbox import Outbox
 from core.emergency import emergency_terms
 from core.errors import Conflict, InvalidInput, NotFound
 from core.officers import OfficerService
-from core.outbox import Outbox
 from core.settings import Settings
 from core.tips import (
     CATEGORIES,

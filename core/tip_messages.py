@@ -11,7 +11,7 @@ import html
 from zoneinfo import ZoneInfo
 
 from core import timefmt
-from core.outbox import Message
+from core.delivery.outbox import Message
 from core.tips import CATEGORIES
 from storage.tips.records import TipRecord
 

@@ -23,9 +23,9 @@ from core import validation
 from core.access import AccessService
 from core.audit import AuditService
 from core.clock import Clock
+from core.delivery.outbox import Message, Outbox
 from core.errors import InvalidInput
 from core.officers import OfficerService
-from core.outbox import Message, Outbox
 from core.settings import Settings
 from storage.engine import Database
 from storage.members.records import MemberRecord

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from core import validation
+from core.delivery.outbox import Attachment, Message
 from core.errors import InvalidInput
-from core.outbox import Attachment, Message
 from core.timefmt import local
 from storage.vacation.records import CheckRecord, WatchRecord
 

@@ -10,8 +10,8 @@ import httpx
 from starlette.applications import Starlette
 
 from bot.sms import STATUS_PATH, sms_routes
+from core.delivery.sms_inbound import SmsInbound
 from core.settings import Settings
-from core.sms_inbound import SmsInbound
 from notifiers.sms import SmsNotifier
 from tests.conftest import make_settings
 from tests.fakes.twilio_api import FakeTwilio

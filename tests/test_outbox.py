@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.clock import FrozenClock
-from core.outbox import Message
+from core.delivery.outbox import Message
 from core.services import Services
 from notifiers.base import OutboundMessage, Outcome, SendResult
 from storage.delivery.models import Delivery

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.delivery.pacing import Pacer, telegram_chat_interval
+from core.delivery.preferences import parse_quiet_hours, quiet_until
 from core.errors import InvalidInput
-from core.pacing import Pacer, telegram_chat_interval
-from core.preferences import parse_quiet_hours, quiet_until
 from storage.members.records import MemberRecord
 
 

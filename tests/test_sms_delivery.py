@@ -11,8 +11,8 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 
 from bot.sms import STATUS_PATH, sms_routes
+from core.delivery.sms_inbound import SmsInbound
 from core.settings import Settings
-from core.sms_inbound import SmsInbound
 from storage.delivery.models import Delivery
 from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.sms_text import (
+from core.delivery.sms_text import (
     GSM7_BASIC,
     GSM7_EXTENDED,
     SMS_LIMIT,

@@ -13,10 +13,10 @@ from starlette.applications import Starlette
 
 from bot.sms import INBOUND_PATH, STATUS_PATH, sms_routes
 from core.clock import FrozenClock
-from core.outbox import Message
+from core.delivery.outbox import Message
+from core.delivery.sms_inbound import SmsInbound
+from core.delivery.sms_text import is_gsm7, segments
 from core.services import Services
-from core.sms_inbound import SmsInbound
-from core.sms_text import is_gsm7, segments
 from storage.delivery.models import Delivery
 from storage.engine import Database
 from storage.members.records import MemberRecord

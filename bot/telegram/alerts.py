@@ -27,9 +27,9 @@ from bot.telegram.common import (
 )
 from core import timefmt
 from core.alerts import Audience, AudienceKind, Draft, parse_audience
+from core.delivery.preferences import CATEGORIES
 from core.errors import InvalidInput
 from core.permissions import Action
-from core.preferences import CATEGORIES
 
 ALERT = "alert"
 

@@ -15,9 +15,9 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from core.delivery.preferences import CATEGORIES, format_quiet_hours
 from core.errors import NotRegistered
 from core.members import MemberRecord
-from core.preferences import CATEGORIES, format_quiet_hours
 
 QUIET = "quiet"
 

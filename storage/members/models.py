@@ -47,7 +47,7 @@ class Member(Base):
     # Quiet hours in local minutes after midnight; equal values mean no quiet hours.
     quiet_start: Mapped[int] = mapped_column(Integer, default=22 * 60, server_default="1320")
     quiet_end: Mapped[int] = mapped_column(Integer, default=7 * 60, server_default="420")
-    # Alert categories the member wants, comma-separated (see core.preferences.CATEGORIES).
+    # Alert categories the member wants, comma-separated (see core.delivery.preferences.CATEGORIES).
     categories: Mapped[str] = mapped_column(
         String(200),
         default="scam,burglary,vehicle,fraud,personal_safety,meetings,news",

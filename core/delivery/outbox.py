@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.preferences import quiet_until
-from core.sms_text import sms_body
+from core.delivery.preferences import quiet_until
+from core.delivery.sms_text import sms_body
 from storage.delivery.repositories import OutboxRepository
 from storage.members.records import MemberRecord
 

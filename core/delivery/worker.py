@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from core.clock import Clock
-from core.outbox import SMS, TELEGRAM, decode_buttons, plan_for
-from core.pacing import Pacer
+from core.delivery.outbox import SMS, TELEGRAM, decode_buttons, plan_for
+from core.delivery.pacing import Pacer
 from notifiers.base import Notifier, OutboundMessage, Outcome, SendResult
 from storage.delivery.records import DeliveryJob, Settlement
 from storage.delivery.repositories import OutboxRepository
