@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from core import calendar_messages as msg
-from core.calendar_due import CANCELLED, DONE, MISSED, DueContext
+from core.due.runner import CANCELLED, DONE, MISSED, DueContext
 from core.permissions import Actor
 from storage.elections.repositories import ElectionRepository
 from storage.members.repositories import GroupRepository

@@ -19,7 +19,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import calendar_messages as msg
-from core.calendar_due import DueRunner
+from core.due.runner import DueRunner
 from core.election_close import ELECTION_CLOSE, TERM_REMINDER, close_due, term_due
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.groups import GroupService, LeaderChange

@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import calendar_messages as msg
-from core.calendar_due import CANCELLED, DONE, MISSED, DueContext, DueRunner
-from core.calendar_time import latest_weekly, parse_offsets, parse_weekly
 from core.delivery.outbox import Attachment
+from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.groups import GroupService
 from core.ics import Event, calendar_file
+from core.localtime import latest_weekly, parse_offsets, parse_weekly
 from core.officers import OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
@@ -116,6 +116,7 @@ class MeetingService(SharedService):
         self.officers = officers
         self.due = due
         due.register(MEETING_REMINDER, self._reminder_due)
+        due.register_tick(self._weekly_list_tick)
 
     # The calendar file
 
@@ -438,6 +439,10 @@ class MeetingService(SharedService):
                     audience=f"meeting #{meeting.id} reminder ({ctx.item.key.split('#')[0]})",
                 )
         return DONE
+
+    async def _weekly_list_tick(self) -> dict[str, int]:
+        listed = await self.send_weekly_list()
+        return {f"weekly_meetings_{listed}": 1} if listed is not None else {}
 
     async def send_weekly_list(self) -> str | None:
         """The officers' weekly list of every group's upcoming meetings, once a week."""

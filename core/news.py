@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.calendar_time import WEEKDAYS, local_date, local_moment, parse_clock
 from core.delivery.outbox import Message
+from core.due.runner import DueRunner
 from core.errors import InvalidInput, NotFound
+from core.localtime import WEEKDAYS, local_date, local_moment, parse_clock
 from core.news_library import STARTER_ITEMS, TOPICS
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
@@ -153,13 +154,19 @@ def render(item: NewsRecord) -> Message:
 class NewsService(SharedService):
     """The officers' content library and the publishing calendar."""
 
-    def __init__(
-        self,
-        shared: Shared,
-        missed_after: timedelta,
-    ) -> None:
+    def __init__(self, shared: Shared, due: DueRunner) -> None:
         super().__init__(shared)
-        self.missed_after = missed_after
+        self.missed_after = due.missed_after
+        due.register_start(self._seed_on_start)
+        due.register_tick(self._publish_tick)
+
+    async def _seed_on_start(self) -> None:
+        added = await self.seed_library()
+        if added:
+            log.info("news library: %d starter items added (paused)", added)
+
+    async def _publish_tick(self) -> dict[str, int]:
+        return {f"news_{outcome}": n for outcome, n in (await self.publish_due()).items() if n}
 
     def _next(self, schedule: str, after: datetime) -> datetime | None:
         return next_occurrence(

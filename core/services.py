@@ -9,19 +9,24 @@ from datetime import timedelta
 from core.access import AccessService
 from core.alerts import AlertService
 from core.audit import AuditService
-from core.calendar import Calendar
 from core.clock import Clock, SystemClock
 from core.delivery.outbox import SMS, TELEGRAM, Outbox
 from core.delivery.pacing import telegram_chat_interval
 from core.delivery.preferences import PreferenceService
 from core.delivery.reports import ReportService
 from core.delivery.worker import DeliveryWorker
+from core.due.runner import DueRunner
+from core.elections import ElectionService
 from core.flows import FlowService
 from core.groups import GroupService
+from core.meetings import MeetingService
 from core.members import MemberService
+from core.news import NewsService
 from core.officers import OfficerService
 from core.settings import Settings
+from core.shared import Shared
 from core.tips import Tips
+from core.vacation import VacationService
 from notifiers.base import Notifier
 from storage.delivery.records import DeliveryJob
 from storage.engine import Database
@@ -58,7 +63,11 @@ class Services:
     alerts: AlertService
     reports: ReportService
     delivery: DeliveryWorker
-    calendar: Calendar
+    due: DueRunner
+    elections: ElectionService
+    meetings: MeetingService
+    vacation: VacationService
+    news: NewsService
     tips: Tips
     health: dict[str, object] = field(default_factory=dict)
 
@@ -93,6 +102,8 @@ class Services:
         )
         officers = OfficerService(db, clock, audit, access)
         groups = GroupService(db, clock, audit, access, outbox, settings.service_name)
+        due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
+        shared = Shared(db, clock, settings, audit, access, outbox)
         return cls(
             settings=settings,
             db=db,
@@ -121,6 +132,10 @@ class Services:
                 lease=timedelta(seconds=settings.delivery_lease_seconds),
                 sms_enabled=settings.sms_enabled,
             ),
-            calendar=Calendar.build(settings, db, clock, audit, access, outbox, groups, officers),
+            due=due,
+            elections=ElectionService(shared, groups, officers, due),
+            meetings=MeetingService(shared, groups, officers, due),
+            vacation=VacationService(shared, officers, due),
+            news=NewsService(shared, due),
             tips=Tips(db, clock, settings, audit, access, outbox, officers),
         )

@@ -133,14 +133,14 @@ class Settings(BaseSettings):
     @field_validator("patrol_list_time", "news_time")
     @classmethod
     def _clock_time(cls, value: str) -> str:
-        from core.calendar_time import parse_clock
+        from core.localtime import parse_clock
 
         return parse_clock(value).strftime("%H:%M")
 
     @field_validator("weekly_meetings_time")
     @classmethod
     def _weekly_time(cls, value: str) -> str:
-        from core.calendar_time import WEEKDAYS, parse_weekly
+        from core.localtime import WEEKDAYS, parse_weekly
 
         day, at = parse_weekly(value)
         return f"{WEEKDAYS[day]} {at:%H:%M}"
@@ -148,7 +148,7 @@ class Settings(BaseSettings):
     @field_validator("meeting_reminders")
     @classmethod
     def _reminders(cls, value: str) -> str:
-        from core.calendar_time import parse_offsets
+        from core.localtime import parse_offsets
 
         return ",".join(o.label for o in parse_offsets(value))
 

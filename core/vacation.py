@@ -14,9 +14,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import calendar_messages as msg
-from core.calendar_due import CANCELLED, DONE, MISSED, DueContext, DueRunner
-from core.calendar_time import latest_daily, local_date, local_moment, parse_clock
+from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
+from core.localtime import latest_daily, local_date, local_moment, parse_clock
 from core.officers import OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
@@ -67,6 +67,7 @@ class VacationService(SharedService):
         self.due = due
         due.register(CHECKLIST, self._checklist_due)
         due.register(EXPIRY, self._expiry_due)
+        due.register_tick(self._patrol_list_tick)
 
     def today(self) -> date:
         """The department's local date."""
@@ -209,6 +210,10 @@ class VacationService(SharedService):
                 session, actor, "vacation.check", target=f"watch #{watch.id}"
             )
             return watch, len(await repo.checks(watch.id))
+
+    async def _patrol_list_tick(self) -> dict[str, int]:
+        listed = await self.send_patrol_list()
+        return {f"patrol_list_{listed}": 1} if listed is not None else {}
 
     async def send_patrol_list(self) -> str | None:
         """The officers' morning list, once a day at PATROL_LIST_TIME (or on start, if late)."""

@@ -12,7 +12,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.services import Services
-from scheduler import calendar_jobs, jobs, tip_jobs
+from scheduler import due_jobs, jobs, tip_jobs
 
 DELIVERY_INTERVAL_SECONDS = 1
 # A late run (event loop busy, laptop asleep) still runs instead of being dropped after 1 s.
@@ -43,7 +43,7 @@ def build_scheduler(services: Services) -> AsyncIOScheduler:
         id="tip_digest",
         replace_existing=True,
     )
-    calendar_jobs.add_jobs(scheduler, services)
+    due_jobs.add_jobs(scheduler, services)
     return scheduler
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from core.ics import unfold
-from scheduler import calendar_jobs
+from scheduler import due_jobs
 from storage.audit.models import AuditEntry
 from storage.delivery.models import Notification
 from tests.conftest import OFFICER_ID
@@ -51,7 +51,7 @@ async def neighborhood(tg: TelegramHarness, *, extra: bool = True) -> None:
 
 async def tick(tg: TelegramHarness) -> None:
     """One run of the scheduler's minute job, then delivery."""
-    await calendar_jobs.calendar_tick(tg.services)
+    await due_jobs.calendar_tick(tg.services)
     await tg.deliver()
 
 

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from core.calendar_due import DONE, DueContext
 from core.clock import FrozenClock
+from core.due.runner import DONE, DueContext
 from core.services import Services
 from notifiers.telegram import TelegramNotifier
-from scheduler import calendar_jobs
+from scheduler import due_jobs
 from scheduler.runner import MISFIRE_GRACE_SECONDS, build_scheduler
 from storage.due.models import CalendarDue
 from storage.due.repositories import DueRepository
@@ -78,8 +78,7 @@ async def test_jobs_are_module_level_functions_in_the_departments_zone(services:
     ):
         job = jobs[job_id]
         assert (
-            job.func.__module__ == "scheduler.calendar_jobs"
-            and "<locals>" not in job.func.__qualname__
+            job.func.__module__ == "scheduler.due_jobs" and "<locals>" not in job.func.__qualname__
         )
         assert job.args == (services,)
         assert job.misfire_grace_time == MISFIRE_GRACE_SECONDS
@@ -87,7 +86,7 @@ async def test_jobs_are_module_level_functions_in_the_departments_zone(services:
 
 
 def test_cron_triggers_keep_local_time_across_daylight_saving(services: Services) -> None:
-    triggers = calendar_jobs.triggers(services)
+    triggers = due_jobs.triggers(services)
     patrol = triggers["patrol_list"]
     # Spring forward (Sunday Mar 14, 2027): 07:00 is 12:00 UTC before, 11:00 UTC after.
     before = patrol.get_next_fire_time(None, datetime(2027, 3, 12, 8, 0, tzinfo=NEW_YORK))
@@ -148,10 +147,10 @@ async def test_a_restart_after_downtime_sends_overdue_items_once_and_skips_stale
     restarted = Services.build(tg.services.settings, Database(tg.services.db.url), clock=clock)
     restarted.delivery.add_notifier("telegram", TelegramNotifier(tg.app.bot, part_interval=0))
     try:
-        await calendar_jobs.calendar_start(restarted)
-        await calendar_jobs.calendar_start(restarted)  # a second start, or a tick racing it
-        await calendar_jobs.calendar_tick(restarted)
-        await calendar_jobs.patrol_list(restarted)
+        await due_jobs.calendar_start(restarted)
+        await due_jobs.calendar_start(restarted)  # a second start, or a tick racing it
+        await due_jobs.calendar_tick(restarted)
+        await due_jobs.patrol_list(restarted)
         while await restarted.delivery.run_once():
             pass
         assert count_received(tg, BOB, "Reminder: <b>Oak Park</b> meeting") == 1
@@ -165,8 +164,8 @@ async def test_a_restart_after_downtime_sends_overdue_items_once_and_skips_stale
         assert rows[("patrol_list", 0, "2026-12-02")] == "missed"
         # Thursday 07:00: that day's list goes, once.
         clock.set(utc(2026, 12, 3, 12, 0))
-        await calendar_jobs.calendar_tick(restarted)
-        await calendar_jobs.patrol_list(restarted)
+        await due_jobs.calendar_tick(restarted)
+        await due_jobs.patrol_list(restarted)
         while await restarted.delivery.run_once():
             pass
         assert count_received(tg, OFFICER_ID, "Vacation watch — Thu Dec 3") == 1
@@ -181,7 +180,7 @@ async def test_concurrent_ticks_settle_each_item_once(
     await schedule_meeting(tg, ANN, "12/8 7pm", "Concurrent")
     tg.api.clear()
     clock.set(utc(2026, 12, 8, 0, 0))
-    await asyncio.gather(*(calendar_jobs.calendar_tick(tg.services) for _ in range(3)))
+    await asyncio.gather(*(due_jobs.calendar_tick(tg.services) for _ in range(3)))
     await tg.deliver()
     assert count_received(tg, BOB, "Reminder: <b>Oak Park</b> meeting") == 1
     assert count_received(tg, OFFICER_ID, "Vacation watch —") == 1
@@ -190,7 +189,7 @@ async def test_concurrent_ticks_settle_each_item_once(
 async def test_a_failing_handler_is_retried_then_given_up(
     services: Services, clock: FrozenClock
 ) -> None:
-    runner = services.calendar.due
+    runner = services.due
     calls: list[int] = []
 
     async def flaky(ctx: DueContext) -> str:

@@ -185,7 +185,7 @@ async def test_bad_inputs_change_nothing(tg: TelegramHarness, clock: FrozenClock
     assert "No member of Oak Park is called “Cat”" in tg.last(BOB)
     bob = await tg.services.access.actor(BOB)
     with pytest.raises(NotFound, match="not a member of Oak Park"):
-        await tg.services.calendar.elections.nominate(bob, 1, CAT_ID)
+        await tg.services.elections.nominate(bob, 1, CAT_ID)
     await tg.send(CAT, "/nominate")
     assert "No election is open in your groups" in tg.last(CAT)
     async with tg.services.db.transaction() as session:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from core.clock import FrozenClock
-from scheduler import calendar_jobs
+from scheduler import due_jobs
 from storage.due.models import CalendarDue
 from storage.meetings.models import Meeting
 from tests.calendar_support import (
@@ -220,13 +220,13 @@ async def test_officers_get_the_weekly_list_of_upcoming_meetings(
     assert received(tg, CAT, "Elm kickoff")
     tg.api.clear()
     clock.set(utc(2026, 12, 7, 13, 0))  # Monday 08:00 in New York
-    await calendar_jobs.weekly_meetings(tg.services)
+    await due_jobs.weekly_meetings(tg.services)
     await tg.deliver()
     text = tg.last(OFFICER_ID)
     assert "Watch group meetings, next 14 days" in text
     assert "Tue Dec 8, 7:00 PM — <b>Oak Park</b>: Monthly watch meeting" in text
     assert "(1 going, 0 maybe)" in text and "Elm kickoff" not in text
-    await calendar_jobs.weekly_meetings(tg.services)  # the cron and the tick: sent once
+    await due_jobs.weekly_meetings(tg.services)  # the cron and the tick: sent once
     await tick(tg)
     assert count_received(tg, OFFICER_ID, "Watch group meetings") == 1
     assert not received(tg, ANN, "Watch group meetings")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.clock import FrozenClock
 from core.news_library import STARTER_ITEMS
-from scheduler import calendar_jobs
+from scheduler import due_jobs
 from storage.news.models import NewsItem
 from tests.calendar_support import (
     ANN,
@@ -49,8 +49,8 @@ async def test_the_starter_library_is_seeded_once_and_paused(
     tg: TelegramHarness, clock: FrozenClock
 ) -> None:
     await neighborhood(tg, extra=False)
-    await calendar_jobs.calendar_start(tg.services)
-    assert await tg.services.calendar.news.seed_library() == 0
+    await due_jobs.calendar_start(tg.services)
+    assert await tg.services.news.seed_library() == 0
     await tg.send(OFFICER_ID, "/news")
     listing = tg.last(OFFICER_ID)
     assert listing.count("⏸ paused") == len(STARTER_ITEMS)
@@ -82,7 +82,7 @@ async def test_added_item_is_published_on_schedule_to_subscribers(
     await tick(tg)
     assert not received(tg, ANN, "smoke alarms")
     clock.set(utc(2026, 12, 8, 15, 0))
-    await calendar_jobs.publish_news(tg.services)  # the cron job at NEWS_TIME ...
+    await due_jobs.publish_news(tg.services)  # the cron job at NEWS_TIME ...
     await tick(tg)  # ... and the tick in the same minute: one publication
     for uid in (ANN, CAT, DAN):
         assert count_received(tg, uid, "📰 <b>Test your smoke alarms</b>") == 1

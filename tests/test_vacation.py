@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.clock import FrozenClock
-from scheduler import calendar_jobs
+from scheduler import due_jobs
 from storage.delivery.models import Notification
 from storage.due.models import CalendarDue
 from storage.vacation.models import VacationCheck, VacationWatch
@@ -97,7 +97,7 @@ async def test_watch_from_request_to_welcome_back(
     # Each morning at 07:00 officers get the active addresses, as a message and a CSV file.
     tg.api.clear()
     clock.set(utc(2026, 12, 10, 12, 0))
-    await calendar_jobs.patrol_list(tg.services)
+    await due_jobs.patrol_list(tg.services)
     await tg.deliver()
     listing = tg.last(OFFICER_ID)
     assert "Vacation watch — Thu Dec 10" in listing and "🏠 12 Main St" in listing
@@ -132,7 +132,7 @@ async def test_watch_from_request_to_welcome_back(
     assert "Vacation watch #1 has ended on" in tg.last(OFFICER_ID)
     assert await check_count(tg) == 1
     clock.set(utc(2026, 12, 16, 12, 0))
-    await calendar_jobs.patrol_list(tg.services)
+    await due_jobs.patrol_list(tg.services)
     await tg.deliver()
     assert "No homes are on vacation watch today" in tg.last(OFFICER_ID)
     # Lists older than two days no longer hold addresses in the outbox.

@@ -51,6 +51,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for flow, step in FLOWS.items():
         register_flow(flow, step)
     services: Services = application.bot_data["services"]
-    services.calendar.elections.role_listeners.append(
+    services.elections.role_listeners.append(
         functools.partial(refresh_menu, application.bot, services)
     )

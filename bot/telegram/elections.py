@@ -52,7 +52,7 @@ async def election(update: Update, context: Context) -> None:
                 days = int(token)
             else:
                 code = token
-        record, group = await svc.calendar.elections.open(who, code, days)
+        record, group = await svc.elections.open(who, code, days)
         await reply(
             update,
             texts.election_opened(group.name, record.id, timefmt.local(record.closes_at, zone)),
@@ -61,10 +61,10 @@ async def election(update: Update, context: Context) -> None:
     if sub in ("certify", "overturn"):
         election_id = number(args[1]) if len(args) > 1 else None
         if election_id is None:
-            await svc.calendar.elections.refuse_review(who)  # residents are refused first
+            await svc.elections.refuse_review(who)  # residents are refused first
             raise InvalidInput(texts.REVIEW_USAGE)
         note = " ".join(args[2:])
-        summary = await svc.calendar.elections.review(who, election_id, sub == "certify", note)
+        summary = await svc.elections.review(who, election_id, sub == "certify", note)
         await reply(
             update,
             texts.election_reviewed(
@@ -80,7 +80,7 @@ async def election(update: Update, context: Context) -> None:
     if who.is_officer:
         await _overview(update, context)
         return
-    views = await svc.calendar.elections.open_for_member(user_id(update))
+    views = await svc.elections.open_for_member(user_id(update))
     if not views:
         await reply(update, texts.NO_OPEN_ELECTION + "\n\n" + texts.ELECTION_USAGE)
         return
@@ -107,7 +107,7 @@ async def _overview(update: Update, context: Context) -> None:
     who = await actor(update, context)
     zone = svc.settings.zone
     lines = []
-    for s in await svc.calendar.elections.overview(who):
+    for s in await svc.elections.overview(who):
         e = s.election
         group = esc(s.group.name) if s.group else "?"
         when = timefmt.local(e.closed_at or e.closes_at, zone)
@@ -130,7 +130,7 @@ async def nominate(update: Update, context: Context) -> None:
     """/nominate: pick from buttons; /nominate me; /nominate NAME."""
     svc = services(context)
     who = await actor(update, context)
-    views = await svc.calendar.elections.open_for_member(user_id(update))
+    views = await svc.elections.open_for_member(user_id(update))
     if not views:
         await reply(update, texts.NO_OPEN_ELECTION)
         return
@@ -141,11 +141,9 @@ async def nominate(update: Update, context: Context) -> None:
         election_id = views[0].election.id
         name = " ".join(args)
         if name.lower() in ("me", "myself") and who.member is not None:
-            candidate, group = await svc.calendar.elections.nominate(
-                who, election_id, who.member.id
-            )
+            candidate, group = await svc.elections.nominate(who, election_id, who.member.id)
         else:
-            candidate, group = await svc.calendar.elections.nominate_by_name(who, election_id, name)
+            candidate, group = await svc.elections.nominate_by_name(who, election_id, name)
         own = who.member is not None and candidate.record.member_id == who.member.id
         await reply(update, texts.nominated(candidate.name, own, group.name))
         return
@@ -159,7 +157,7 @@ async def nominate(update: Update, context: Context) -> None:
 async def _nominee_choices(update: Update, context: Context, election_id: int) -> None:
     svc = services(context)
     who = await actor(update, context)
-    group, members = await svc.calendar.elections.nominees_to_choose(who, election_id)
+    group, members = await svc.elections.nominees_to_choose(who, election_id)
     if not members:
         await edit_or_reply(update, texts.NOBODY_TO_NOMINATE)
         return
@@ -186,14 +184,14 @@ async def nominate_button(update: Update, context: Context) -> None:
     if match := re.fullmatch(r"nom:e:(\d+)", query.data):
         await _nominee_choices(update, context, int(match.group(1)))
     elif match := re.fullmatch(r"nom:(\d+):(\d+)", query.data):
-        candidate, group = await svc.calendar.elections.nominate(
+        candidate, group = await svc.elections.nominate(
             who, int(match.group(1)), int(match.group(2))
         )
         own = who.member is not None and candidate.record.member_id == who.member.id
         await edit_or_reply(update, texts.nominated(candidate.name, own, group.name))
     elif match := re.fullmatch(r"nom:(acc|dec):(\d+)", query.data):
         accept = match.group(1) == "acc"
-        _, group = await svc.calendar.elections.respond(who, int(match.group(2)), accept)
+        _, group = await svc.elections.respond(who, int(match.group(2)), accept)
         await edit_or_reply(update, texts.nomination_answered(accept, group.name))
     else:
         await edit_or_reply(update, texts.USE_BUTTONS)
@@ -216,7 +214,7 @@ def _ballot_markup(view: ElectionView) -> InlineKeyboardMarkup | None:
 async def vote(update: Update, context: Context) -> None:
     """/vote: a ballot per open election in the member's groups."""
     svc = services(context)
-    views = await svc.calendar.elections.open_for_member(user_id(update))
+    views = await svc.elections.open_for_member(user_id(update))
     if not views:
         await reply(update, texts.NO_OPEN_ELECTION)
         return
@@ -240,10 +238,10 @@ async def vote_button(update: Update, context: Context) -> None:
     svc = services(context)
     who = await actor(update, context)
     election_id = int(match.group(1))
-    result = await svc.calendar.elections.vote(who, election_id, int(match.group(2)))
+    result = await svc.elections.vote(who, election_id, int(match.group(2)))
     views = [
         v
-        for v in await svc.calendar.elections.open_for_member(user_id(update))
+        for v in await svc.elections.open_for_member(user_id(update))
         if v.election.id == election_id
     ]
     zone = svc.settings.zone

@@ -44,7 +44,7 @@ async def meeting(update: Update, context: Context) -> None:
     svc = services(context)
     who = await actor(update, context)
     args = command_args(context)
-    group = await svc.calendar.meetings.group_for(who, args[0] if args else None)
+    group = await svc.meetings.group_for(who, args[0] if args else None)
     await svc.flows.put(
         chat_id(update), MEETING, "title", {"code": group.code, "group": group.name}
     )
@@ -109,7 +109,7 @@ async def move_step(update: Update, context: Context, step: str, data: dict[str,
         return
     starts_at = parse_meeting_time(text, svc.clock.now(), svc.settings.zone)
     who = await actor(update, context)
-    moved, _, told = await svc.calendar.meetings.reschedule(who, int(data["id"]), starts_at)
+    moved, _, told = await svc.meetings.reschedule(who, int(data["id"]), starts_at)
     await svc.flows.clear(chat_id(update))
     svc.delivery.poke()
     when = timefmt.local(moved.starts_at, svc.settings.zone)
@@ -147,12 +147,12 @@ async def meeting_button(update: Update, context: Context) -> None:
     if action == "keep":
         await edit_or_reply(update, texts.MEETING_KEPT)
     elif match and match.group(1) == "move":
-        await svc.calendar.meetings.require_manager(who, int(match.group(2)))
+        await svc.meetings.require_manager(who, int(match.group(2)))
         await svc.flows.put(chat, MOVE, "when", {"id": int(match.group(2))})
         await reply(update, texts.MEETING_ASK_NEW_TIME)
     elif match and match.group(1) == "cancel":
         meeting_id = match.group(2)
-        await svc.calendar.meetings.require_manager(who, int(meeting_id))
+        await svc.meetings.require_manager(who, int(meeting_id))
         await reply(
             update,
             texts.MEETING_CONFIRM_CANCEL,
@@ -166,7 +166,7 @@ async def meeting_button(update: Update, context: Context) -> None:
             ),
         )
     elif match and match.group(1) == "cancelyes":
-        cancelled, _, told = await svc.calendar.meetings.cancel(who, int(match.group(2)))
+        cancelled, _, told = await svc.meetings.cancel(who, int(match.group(2)))
         svc.delivery.poke()
         await edit_or_reply(update, texts.meeting_cancelled(cancelled.id, told))
     else:
@@ -182,7 +182,7 @@ async def _create(update: Update, context: Context, data: dict[str, Any]) -> Non
         place=data["place"],
         agenda=data.get("agenda", ""),
     )
-    created, _, invited = await svc.calendar.meetings.schedule(who, data["code"], draft)
+    created, _, invited = await svc.meetings.schedule(who, data["code"], draft)
     await svc.flows.clear(chat_id(update))
     svc.delivery.poke()
     reminders = " and ".join(svc.settings.meeting_reminders.split(",")) or "none"
@@ -215,7 +215,7 @@ async def meetings(update: Update, context: Context) -> None:
     """/meetings: upcoming meetings of the member's groups, with RSVP buttons."""
     svc = services(context)
     who = await actor(update, context)
-    views = await svc.calendar.meetings.upcoming_for(who)
+    views = await svc.meetings.upcoming_for(who)
     if not views:
         await reply(update, texts.NO_MEETINGS)
         return
@@ -239,9 +239,7 @@ async def rsvp_button(update: Update, context: Context) -> str | None:
         return None
     answer = match.group(2)
     svc = services(context)
-    meeting_record, _ = await svc.calendar.meetings.rsvp(
-        user_id(update), int(match.group(1)), answer
-    )
+    meeting_record, _ = await svc.meetings.rsvp(user_id(update), int(match.group(1)), answer)
     if query.message is not None:
         rows = [
             [

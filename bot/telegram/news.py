@@ -54,7 +54,7 @@ async def news(update: Update, context: Context) -> None:
     """/news [show|add|edit|schedule|pause|resume ...]."""
     svc = services(context)
     who = await actor(update, context)
-    library = svc.calendar.news
+    library = svc.news
     zone = svc.settings.zone
     args = command_args(context)
     sub = args[0].lower() if args else ""
@@ -99,7 +99,7 @@ async def news_step(update: Update, context: Context, step: str, data: dict[str,
         await reply(update, "Please type it, or /cancel.")
         return
     who = await actor(update, context)
-    library = svc.calendar.news
+    library = svc.news
     if step == "text":
         title, body = _split(text)
         data.update(title=clean_title(title), body=clean_body(body))

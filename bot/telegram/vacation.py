@@ -55,7 +55,7 @@ def _request(data: dict[str, Any]) -> VacationRequest:
 async def vacation(update: Update, context: Context) -> None:
     """/vacation: ask for house checks while away."""
     svc = services(context)
-    member = await svc.calendar.vacation.start(user_id(update))
+    member = await svc.vacation.start(user_id(update))
     data = {"default_address": member.address or ""}
     await svc.flows.put(chat_id(update), VACATION, "address", data)
     if member.address:
@@ -117,7 +117,7 @@ async def vacation_step(update: Update, context: Context, step: str, data: dict[
     if not text:
         await reply(update, "Please type your answer, or /cancel.")
         return
-    watch = svc.calendar.vacation
+    watch = svc.vacation
     if step == "address":
         data["address"] = validation.street_address(text)
     elif step == "leave":
@@ -164,7 +164,7 @@ async def vacation_button(update: Update, context: Context) -> None:
         await svc.flows.clear(chat_id(update))
         await edit_or_reply(update, texts.VACATION_DISCARDED)
     elif action == "confirm" and step == "confirm":
-        created = await svc.calendar.vacation.create(user_id(update), _request(data))
+        created = await svc.vacation.create(user_id(update), _request(data))
         await svc.flows.clear(chat_id(update))
         svc.delivery.poke()
         await edit_or_reply(
@@ -181,7 +181,7 @@ async def vacation_button(update: Update, context: Context) -> None:
 async def back(update: Update, context: Context) -> None:
     """/back: home early; the watch ends."""
     svc = services(context)
-    ended = await svc.calendar.vacation.end_early(user_id(update))
+    ended = await svc.vacation.end_early(user_id(update))
     await reply(
         update,
         texts.vacation_ended(ended.watch.address, checks_summary(ended.checks, svc.settings.zone)),
@@ -202,6 +202,6 @@ async def checked(update: Update, context: Context) -> None:
     raw = message.text if message and message.text else ""
     parts = raw.strip().split(None, 2)
     note = parts[2] if len(parts) > 2 else ""
-    watch, count = await svc.calendar.vacation.check(who, watch_id, note)
+    watch, count = await svc.vacation.check(who, watch_id, note)
     svc.delivery.poke()
     await reply(update, texts.check_logged(watch.id, watch.address, count))

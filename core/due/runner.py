@@ -50,6 +50,10 @@ class DueContext:
 # cancelled (its subject went away).
 Handler = Callable[[DueContext], Awaitable[str]]
 ListSender = Callable[[AsyncSession], Awaitable[None]]
+# A periodic step a feature adds to every tick (publishing news, the daily patrol list): it
+# returns counts by outcome for the log and the health page.
+TickStep = Callable[[], Awaitable[dict[str, int]]]
+StartStep = Callable[[], Awaitable[None]]
 
 
 class DueRunner:
@@ -60,10 +64,36 @@ class DueRunner:
         self.clock = clock
         self.missed_after = missed_after
         self.handlers: dict[str, Handler] = {}
+        self.tick_steps: list[TickStep] = []
+        self.start_steps: list[StartStep] = []
 
     def register(self, kind: str, handler: Handler) -> None:
         """Let a service settle its own kind of item."""
         self.handlers[kind] = handler
+
+    def register_tick(self, step: TickStep) -> None:
+        """Let a service run a periodic step on every tick, after the due items."""
+        self.tick_steps.append(step)
+
+    def register_start(self, step: StartStep) -> None:
+        """Let a service prepare something once on start, before the first tick."""
+        self.start_steps.append(step)
+
+    async def tick(self) -> dict[str, int]:
+        """Settle everything due now, then run every feature's periodic step; returns counts
+        for the log and the health page. Each step is idempotent, so a tick that overlaps a
+        cron run or a restart never sends anything twice."""
+        counts = dict(await self.run())
+        for step in self.tick_steps:
+            for name, n in (await step()).items():
+                counts[name] = counts.get(name, 0) + n
+        return counts
+
+    async def on_start(self) -> dict[str, int]:
+        """After a start (perhaps after downtime): the features' start steps, then catch up."""
+        for step in self.start_steps:
+            await step()
+        return await self.tick()
 
     def is_stale(self, due_at: datetime, now: datetime) -> bool:
         """Whether something due at `due_at` is too late to be sent at `now`."""

@@ -16,7 +16,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from core.calendar_time import WEEKDAYS, parse_clock, parse_weekly
+from core.localtime import WEEKDAYS, parse_clock, parse_weekly
 from core.services import Services
 
 log = logging.getLogger(__name__)
@@ -33,28 +33,28 @@ def _done(services: Services, name: str, counts: dict[str, int] | str | None) ->
 
 async def calendar_tick(services: Services) -> None:
     """Everything due now: reminders, closings, checklists, expiries, news, late lists."""
-    _done(services, "tick", await services.calendar.tick())
+    _done(services, "tick", await services.due.tick())
 
 
 async def calendar_start(services: Services) -> None:
     """Once at start: seed the news library and send what came due while we were down (once;
     what is too late is marked missed)."""
-    _done(services, "start", await services.calendar.on_start())
+    _done(services, "start", await services.due.on_start())
 
 
 async def patrol_list(services: Services) -> None:
     """The officers' vacation-watch list at PATROL_LIST_TIME."""
-    _done(services, "patrol_list", await services.calendar.vacation.send_patrol_list())
+    _done(services, "patrol_list", await services.vacation.send_patrol_list())
 
 
 async def weekly_meetings(services: Services) -> None:
     """The officers' list of upcoming meetings at WEEKLY_MEETINGS_TIME."""
-    _done(services, "weekly_meetings", await services.calendar.meetings.send_weekly_list())
+    _done(services, "weekly_meetings", await services.meetings.send_weekly_list())
 
 
 async def publish_news(services: Services) -> None:
     """Safety news due at NEWS_TIME."""
-    counts = await services.calendar.news.publish_due()
+    counts = await services.news.publish_due()
     _done(services, "news", {k: v for k, v in counts.items() if v})
 
 
