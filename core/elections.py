@@ -22,8 +22,7 @@ from core import calendar_messages as msg
 from core.due.runner import DueRunner
 from core.election_close import ELECTION_CLOSE, TERM_REMINDER, close_due, term_due
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
-from core.groups import GroupService, LeaderChange
-from core.officers import OfficerService
+from core.members import GroupService, LeaderChange, OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.timefmt import local

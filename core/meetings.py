@@ -20,10 +20,9 @@ from core import calendar_messages as msg
 from core.delivery.outbox import Attachment
 from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
-from core.groups import GroupService
 from core.ics import Event, calendar_file
 from core.localtime import latest_weekly, parse_offsets, parse_weekly
-from core.officers import OfficerService
+from core.members import GroupService, OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from core import tip_relay, vacation
 from core.access import AccessService
 from core.alerts import AlertService
 from core.audit import AuditService
@@ -17,12 +18,11 @@ from core.delivery.reports import ReportService
 from core.delivery.worker import DeliveryWorker
 from core.due.runner import DueRunner
 from core.elections import ElectionService
+from core.erasure import Erasure
 from core.flows import FlowService
-from core.groups import GroupService
 from core.meetings import MeetingService
-from core.members import MemberService
+from core.members import GroupService, MemberService, OfficerService
 from core.news import NewsService
-from core.officers import OfficerService
 from core.settings import Settings
 from core.shared import Shared
 from core.tips import Tips
@@ -102,6 +102,9 @@ class Services:
         )
         officers = OfficerService(db, clock, audit, access)
         groups = GroupService(db, clock, audit, access, outbox, settings.service_name)
+        erasure = Erasure()
+        erasure.register("tips", tip_relay.erase_member_in)
+        erasure.register("vacation", vacation.erase_member_in)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         shared = Shared(db, clock, settings, audit, access, outbox)
         return cls(
@@ -111,7 +114,7 @@ class Services:
             audit=audit,
             access=access,
             outbox=outbox,
-            members=MemberService(db, clock, audit),
+            members=MemberService(db, clock, audit, erasure),
             groups=groups,
             officers=officers,
             flows=FlowService(db, clock),

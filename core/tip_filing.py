@@ -18,7 +18,7 @@ from core.clock import Clock
 from core.delivery.outbox import Outbox
 from core.emergency import emergency_terms
 from core.errors import Conflict, InvalidInput, NotFound
-from core.officers import OfficerService
+from core.members import OfficerService
 from core.settings import Settings
 from core.tips import (
     CATEGORIES,

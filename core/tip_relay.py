@@ -17,13 +17,15 @@ from core import tip_messages
 from core.clock import Clock
 from core.delivery.outbox import Outbox
 from core.emergency import emergency_terms
+from core.erasure import Erased
 from core.errors import Conflict, NotFound, UserError
-from core.officers import OfficerService
+from core.members import OfficerService
 from core.settings import Settings
 from core.tip_filing import TipFiling
 from core.tips import (
     SMS,
     STATUS_LABELS,
+    TELEGRAM,
     TEXT_MAX,
     Source,
     TipDraft,
@@ -69,6 +71,13 @@ async def forget_tipster_in(
     tip_ids = await RelayRepository(session).delete_for_address(channel, address)
     await TipRepository(session).scrub_names(tip_ids, member_id)
     return len(tip_ids)
+
+
+async def erase_member_in(session: AsyncSession, erased: Erased) -> None:
+    """/forget: the relays of the member's chat and number go; named tips no longer say who."""
+    await forget_tipster_in(session, TELEGRAM, erased.telegram_chat, erased.member_id)
+    if erased.phone_e164:
+        await forget_tipster_in(session, SMS, erased.phone_e164)
 
 
 class TipRelay:

@@ -18,7 +18,7 @@ from core.clock import Clock
 from core.delivery.outbox import Message, Outbox
 from core.emergency import emergency_terms
 from core.errors import Conflict, InvalidInput, NotFound
-from core.officers import OfficerService
+from core.members import OfficerService
 from core.permissions import Action, Actor
 from core.settings import Settings
 from core.tips import OUTCOMES, REPLY_MAX, clean_tip_text, notify_officers_in, parse_reference

@@ -25,7 +25,7 @@ from core.audit import AuditService
 from core.clock import Clock
 from core.delivery.outbox import Message, Outbox
 from core.errors import InvalidInput
-from core.officers import OfficerService
+from core.members import OfficerService
 from core.settings import Settings
 from storage.engine import Database
 from storage.members.records import MemberRecord

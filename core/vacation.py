@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import calendar_messages as msg
 from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
 from core.localtime import latest_daily, local_date, local_moment, parse_clock
-from core.officers import OfficerService
+from core.members import OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.timefmt import local
@@ -291,6 +292,11 @@ class VacationService(SharedService):
     def expires_at(self, watch: WatchRecord) -> datetime:
         """When the welcome back is due."""
         return local_moment(watch.return_on + timedelta(days=1), NOTICE_AT, self.settings.zone)
+
+
+async def erase_member_in(session: AsyncSession, erased: Erased) -> None:
+    """/forget: the member's watches and house checks go."""
+    await forget_vacation_in(session, erased.member_id, erased.now)
 
 
 async def forget_vacation_in(session: AsyncSession, member_id: int, now: datetime) -> int:

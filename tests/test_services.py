@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
-from core.groups import JoinOutcome
+from core.members import JoinOutcome
 from core.permissions import Actor
 from core.services import Services
 from storage.audit.models import AuditEntry

@@ -24,7 +24,7 @@ from bot.telegram.common import (
 from bot.telegram.menus import refresh_menu
 from core import timefmt, validation
 from core.errors import InvalidInput
-from core.groups import JoinOutcome
+from core.members import JoinOutcome
 from core.permissions import Action
 
 NEWGROUP = "newgroup"

@@ -8,10 +8,9 @@ from enum import StrEnum
 from core import validation
 from core.audit import AuditService
 from core.clock import Clock
+from core.erasure import Erased, Erasure
 from core.errors import NotRegistered
 from core.permissions import Actor
-from core.tip_relay import forget_tipster_in
-from core.vacation import forget_vacation_in
 from storage.audit.repositories import AuditRepository
 from storage.engine import Database
 from storage.flows.repositories import FlowRepository
@@ -53,10 +52,11 @@ class Profile:
 class MemberService:
     """Everything about a member's own record."""
 
-    def __init__(self, db: Database, clock: Clock, audit: AuditService) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditService, erasure: Erasure) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
+        self.erasure = erasure  # what each feature deletes or scrubs when a member is forgotten
 
     async def by_telegram(self, telegram_user_id: int) -> MemberRecord | None:
         """The member behind a Telegram user, if they registered."""
@@ -149,13 +149,9 @@ class MemberService:
             led = await groups.led_by(member.id)
             if led:
                 await groups.set_leader(led.id, None)
-            # Tips: the links of this chat and number go; named tips no longer say who.
             chat = member.telegram_chat_id or actor.telegram_user_id
-            await forget_tipster_in(session, "telegram", str(chat), member.id)
-            if member.phone_e164:
-                await forget_tipster_in(session, "sms", member.phone_e164)
-            # Vacation watch: the member's watches and house checks go.
-            await forget_vacation_in(session, member.id, self.clock.now())
+            erased = Erased(member.id, str(chat), member.phone_e164, self.clock.now())
+            await self.erasure.erase_in(session, erased)
             await MemberRepository(session).delete(member.id)
             if member.telegram_chat_id is not None:
                 await FlowRepository(session).clear(member.telegram_chat_id)

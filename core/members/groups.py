@@ -14,7 +14,7 @@ from core.audit import AuditService
 from core.clock import Clock
 from core.delivery.outbox import Message, Outbox
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
-from core.members import next_step
+from core.members.service import next_step
 from core.permissions import Action, Actor
 from storage.engine import Database
 from storage.members.records import GroupRecord, MemberRecord, MembershipRecord
