@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.access import AccessService
@@ -24,12 +23,10 @@ from core.delivery.preferences import CATEGORIES
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.permissions import Action, Actor
 from core.settings import Settings
-from storage.delivery.models import Notification
 from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
-from storage.members.models import Member, Membership
 from storage.members.records import GroupRecord, MemberRecord
-from storage.members.repositories import GroupRepository, to_record
+from storage.members.repositories import GroupRepository, MemberRepository
 
 ALERT_MAX = 1000
 
@@ -212,15 +209,8 @@ class AlertService:
             self.clock.now().astimezone(zone).date(), time(0), tzinfo=zone
         )
         async with self.db.transaction() as session:
-            sent_today = await session.scalar(
-                select(func.count(Notification.id)).where(
-                    Notification.kind == "broadcast",
-                    Notification.group_id == group.id,
-                    Notification.cancelled_at.is_(None),
-                    Notification.created_at >= local_midnight,
-                )
-            )
-        if (sent_today or 0) >= limit:
+            sent_today = await OutboxRepository(session).broadcasts_since(group.id, local_midnight)
+        if sent_today >= limit:
             raise Conflict(
                 f"{group.name} has had {limit} broadcasts today, the daily limit that spares "
                 "neighbors alert fatigue. Please try again tomorrow, or ask an officer for "
@@ -240,24 +230,13 @@ class AlertService:
         return found
 
     async def _recipients(self, session: AsyncSession, draft: Draft) -> list[MemberRecord]:
-        query = select(Member).where(Member.registered_at.is_not(None))
+        group_ids = None
         if draft.audience.kind is AudienceKind.GROUPS:
-            groups = await self._groups(session, draft.audience)
-            query = query.where(
-                Member.id.in_(
-                    select(Membership.member_id).where(
-                        Membership.group_id.in_([g.id for g in groups]),
-                        Membership.status == "active",
-                    )
-                )
-            )
-        members = [to_record(row) for row in await session.scalars(query.order_by(Member.id))]
+            group_ids = [g.id for g in await self._groups(session, draft.audience)]
         wanted = draft.category or (
             draft.audience.category if draft.audience.kind is AudienceKind.CATEGORY else None
         )
-        if wanted:
-            members = [m for m in members if wanted in m.category_set]
-        return members
+        return await MemberRepository(session).registered(group_ids=group_ids, category=wanted)
 
     # Previewing
 
@@ -373,7 +352,7 @@ class AlertService:
     async def cancel(self, actor: Actor, notification_id: int) -> int:
         """Cancel what has not gone out of a scheduled or ongoing alert; returns how many."""
         async with self.db.transaction() as session:
-            row = await session.get(Notification, notification_id)
+            row = await OutboxRepository(session).notification(notification_id, None)
             author = row.author_member_id if row else None
         if row is None:
             raise NotFound(f"There is no notification #{notification_id}.")
@@ -393,9 +372,6 @@ class AlertService:
             cancelled = await OutboxRepository(session).cancel_queued(
                 notification_id, f"cancelled by {actor.label}", now
             )
-            notification = await session.get(Notification, notification_id)
-            if notification is not None:
-                notification.cancelled_at = now
             await self.audit.record_in(
                 session,
                 actor,

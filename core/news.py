@@ -15,7 +15,6 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.delivery.outbox import Message
@@ -26,9 +25,8 @@ from core.news_library import STARTER_ITEMS, TOPICS
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line
-from storage.members.models import Member
 from storage.members.records import MemberRecord
-from storage.members.repositories import to_record
+from storage.members.repositories import MemberRepository
 from storage.news.records import NewsRecord
 from storage.news.repositories import NewsRepository
 
@@ -330,7 +328,4 @@ class NewsService(SharedService):
         return outcome
 
     async def _subscribers(self, session: AsyncSession) -> list[MemberRecord]:
-        rows = await session.scalars(
-            select(Member).where(Member.registered_at.is_not(None)).order_by(Member.id)
-        )
-        return [m for m in (to_record(r) for r in rows) if "news" in m.category_set]
+        return await MemberRepository(session).registered(category="news")

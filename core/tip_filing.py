@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import tip_messages, validation
@@ -39,7 +38,6 @@ from core.tips import (
 )
 from storage.engine import Database
 from storage.members.repositories import MemberRepository
-from storage.tips.models import TipRateMark
 from storage.tips.records import TipRecord
 from storage.tips.repositories import RateRepository, RelayRepository, TipRepository
 
@@ -74,11 +72,7 @@ class TipFiling:
         await rates.prune(since)
         limit = self.settings.tips_per_hour
         if await rates.count_since(key, since) >= limit:
-            oldest = await session.scalar(
-                select(TipRateMark.at)
-                .where(TipRateMark.key == key, TipRateMark.at > since)
-                .order_by(TipRateMark.at)
-            )
+            oldest = await rates.oldest_since(key, since)
             wait = (oldest + RATE_WINDOW - now) if oldest else RATE_WINDOW
             minutes = max(1, math.ceil(wait.total_seconds() / 60))
             raise Conflict(

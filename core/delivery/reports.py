@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
-
 from core.audit import AuditService
 from core.errors import NotFound, PermissionDenied
 from core.permissions import Actor
-from storage.delivery.models import Notification
+from storage.delivery.records import NotificationRecord, ReportScope
 from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
 
 STATUSES = ("queued", "sent", "delivered", "failed", "unknown", "skipped")
 IN_PROGRESS = ("queued", "claimed", "sending")
+REPORTED_KINDS = ("alert", "scam", "broadcast", "news", "reminder")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +51,14 @@ class ReportService:
         self.db = db
         self.audit = audit
 
-    def _scope(self, actor: Actor):  # type: ignore[no-untyped-def]
+    @staticmethod
+    def _scope(actor: Actor) -> ReportScope | bool | None:
+        """None: everything (officers); False: nothing; else a leader's own and group's."""
         if actor.is_officer:
             return None
         if actor.leads is None:
             return False
-        return or_(
-            Notification.author_member_id == (actor.member.id if actor.member else -1),
-            (Notification.kind == "broadcast") & (Notification.group_id == actor.leads.id),
-        )
+        return ReportScope(actor.member.id if actor.member else -1, actor.leads.id)
 
     async def _refuse(self, actor: Actor, target: str) -> None:
         await self.audit.record(
@@ -77,17 +75,9 @@ class ReportService:
         scope = self._scope(actor)
         if scope is False:
             await self._refuse(actor, "recent")
-        query = (
-            select(Notification)
-            .where(Notification.kind.in_(("alert", "scam", "broadcast", "news", "reminder")))
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        )
-        if scope is not None:
-            query = query.where(scope)
         async with self.db.transaction() as session:
-            rows = list(await session.scalars(query))
             repo = OutboxRepository(session)
+            rows = await repo.recent_notifications(REPORTED_KINDS, limit, _scoped(scope))
             return [await self._line(repo, row) for row in rows]
 
     async def detail(self, actor: Actor, notification_id: int) -> DeliveryReport:
@@ -95,14 +85,11 @@ class ReportService:
         scope = self._scope(actor)
         if scope is False:
             await self._refuse(actor, f"notification #{notification_id}")
-        query = select(Notification).where(Notification.id == notification_id)
-        if scope is not None:
-            query = query.where(scope)
         async with self.db.transaction() as session:
-            row = await session.scalar(query)
+            repo = OutboxRepository(session)
+            row = await repo.notification(notification_id, _scoped(scope))
             if row is None:
                 raise NotFound(f"There is no report #{notification_id} you can see. Try /report.")
-            repo = OutboxRepository(session)
             raw = await repo.counts(row.id)
             counts: dict[str, dict[str, int]] = {}
             for (channel, status), n in raw.items():
@@ -118,7 +105,7 @@ class ReportService:
             )
 
     @staticmethod
-    async def _line(repo: OutboxRepository, row: Notification) -> NotificationLine:
+    async def _line(repo: OutboxRepository, row: NotificationRecord) -> NotificationLine:
         counts = await repo.counts(row.id)
         total = sum(counts.values())
         done = sum(n for (_, status), n in counts.items() if status not in IN_PROGRESS)
@@ -134,3 +121,7 @@ class ReportService:
             total=total,
             done=done,
         )
+
+
+def _scoped(scope: ReportScope | bool | None) -> ReportScope | None:
+    return scope if isinstance(scope, ReportScope) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +33,27 @@ class Settlement:
     status: str
     provider_id: str | None = None
     reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    """What a leader may see in reports: their own notifications and their group's broadcasts."""
+
+    author_member_id: int
+    group_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord:
+    """A notification as reports show it."""
+
+    id: int
+    kind: str
+    urgency: str
+    audience: str
+    author_label: str
+    author_member_id: int | None
+    body_text: str
+    created_at: datetime
+    send_at: datetime | None
+    cancelled_at: datetime | None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, func, insert, or_, select, true, update
+from sqlalchemy import Select, Table, and_, bindparam, case, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.delivery.models import Delivery, Notification
-from storage.delivery.records import DeliveryJob, Settlement
+from storage.delivery.records import DeliveryJob, NotificationRecord, ReportScope, Settlement
 from storage.members.models import Member
 
 # Terminal states: a delivery in one of these never changes again, except sent -> delivered/failed
@@ -320,7 +320,11 @@ class OutboxRepository:
         return True
 
     async def cancel_queued(self, notification_id: int, reason: str, now: datetime) -> int:
-        """Skip every delivery of a notification that has not gone out; returns how many."""
+        """Mark a notification cancelled and skip every delivery of it that has not gone out;
+        returns how many were skipped."""
+        await self.session.execute(
+            update(Notification).where(Notification.id == notification_id).values(cancelled_at=now)
+        )
         result = await self.session.execute(
             update(Delivery)
             .where(Delivery.notification_id == notification_id, Delivery.status == "queued")
@@ -352,6 +356,65 @@ class OutboxRepository:
             .values(**values)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _notification_record(row: Notification) -> NotificationRecord:
+        return NotificationRecord(
+            id=row.id,
+            kind=row.kind,
+            urgency=row.urgency,
+            audience=row.audience,
+            author_label=row.author_label,
+            author_member_id=row.author_member_id,
+            body_text=row.body_text,
+            created_at=row.created_at,
+            send_at=row.send_at,
+            cancelled_at=row.cancelled_at,
+        )
+
+    @staticmethod
+    def _in_scope(query: Select[Any], scope: ReportScope | None) -> Any:
+        if scope is None:
+            return query
+        return query.where(
+            or_(
+                Notification.author_member_id == scope.author_member_id,
+                (Notification.kind == "broadcast") & (Notification.group_id == scope.group_id),
+            )
+        )
+
+    async def recent_notifications(
+        self, kinds: Iterable[str], limit: int, scope: ReportScope | None
+    ) -> list[NotificationRecord]:
+        """The newest notifications of these kinds, within the scope (None: all)."""
+        query = (
+            select(Notification)
+            .where(Notification.kind.in_(tuple(kinds)))
+            .order_by(Notification.id.desc())
+            .limit(limit)
+        )
+        rows = await self.session.scalars(self._in_scope(query, scope))
+        return [self._notification_record(row) for row in rows]
+
+    async def notification(
+        self, notification_id: int, scope: ReportScope | None
+    ) -> NotificationRecord | None:
+        """One notification, if it is within the scope (None: all)."""
+        query = select(Notification).where(Notification.id == notification_id)
+        row = await self.session.scalar(self._in_scope(query, scope))
+        return self._notification_record(row) if row is not None else None
+
+    async def broadcasts_since(self, group_id: int, since: datetime) -> int:
+        """How many broadcasts to a group were sent (and not cancelled) since a moment."""
+        count = await self.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.kind == "broadcast",
+                Notification.group_id == group_id,
+                Notification.cancelled_at.is_(None),
+                Notification.created_at >= since,
+            )
+        )
+        return count or 0
 
     async def counts(self, notification_id: int) -> dict[tuple[str, str], int]:
         """Deliveries of a notification counted by (channel, status)."""

@@ -103,6 +103,25 @@ class MemberRepository:
         rows = await self.session.scalars(select(Member).where(Member.id.in_(member_ids)))
         return {row.id: to_record(row) for row in rows}
 
+    async def registered(
+        self, *, group_ids: list[int] | None = None, category: str | None = None
+    ) -> list[MemberRecord]:
+        """Registered members, by id: all, or the active members of these groups; only those
+        who follow `category` when one is given."""
+        query = select(Member).where(Member.registered_at.is_not(None))
+        if group_ids is not None:
+            query = query.where(
+                Member.id.in_(
+                    select(Membership.member_id).where(
+                        Membership.group_id.in_(group_ids), Membership.status == "active"
+                    )
+                )
+            )
+        members = [to_record(row) for row in await self.session.scalars(query.order_by(Member.id))]
+        if category:
+            members = [m for m in members if category in m.category_set]
+        return members
+
     async def create(
         self, *, telegram_user_id: int, telegram_chat_id: int, now: datetime
     ) -> MemberRecord:

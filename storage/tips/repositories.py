@@ -303,6 +303,15 @@ class RateRepository:
         )
         return int(count or 0)
 
+    async def oldest_since(self, key: str, since: datetime) -> datetime | None:
+        """When the oldest of an address's marks in the window was made."""
+        return await self.session.scalar(
+            select(TipRateMark.at)
+            .where(TipRateMark.key == key, TipRateMark.at > since)
+            .order_by(TipRateMark.at)
+            .limit(1)
+        )
+
     async def mark(self, key: str, now: datetime) -> None:
         """Count one tip for a key."""
         self.session.add(TipRateMark(key=key, at=now))
