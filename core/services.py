@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from core import tip_relay, vacation
 from core.access import AccessService
-from core.alerts import AlertService
+from core.alerts.service import AlertService
 from core.audit import AuditService
 from core.clock import Clock, SystemClock
 from core.delivery.outbox import SMS, TELEGRAM, Outbox

@@ -123,7 +123,7 @@ async def test_leader_broadcast_reaches_only_their_group_with_a_daily_limit(
 
 
 async def test_leader_cannot_broadcast_to_another_group(tg: TelegramHarness) -> None:
-    from core.alerts import Audience, AudienceKind
+    from core.alerts.service import Audience, AudienceKind
     from core.errors import PermissionDenied
 
     await neighborhood(tg)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.telegram.calendar_dates import parse_date, parse_meeting_time
+from bot.telegram.dates import parse_date, parse_meeting_time
 from core.delivery.outbox import Attachment, Message
 from core.errors import ConfigurationError, InvalidInput
 from core.ics import Event, calendar_file, escape_text, fold, unfold

@@ -31,6 +31,7 @@ PRIVATE = filters.ChatType.PRIVATE
 # Feature modules (tips, the group calendar, ...) each add their handlers here; they run
 # before the catch-alls for unknown commands, buttons and free text.
 FEATURES: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], None]] = []
+FEATURES.append(alerts.register)
 FEATURES.append(tips_feature.register)
 FEATURES.append(calendar_feature.register)
 
@@ -84,11 +85,6 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         "newgroup": groups.newgroup,
         "setleader": groups.setleader,
         "audit": officer.audit,
-        "alert": alerts.alert,
-        "scam": alerts.scam,
-        "broadcast": alerts.broadcast,
-        "report": alerts.report,
-        "unsend": alerts.cancel_alert,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
@@ -98,7 +94,6 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         r"^reg:name$": registration.use_suggested_name,
         r"^edit:": registration.start_edit,
         r"^(settings:(stop|resume)$|set:)": settings.settings_button,
-        r"^alert:": alerts.alert_button,
         r"^forget:(yes|no)$": profile.forget_button,
         r"^join:": groups.join_button,
         r"^leave:": groups.leave_button,

@@ -3,9 +3,8 @@ in one place, ready for translation. User text goes through `esc`."""
 
 from __future__ import annotations
 
+from bot.telegram import dates
 from bot.telegram.texts import esc
-
-# Elections
 
 ELECTION_USAGE = (
     "<b>Elections</b>\n"
@@ -16,14 +15,28 @@ ELECTION_USAGE = (
     "/nominate — nominate yourself or a member of your group\n"
     "/vote — vote for a candidate"
 )
+
+
 NO_OPEN_ELECTION = "No election is open in your groups right now."
+
+
 NO_CANDIDATES_YET = "No candidates yet. Nominate yourself or a neighbor with /nominate."
+
+
 CHOOSE_ELECTION = "Which group's election?"
+
+
 CHOOSE_NOMINEE = "Whom do you nominate for leader of <b>{group}</b>? (You can nominate yourself.)"
+
+
 NOBODY_TO_NOMINATE = "Everyone in the group has been nominated already."
+
+
 SEVERAL_ELECTIONS = (
     "Several of your groups have an election open: send /nominate and use the buttons."
 )
+
+
 REVIEW_USAGE = "Usage: /election certify ID, or /election overturn ID [reason]."
 
 
@@ -99,34 +112,64 @@ def election_reviewed(election_id: int, certified: bool, group: str, winner: str
     )
 
 
-# Meetings
-
 MEETING_ASK_TITLE = (
     "📅 New meeting for <b>{group}</b>. What is it called? (e.g. Monthly watch meeting)"
 )
-MEETING_TIME_FORMAT = (
-    "I couldn't read that date and time. Please send it like <b>12/15 7pm</b>, "
-    "<b>2026-12-15 19:00</b>, <b>tomorrow 6:30pm</b> or <b>19:00</b> (today)."
-)
+
+
 TIME_EXAMPLES = (
     "<b>12/15 7pm</b>, <b>2026-12-15 19:00</b>, <b>tomorrow 6:30pm</b> or <b>19:00</b> (today)"
 )
+
+
 MEETING_ASK_WHEN = f"When is it? For example {TIME_EXAMPLES}."
+
+
 MEETING_ASK_PLACE = "Where? (e.g. Oak Park Library, Room 2)"
+
+
 MEETING_ASK_AGENDA = "The agenda (a few lines), or tap Skip."
+
+
 MEETING_CREATE = "✅ Invite the group"
+
+
 MEETING_DISCARD = "Discard"
+
+
 MEETING_DISCARDED = "Discarded; no meeting was created."
+
+
 SKIP = "Skip"
+
+
 USE_BUTTONS = "Please use the buttons above, or /cancel."
+
+
 NO_MEETINGS = "No upcoming meetings in your groups."
+
+
 MEETING_ASK_NEW_TIME = f"When is the meeting now? For example {TIME_EXAMPLES}."
+
+
 MEETING_CONFIRM_CANCEL = "Cancel this meeting? Everyone invited will be told."
+
+
 MEETING_CANCEL_YES = "Yes, cancel it"
+
+
 MEETING_KEEP = "Keep it"
+
+
 MEETING_KEPT = "The meeting stays on."
+
+
 RESCHEDULE = "🕑 Reschedule"
+
+
 CANCEL_MEETING = "🚫 Cancel meeting"
+
+
 RSVP_THANKS = {"going": "See you there!", "maybe": "Noted: maybe.", "no": "Noted: you can't come."}
 
 
@@ -164,22 +207,33 @@ def meeting_card(group: str, details: str, answer: str | None, counts: dict[str,
     )
 
 
-# Vacation watch
-
 VACATION_INTRO = (
     "🏖 <b>Vacation watch</b>: officers check your home while you're away. I'll ask a few "
     "questions (/cancel to stop). Only officers see your answers."
 )
+
+
 VACATION_ASK_ADDRESS = "Which address? Tap to use <b>{address}</b>, or type another."
+
+
 VACATION_ASK_ADDRESS_NONE = "Which address should officers check? (street and number)"
+
+
 USE_ADDRESS = "Use this address"
-VACATION_DATE_FORMAT = (
-    "Please send a date like <b>12/20</b>, <b>2026-12-20</b>, <b>Dec 20</b> or <b>tomorrow</b>."
-)
-VACATION_ASK_LEAVE = "When do you leave? " + VACATION_DATE_FORMAT.removeprefix("Please send ")
+
+
+VACATION_ASK_LEAVE = "When do you leave? " + dates.VACATION_DATE_FORMAT.removeprefix("Please send ")
+
+
 VACATION_ASK_RETURN = "When are you back? (at most 30 days later)"
+
+
 VACATION_ASK_CONTACT_NAME = "An emergency contact officers can call: their name?"
+
+
 VACATION_ASK_CONTACT_PHONE = "Their phone number?"
+
+
 VACATION_QUESTIONS = {
     "key_holder": "Who holds a key? (name and phone, or tap None)",
     "vehicles": "Vehicles left at the house? (make, color, plate, where parked; or None)",
@@ -189,17 +243,35 @@ VACATION_QUESTIONS = {
     "allowed_people": "Anyone allowed on the property while you're away? (a sitter, a "
     "gardener; or None)",
 }
+
+
 NONE = "None"
+
+
 VACATION_ASK_LEADER = (
     "Shall we tell your watch group's leader that a neighbor is away? They'd get your name and "
     "dates only, never your address or details."
 )
+
+
 TELL_LEADER_YES = "Yes, tell them"
+
+
 TELL_LEADER_NO = "No"
+
+
 VACATION_CONFIRM = "✅ Confirm"
+
+
 VACATION_DISCARD = "Discard"
+
+
 VACATION_DISCARDED = "Discarded; nothing was stored."
-VACATION_TYPE_DATE = "Please type the date. " + VACATION_DATE_FORMAT
+
+
+VACATION_TYPE_DATE = "Please type the date. " + dates.VACATION_DATE_FORMAT
+
+
 CHECKED_USAGE = "Usage: /checked ID [note], with the number from the patrol list."
 
 
@@ -235,22 +307,28 @@ def check_logged(watch_id: int, address: str, count: int) -> str:
     )
 
 
-# News
-
 NEWS_USAGE = (
     "/news show ID · /news add · /news edit ID · /news schedule ID SCHEDULE · "
     "/news pause ID · /news resume ID\n"
     "Schedules: weekly tue · monthly 1 · yearly 12-15 · once 2026-12-20 · off"
 )
+
+
 NEWS_CHOOSE_TOPIC = "📰 New news item. Which topic?"
+
+
 NEWS_ASK_TEXT = (
     "Send the item: the <b>first line is the title</b>, the rest is the text (at most 1000 "
     "characters). Keep it short and factual."
 )
+
+
 NEWS_ASK_SCHEDULE = (
     "When should it go out? <b>weekly tue</b>, <b>monthly 1</b>, <b>yearly 12-15</b>, "
     "<b>once 2026-12-20</b>, or <b>off</b> to keep it unscheduled."
 )
+
+
 NEWS_NEEDS_TITLE_AND_TEXT = "Please send the title on the first line and the text below it."
 
 

@@ -10,7 +10,6 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.telegram import calendar_texts as texts
 from bot.telegram.calendar_common import expired, toast_guarded
-from bot.telegram.calendar_dates import parse_meeting_time
 from bot.telegram.common import (
     Context,
     actor,
@@ -23,6 +22,7 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from bot.telegram.dates import parse_meeting_time
 from core import timefmt
 from core.calendar_messages import RSVP_LABELS, meeting_details
 from core.meetings import (

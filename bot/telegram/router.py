@@ -6,14 +6,19 @@ for everything else, storing nothing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    filters,
+)
 
 from bot.telegram import texts
-from bot.telegram.alerts import ALERT, alert_text_step
 from bot.telegram.common import Context, actor, buttons, chat_id, guarded, reply, services, user_id
 from bot.telegram.groups import NEWGROUP, newgroup_step
 from bot.telegram.registration import EDIT, REGISTER, handle_step
@@ -24,9 +29,29 @@ StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
 FLOW_STEPS: dict[str, StepHandler] = {}
 
 
+PRIVATE = filters.ChatType.PRIVATE
+
+
 def register_flow(name: str, handler: StepHandler) -> None:
     """Let a feature module continue its own stored flow when a message arrives."""
     FLOW_STEPS[name] = handler
+
+
+def add_feature(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    *,
+    commands: Mapping[str, Callable[[Update, Context], Coroutine[Any, Any, Any]]] | None = None,
+    buttons: Mapping[str, Callable[[Update, Context], Coroutine[Any, Any, Any]]] | None = None,
+    flows: Mapping[str, StepHandler] | None = None,
+) -> None:
+    """Add a feature's three tables: private-chat commands, buttons by callback-data pattern,
+    and the stored flows it continues."""
+    for name, callback in (commands or {}).items():
+        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    for pattern, button in (buttons or {}).items():
+        application.add_handler(CallbackQueryHandler(button, pattern=pattern))
+    for flow, step in (flows or {}).items():
+        register_flow(flow, step)
 
 
 async def _help(update: Update, context: Context, lead: str) -> None:
@@ -59,8 +84,6 @@ async def private_message(update: Update, context: Context) -> None:
         await handle_step(update, context, flow.step, editing=flow.flow == EDIT)
     elif flow.flow == NEWGROUP:
         await newgroup_step(update, context, flow.step, dict(flow.data))
-    elif flow.flow == ALERT:
-        await alert_text_step(update, context, flow.step, dict(flow.data))
     elif flow.flow == QUIET:
         await quiet_hours_step(update, context)
     elif flow.flow in FLOW_STEPS:

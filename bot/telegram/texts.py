@@ -7,7 +7,6 @@ Texts are HTML (the bot sends with parse_mode=HTML); anything a user typed is pa
 from __future__ import annotations
 
 import html
-from typing import Any
 
 
 def esc(text: str) -> str:
@@ -39,11 +38,17 @@ def welcome(service: str) -> str:
 
 
 CONSENT_YES = "✅ I agree"
+
+
 CONSENT_NO = "No thanks"
+
+
 CONSENT_DECLINED = (
     "No problem: nothing about you was stored. If you change your mind, send /start. "
     "For an emergency, call 911."
 )
+
+
 CONSENT_GIVEN = "✅ <b>You agreed.</b> Thank you! Let's set up your profile in three short steps."
 
 
@@ -61,17 +66,27 @@ ASK_PHONE = (
     "text messages. Tap <b>Share my phone number</b> below, or type it, for example "
     "(203) 555-0142."
 )
+
+
 SHARE_PHONE_BUTTON = "📱 Share my phone number"
+
+
 ASK_ADDRESS = (
     "<b>Step 3 of 3.</b> Your street address, so we can connect you with your neighborhood's "
     "group. Type it (for example: 12 Main St, Apt 3), or tap <b>Share location</b> to send a map "
     "pin instead. At most 200 characters."
 )
+
+
 SHARE_LOCATION_BUTTON = "📍 Share location"
+
+
 NOT_YOUR_CONTACT = (
     "That contact isn't you. Please tap <b>Share my phone number</b> to share your own number, "
     "or type it."
 )
+
+
 EXPECTED_TEXT = "I need a typed answer for this step. {question}"
 
 
@@ -113,6 +128,8 @@ HELP_RESIDENT = [
     ("cancel", "Leave what you are doing"),
     ("help", "What this bot can do"),
 ]
+
+
 HELP_LEADER = [
     ("broadcast", "Message every member of your group"),
     ("report", "What your broadcasts reached"),
@@ -121,6 +138,8 @@ HELP_LEADER = [
     ("meeting", "Schedule a meeting for your group"),
     ("election", "Open an election: /election open [days]"),
 ]
+
+
 HELP_OFFICER = [
     ("tips", "Open tips: view, claim, reply, close"),
     ("checked", "Log a vacation house check: /checked ID [note]"),
@@ -159,22 +178,38 @@ def unknown_command(command: str) -> str:
 
 
 NOT_UNDERSTOOD = "I'm not sure what you mean. Here is what I can do:"
+
+
 GROUP_CHAT_PRIVATE = (
     "To keep your details private, please message me directly: tap the button below. "
     "(In group chats I only answer /help.)"
 )
+
+
 GROUP_HELP = (
     "I'm the neighborhood Crime Watch bot. Message me privately to register, join your watch "
     "group and get alerts. Not for emergencies: call 911."
 )
+
+
 OPEN_PRIVATE_CHAT = "Message me privately"
+
+
 NEEDS_REGISTRATION = "Please register first: send /start."
+
+
 CANCELLED = "Cancelled. Nothing more was changed."
+
+
 NOTHING_TO_CANCEL = "There's nothing to cancel. Send /help to see what I can do."
+
+
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on our side and your last message was not processed. "
     "Please try again in a minute."
 )
+
+
 BUTTON_EXPIRED = "That button is no longer active."
 
 
@@ -215,43 +250,75 @@ def profile(
 
 
 EDIT_NAME = "✏️ Name"
+
+
 EDIT_PHONE = "✏️ Phone"
+
+
 EDIT_ADDRESS = "✏️ Address"
+
+
 ASK_NEW_NAME = "Send your new name (at most 64 characters), or /cancel."
+
+
 ASK_NEW_PHONE = "Send your new phone number or tap the button, or /cancel."
+
+
 ASK_NEW_ADDRESS = "Send your new street address or share a location, or /cancel."
+
+
 PROFILE_UPDATED = "Saved."
+
 
 STOPPED = (
     "🔕 Done: you won't get any more alerts, reminders or news from this service. Your "
     "registration and groups are kept. Send /resume whenever you want messages again, or "
     "/forget to delete your data."
 )
+
+
 RESUMED = "🔔 Messages are on again."
+
+
 ALREADY_STOPPED = "Messages are already stopped. Send /resume to turn them back on."
+
+
 ALREADY_ON = "Messages are already on."
 
 
 SETTINGS_STOP = "🔕 Stop messages"
+
+
 SETTINGS_RESUME = "🔔 Resume messages"
+
 
 FORGET_CONFIRM = (
     "This deletes your name, phone number, address and group memberships, and ends any role "
     "you hold. It cannot be undone. Delete everything?"
 )
+
+
 FORGET_YES = "Delete my data"
+
+
 FORGET_NO = "Keep it"
+
+
 FORGOTTEN = (
     "Your personal data is deleted. Thank you for looking out for your neighbors. "
     "Send /start if you ever want to register again."
 )
+
+
 FORGET_KEPT = "Nothing was deleted."
+
+
 NOTHING_STORED = "We don't store anything about you."
 
 
-# Groups
-
 CHOOSE_GROUP_TO_JOIN = "Which watch group do you want to join?"
+
+
 NO_GROUPS_YET = (
     "There are no watch groups yet. The Crime Prevention Unit will announce them; "
     "you'll find yours here with /join."
@@ -280,6 +347,8 @@ def left(name: str) -> str:
 
 
 CHOOSE_GROUP_TO_LEAVE = "Which group do you want to leave?"
+
+
 IN_NO_GROUP = "You are not in any group. Send /join to find yours."
 
 
@@ -326,12 +395,22 @@ def newgroup_ask_code(suggestion: str) -> str:
 
 
 NEWGROUP_ASK_AREA = "Which area does it cover? (streets, landmarks; at most 200 characters)"
+
+
 NEWGROUP_ASK_APPROVAL = "Must the leader approve new members before they join?"
+
+
 NEWGROUP_ASK_BYLAWS = (
     "Optional: the group's rules or bylaws (at most 4000 characters), or tap Skip."
 )
+
+
 APPROVAL_YES = "Yes, leader approves"
+
+
 APPROVAL_NO = "No, open to all"
+
+
 SKIP = "Skip"
 
 
@@ -376,8 +455,6 @@ def audit_lines(lines: list[str], only_refused: bool) -> str:
     return f"<b>{title}</b> (newest first)\n" + "\n".join(lines)
 
 
-# Settings
-
 CHANNEL_LABELS = {"telegram": "Telegram", "sms": "SMS", "both": "Both"}
 
 
@@ -409,147 +486,3 @@ ASK_QUIET_HOURS = (
     "Send your quiet hours as start-end in 24-hour time, for example 22:00-07:00, or 'off'. "
     "/cancel keeps them as they are."
 )
-
-
-# Alerts, broadcasts and reports
-
-ALERT_USAGE = (
-    "Usage: /alert [urgent] AUDIENCE TEXT — AUDIENCE is all, group codes like OAK,ELM, or "
-    "category:scam. Or send /alert alone to choose with buttons."
-)
-SCAM_USAGE = "Usage: /scam TEXT — a scam alert to everyone who follows the Scams topic."
-BROADCAST_USAGE = "Usage: /broadcast TEXT — a message to every member of your group."
-ALERT_CHOOSE_AUDIENCE = "New alert. Who should get it?"
-ALERT_CHOOSE_AUDIENCE_AGAIN = "Please choose the audience with the buttons above, or /cancel."
-EVERYONE = "Everyone"
-USE_PREVIEW_BUTTONS = "Please use the buttons under the preview (Send, Schedule, Cancel)."
-SEND_NOW = "✅ Send now"
-SEND_SCHEDULED = "✅ Schedule it"
-MAKE_URGENT = "🚨 Make urgent"
-MAKE_NORMAL = "🔔 Make normal"
-SCHEDULE = "🕒 Schedule…"
-CANCEL_DRAFT = "✖ Cancel"
-DRAFT_DISCARDED = "Discarded: nothing was sent."
-SCHEDULE_ASK = (
-    "When should it go out? For example 19:00, 12/24 7pm, 2026-12-24 19:00 or in 2h "
-    "(department time). /cancel discards the alert."
-)
-SCHEDULE_FORMAT = (
-    "I couldn't read that time. Try 19:00, 7pm, 12/24 7pm, 2026-12-24 19:00 or in 30m."
-)
-
-
-def alert_ask_text(audience: str) -> str:
-    """`/alert` guided form: the text."""
-    return (
-        f"Alert to <b>{esc(audience)}</b>. Now type the message (at most 1000 characters). "
-        "Stick to facts: what happened, where, what to do."
-    )
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 60:
-        return f"about {max(seconds, 1):.0f} s"
-    if seconds < 3600:
-        return f"about {seconds / 60:.0f} min"
-    return f"about {seconds / 3600:.1f} h"
-
-
-def alert_preview(
-    *,
-    kind: str,
-    urgency: str,
-    audience: str,
-    body_html: str,
-    recipients: int,
-    per_channel: dict[str, int],
-    skipped: dict[str, int],
-    eta_seconds: float,
-    waiting: int,
-    send_at: str | None,
-) -> str:
-    """The preview shown before Send."""
-    title = {"broadcast": "Broadcast", "scam": "Scam alert"}.get(kind, "Alert")
-    lines = [
-        f"<b>Preview — {title}</b> to <b>{esc(audience)}</b>"
-        + (" · 🚨 urgent" if urgency == "urgent" else ""),
-        "",
-        body_html,
-        "",
-        "─────────",
-        f"Recipients: <b>{recipients}</b> — Telegram {per_channel.get('telegram', 0)}, "
-        f"SMS {per_channel.get('sms', 0)}",
-    ]
-    if skipped:
-        lines.append(
-            "Not reachable: " + ", ".join(f"{n} ({esc(reason)})" for reason, n in skipped.items())
-        )
-    lines.append(f"Time to deliver: {_duration(eta_seconds)} under the rate limits")
-    if waiting:
-        lines.append(f"{waiting} in quiet hours will get it when their quiet hours end")
-    if send_at:
-        lines.append(f"Scheduled for <b>{esc(send_at)}</b>")
-    return "\n".join(lines)
-
-
-def alert_queued(notification_id: int, queued: int, when: str | None) -> str:
-    """After Send."""
-    timing = f"scheduled for {esc(when)}" if when else "on its way"
-    return (
-        f"✅ #{notification_id} is {timing}: {queued} deliveries queued. "
-        f"/report {notification_id} shows what was delivered; /unsend {notification_id} "
-        "stops what has not gone out."
-    )
-
-
-def unsent(cancelled: int) -> str:
-    """After /unsend."""
-    return f"Stopped: {cancelled} deliveries that had not gone out were cancelled."
-
-
-def report_list(lines: list[Any], zone: Any) -> str:
-    """`/report`."""
-    from core import timefmt
-
-    if not lines:
-        return "Nothing has been sent yet."
-    out = ["<b>Recent notifications</b> (/report ID for details)"]
-    for line in lines:
-        state = "cancelled" if line.cancelled else f"{line.done}/{line.total} done"
-        when = timefmt.local(line.send_at or line.created_at, zone)
-        out.append(
-            f"#{line.id} · {esc(line.kind)}{' 🚨' if line.urgency == 'urgent' else ''} · {when} · "
-            f"{esc(line.audience)} · {state}\n   “{esc(line.preview)}”"
-        )
-    return "\n".join(out)
-
-
-def report_detail(report: Any, zone: Any) -> str:
-    """`/report ID`."""
-    from core import timefmt
-
-    line = report.line
-    out = [
-        f"<b>Report #{line.id}</b> · {esc(line.kind)} · {esc(line.audience)}",
-        f"By {esc(report.author)} · {timefmt.local(line.created_at, zone)}"
-        + (" · cancelled" if line.cancelled else ""),
-        f"“{esc(line.preview)}”",
-        "",
-    ]
-    if not report.counts:
-        out.append("No deliveries.")
-    for channel, counts in sorted(report.counts.items()):
-        shown = ", ".join(f"{status} {n}" for status, n in counts.items() if n)
-        out.append(f"<b>{esc(channel.capitalize())}</b>: {shown}")
-    if report.uncertain:
-        out.append(
-            f"{report.uncertain} were resent after the service stopped mid-send and may have "
-            "arrived twice"
-        )
-    if report.reasons:
-        out += ["", "<b>Why</b>"]
-        out += [
-            f"{n} × {esc(channel)} {esc(status)}: {esc(reason[:120])}"
-            for channel, status, reason, n in report.reasons[:10]
-        ]
-    return "\n".join(out)

@@ -9,7 +9,6 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.telegram import calendar_texts as texts
 from bot.telegram.calendar_common import expired, number
-from bot.telegram.calendar_dates import parse_date
 from bot.telegram.common import (
     Context,
     actor,
@@ -22,6 +21,7 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from bot.telegram.dates import parse_date
 from core import validation
 from core.errors import InvalidInput
 from core.permissions import Action

@@ -6,13 +6,13 @@ as the officer changes urgency, schedules or sends.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.telegram import texts
+from bot.telegram.alerts import texts as alert_texts
 from bot.telegram.common import (
     Context,
     actor,
@@ -25,8 +25,9 @@ from bot.telegram.common import (
     reply,
     services,
 )
+from bot.telegram.dates import parse_when
 from core import timefmt
-from core.alerts import Audience, AudienceKind, Draft, parse_audience
+from core.alerts.service import Audience, AudienceKind, Draft, parse_audience
 from core.delivery.preferences import CATEGORIES
 from core.errors import InvalidInput
 from core.permissions import Action
@@ -65,11 +66,13 @@ def _decode(data: dict[str, Any]) -> Draft:
 
 
 def _preview_markup(draft: Draft) -> InlineKeyboardMarkup:
-    urgency = texts.MAKE_NORMAL if draft.urgency == "urgent" else texts.MAKE_URGENT
-    rows = [[(texts.SEND_NOW if not draft.send_at else texts.SEND_SCHEDULED, "alert:send")]]
+    urgency = alert_texts.MAKE_NORMAL if draft.urgency == "urgent" else alert_texts.MAKE_URGENT
+    rows = [
+        [(alert_texts.SEND_NOW if not draft.send_at else alert_texts.SEND_SCHEDULED, "alert:send")]
+    ]
     if draft.kind != "broadcast":
-        rows.append([(urgency, "alert:urgency"), (texts.SCHEDULE, "alert:schedule")])
-    rows.append([(texts.CANCEL_DRAFT, "alert:cancel")])
+        rows.append([(urgency, "alert:urgency"), (alert_texts.SCHEDULE, "alert:schedule")])
+    rows.append([(alert_texts.CANCEL_DRAFT, "alert:cancel")])
     return buttons(rows)
 
 
@@ -80,7 +83,7 @@ async def show_preview(update: Update, context: Context, draft: Draft) -> None:
     await svc.flows.put(chat_id(update), ALERT, "preview", _encode(draft))
     message = svc.alerts.render(draft, "")
     zone = svc.settings.zone
-    text = texts.alert_preview(
+    text = alert_texts.alert_preview(
         kind=draft.kind,
         urgency=draft.urgency,
         audience=preview.audience_label,
@@ -115,9 +118,9 @@ async def alert(update: Update, context: Context) -> None:
         await show_preview(update, context, draft)
         return
     if len(args) == 1:
-        raise InvalidInput(texts.ALERT_USAGE)
+        raise InvalidInput(alert_texts.ALERT_USAGE)
     await svc.flows.put(chat_id(update), ALERT, "audience", {"urgency": urgency})
-    choices = [[(texts.EVERYONE, "alert:aud:all")]]
+    choices = [[(alert_texts.EVERYONE, "alert:aud:all")]]
     summaries = await svc.groups.summaries()
     choices += [[(s.group.name[:40], f"alert:aud:grp:{s.group.code}")] for s in summaries[:20]]
     choices.append(
@@ -126,7 +129,7 @@ async def alert(update: Update, context: Context) -> None:
     choices += [
         [(f"Topic: {label}", f"alert:aud:cat:{key}")] for key, label in list(CATEGORIES.items())[2:]
     ]
-    await reply(update, texts.ALERT_CHOOSE_AUDIENCE, buttons(choices))
+    await reply(update, alert_texts.ALERT_CHOOSE_AUDIENCE, buttons(choices))
 
 
 def _text_after(update: Update, words: int) -> str:
@@ -145,7 +148,7 @@ async def scam(update: Update, context: Context) -> None:
     await svc.access.require(who, Action.SEND_ALERT, target="scam alert")
     text = _text_after(update, 1)
     if not text:
-        raise InvalidInput(texts.SCAM_USAGE)
+        raise InvalidInput(alert_texts.SCAM_USAGE)
     draft = await svc.alerts.draft(
         who, kind="scam", audience=Audience(AudienceKind.CATEGORY, category="scam"), text=text
     )
@@ -159,7 +162,7 @@ async def broadcast(update: Update, context: Context) -> None:
     who = await actor(update, context)
     text = _text_after(update, 1)
     if who.leads is not None and not text:
-        raise InvalidInput(texts.BROADCAST_USAGE)
+        raise InvalidInput(alert_texts.BROADCAST_USAGE)
     draft = await svc.alerts.for_leader(who, text)
     await show_preview(update, context, draft)
 
@@ -199,49 +202,9 @@ async def alert_text_step(
         )
         await show_preview(update, context, draft)
     elif step == "preview":
-        await reply(update, texts.USE_PREVIEW_BUTTONS)
+        await reply(update, alert_texts.USE_PREVIEW_BUTTONS)
     else:
-        await reply(update, texts.ALERT_CHOOSE_AUDIENCE_AGAIN)
-
-
-def parse_when(text: str, now: datetime, zone: Any) -> datetime:
-    """'2026-12-02 19:00', '12/2 7pm', '19:00' (today, or tomorrow if past), 'in 2h'/'in 30m'."""
-    value = text.strip().lower()
-    match = re.fullmatch(r"in\s+(\d{1,3})\s*(m|min|mins|minutes|h|hr|hrs|hours?)", value)
-    if match:
-        amount = int(match.group(1))
-        unit = timedelta(hours=1) if match.group(2).startswith("h") else timedelta(minutes=1)
-        return now + amount * unit
-    local_now = now.astimezone(zone)
-    time_part = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?"
-    match = re.fullmatch(
-        r"(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})/(\d{1,2}))?\s*" + time_part, value
-    )
-    if not match:
-        raise InvalidInput(texts.SCHEDULE_FORMAT)
-    y, mo, d, mo2, d2, hh, mm, ampm = match.groups()
-    hour, minute = int(hh), int(mm or 0)
-    if ampm:
-        if not 1 <= hour <= 12:
-            raise InvalidInput(texts.SCHEDULE_FORMAT)
-        hour = hour % 12 + (12 if ampm == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise InvalidInput(texts.SCHEDULE_FORMAT)
-    try:
-        if y:
-            day = datetime(int(y), int(mo), int(d)).date()
-        elif mo2:
-            day = datetime(local_now.year, int(mo2), int(d2)).date()
-            if day < local_now.date():
-                day = day.replace(year=local_now.year + 1)
-        else:
-            day = local_now.date()
-    except ValueError:
-        raise InvalidInput(texts.SCHEDULE_FORMAT) from None
-    when = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-    if not (y or mo2) and when <= local_now:
-        when += timedelta(days=1)
-    return when
+        await reply(update, alert_texts.ALERT_CHOOSE_AUDIENCE_AGAIN)
 
 
 @guarded
@@ -265,7 +228,7 @@ async def alert_button(update: Update, context: Context) -> None:
             audience_category=audience.category,
         )
         await svc.flows.put(chat_id(update), ALERT, "text", data)
-        await edit_or_reply(update, texts.alert_ask_text(audience.describe()))
+        await edit_or_reply(update, alert_texts.alert_ask_text(audience.describe()))
         return
     if flow.step not in ("preview", "schedule"):
         await edit_or_reply(update, texts.BUTTON_EXPIRED)
@@ -273,7 +236,7 @@ async def alert_button(update: Update, context: Context) -> None:
     draft = _decode(data)
     if action == "cancel":
         await svc.flows.clear(chat_id(update))
-        await edit_or_reply(update, texts.DRAFT_DISCARDED)
+        await edit_or_reply(update, alert_texts.DRAFT_DISCARDED)
     elif action == "urgency":
         draft = Draft(
             draft.kind,
@@ -286,7 +249,7 @@ async def alert_button(update: Update, context: Context) -> None:
         await show_preview(update, context, draft)
     elif action == "schedule":
         await svc.flows.put(chat_id(update), ALERT, "schedule", data)
-        await reply(update, texts.SCHEDULE_ASK)
+        await reply(update, alert_texts.SCHEDULE_ASK)
     elif action == "send":
         if draft.send_at is not None and draft.send_at <= svc.clock.now():
             draft = Draft(
@@ -296,7 +259,7 @@ async def alert_button(update: Update, context: Context) -> None:
         await svc.flows.clear(chat_id(update))
         svc.delivery.poke()
         when = timefmt.local(draft.send_at, svc.settings.zone) if draft.send_at else None
-        await edit_or_reply(update, texts.alert_queued(notification_id, queued, when))
+        await edit_or_reply(update, alert_texts.alert_queued(notification_id, queued, when))
     else:
         await edit_or_reply(update, texts.BUTTON_EXPIRED)
 
@@ -313,10 +276,10 @@ async def report(update: Update, context: Context) -> None:
         if not number.isdigit():
             raise InvalidInput("Usage: /report, or /report ID with the number from the list.")
         detail = await svc.reports.detail(who, int(number))
-        await reply(update, texts.report_detail(detail, zone))
+        await reply(update, alert_texts.report_detail(detail, zone))
         return
     lines = await svc.reports.recent(who)
-    await reply(update, texts.report_list(lines, zone))
+    await reply(update, alert_texts.report_list(lines, zone))
 
 
 @guarded
@@ -328,4 +291,4 @@ async def cancel_alert(update: Update, context: Context) -> None:
     if not args or not args[0].lstrip("#").isdigit():
         raise InvalidInput("Usage: /unsend ID (the number from /report).")
     cancelled = await svc.alerts.cancel(who, int(args[0].lstrip("#")))
-    await reply(update, texts.unsent(cancelled))
+    await reply(update, alert_texts.unsent(cancelled))

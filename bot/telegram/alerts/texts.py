@@ -1,0 +1,173 @@
+"""What alerts, broadcasts and delivery reports say in Telegram."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.telegram.texts import esc
+
+ALERT_USAGE = (
+    "Usage: /alert [urgent] AUDIENCE TEXT — AUDIENCE is all, group codes like OAK,ELM, or "
+    "category:scam. Or send /alert alone to choose with buttons."
+)
+
+
+SCAM_USAGE = "Usage: /scam TEXT — a scam alert to everyone who follows the Scams topic."
+
+
+BROADCAST_USAGE = "Usage: /broadcast TEXT — a message to every member of your group."
+
+
+ALERT_CHOOSE_AUDIENCE = "New alert. Who should get it?"
+
+
+ALERT_CHOOSE_AUDIENCE_AGAIN = "Please choose the audience with the buttons above, or /cancel."
+
+
+EVERYONE = "Everyone"
+
+
+USE_PREVIEW_BUTTONS = "Please use the buttons under the preview (Send, Schedule, Cancel)."
+
+
+SEND_NOW = "✅ Send now"
+
+
+SEND_SCHEDULED = "✅ Schedule it"
+
+
+MAKE_URGENT = "🚨 Make urgent"
+
+
+MAKE_NORMAL = "🔔 Make normal"
+
+
+SCHEDULE = "🕒 Schedule…"
+
+
+CANCEL_DRAFT = "✖ Cancel"
+
+
+DRAFT_DISCARDED = "Discarded: nothing was sent."
+
+
+SCHEDULE_ASK = (
+    "When should it go out? For example 19:00, 12/24 7pm, 2026-12-24 19:00 or in 2h "
+    "(department time). /cancel discards the alert."
+)
+
+
+def alert_ask_text(audience: str) -> str:
+    """`/alert` guided form: the text."""
+    return (
+        f"Alert to <b>{esc(audience)}</b>. Now type the message (at most 1000 characters). "
+        "Stick to facts: what happened, where, what to do."
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"about {max(seconds, 1):.0f} s"
+    if seconds < 3600:
+        return f"about {seconds / 60:.0f} min"
+    return f"about {seconds / 3600:.1f} h"
+
+
+def alert_preview(
+    *,
+    kind: str,
+    urgency: str,
+    audience: str,
+    body_html: str,
+    recipients: int,
+    per_channel: dict[str, int],
+    skipped: dict[str, int],
+    eta_seconds: float,
+    waiting: int,
+    send_at: str | None,
+) -> str:
+    """The preview shown before Send."""
+    title = {"broadcast": "Broadcast", "scam": "Scam alert"}.get(kind, "Alert")
+    lines = [
+        f"<b>Preview — {title}</b> to <b>{esc(audience)}</b>"
+        + (" · 🚨 urgent" if urgency == "urgent" else ""),
+        "",
+        body_html,
+        "",
+        "─────────",
+        f"Recipients: <b>{recipients}</b> — Telegram {per_channel.get('telegram', 0)}, "
+        f"SMS {per_channel.get('sms', 0)}",
+    ]
+    if skipped:
+        lines.append(
+            "Not reachable: " + ", ".join(f"{n} ({esc(reason)})" for reason, n in skipped.items())
+        )
+    lines.append(f"Time to deliver: {_duration(eta_seconds)} under the rate limits")
+    if waiting:
+        lines.append(f"{waiting} in quiet hours will get it when their quiet hours end")
+    if send_at:
+        lines.append(f"Scheduled for <b>{esc(send_at)}</b>")
+    return "\n".join(lines)
+
+
+def alert_queued(notification_id: int, queued: int, when: str | None) -> str:
+    """After Send."""
+    timing = f"scheduled for {esc(when)}" if when else "on its way"
+    return (
+        f"✅ #{notification_id} is {timing}: {queued} deliveries queued. "
+        f"/report {notification_id} shows what was delivered; /unsend {notification_id} "
+        "stops what has not gone out."
+    )
+
+
+def unsent(cancelled: int) -> str:
+    """After /unsend."""
+    return f"Stopped: {cancelled} deliveries that had not gone out were cancelled."
+
+
+def report_list(lines: list[Any], zone: Any) -> str:
+    """`/report`."""
+    from core import timefmt
+
+    if not lines:
+        return "Nothing has been sent yet."
+    out = ["<b>Recent notifications</b> (/report ID for details)"]
+    for line in lines:
+        state = "cancelled" if line.cancelled else f"{line.done}/{line.total} done"
+        when = timefmt.local(line.send_at or line.created_at, zone)
+        out.append(
+            f"#{line.id} · {esc(line.kind)}{' 🚨' if line.urgency == 'urgent' else ''} · {when} · "
+            f"{esc(line.audience)} · {state}\n   “{esc(line.preview)}”"
+        )
+    return "\n".join(out)
+
+
+def report_detail(report: Any, zone: Any) -> str:
+    """`/report ID`."""
+    from core import timefmt
+
+    line = report.line
+    out = [
+        f"<b>Report #{line.id}</b> · {esc(line.kind)} · {esc(line.audience)}",
+        f"By {esc(report.author)} · {timefmt.local(line.created_at, zone)}"
+        + (" · cancelled" if line.cancelled else ""),
+        f"“{esc(line.preview)}”",
+        "",
+    ]
+    if not report.counts:
+        out.append("No deliveries.")
+    for channel, counts in sorted(report.counts.items()):
+        shown = ", ".join(f"{status} {n}" for status, n in counts.items() if n)
+        out.append(f"<b>{esc(channel.capitalize())}</b>: {shown}")
+    if report.uncertain:
+        out.append(
+            f"{report.uncertain} were resent after the service stopped mid-send and may have "
+            "arrived twice"
+        )
+    if report.reasons:
+        out += ["", "<b>Why</b>"]
+        out += [
+            f"{n} × {esc(channel)} {esc(status)}: {esc(reason[:120])}"
+            for channel, status, reason, n in report.reasons[:10]
+        ]
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""Alerts: officers' targeted alerts and scam alerts, leaders' broadcasts, with previews."""
