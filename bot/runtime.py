@@ -162,7 +162,11 @@ def _sms_routes(settings: Settings, services: Services, bot_username: str | None
     if not (settings.sms_enabled and settings.public_url and settings.twilio_auth_token):
         return []
     inbound = SmsInbound(
-        services.db, services.clock, settings.service_name, bot_username, tips=services.tips.relay
+        services.db,
+        services.clock,
+        settings.service_name,
+        bot_username,
+        keywords=services.sms_keywords,
     )
     return sms_routes(inbound, settings.public_url, settings.twilio_auth_token.get_secret_value())
 

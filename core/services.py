@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from core import tip_relay, vacation
+from core import vacation
 from core.access import AccessService
 from core.alerts.service import AlertService
 from core.audit import AuditService
@@ -15,6 +15,7 @@ from core.delivery.outbox import SMS, TELEGRAM, Outbox
 from core.delivery.pacing import telegram_chat_interval
 from core.delivery.preferences import PreferenceService
 from core.delivery.reports import ReportService
+from core.delivery.sms_inbound import SmsKeywords
 from core.delivery.worker import DeliveryWorker
 from core.due.runner import DueRunner
 from core.elections import ElectionService
@@ -26,6 +27,7 @@ from core.news import NewsService
 from core.settings import Settings
 from core.shared import Shared
 from core.tips import Tips
+from core.tips import relay as tip_relay
 from core.vacation import VacationService
 from notifiers.base import Notifier
 from storage.delivery.records import DeliveryJob
@@ -69,6 +71,7 @@ class Services:
     vacation: VacationService
     news: NewsService
     tips: Tips
+    sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -107,6 +110,10 @@ class Services:
         erasure.register("vacation", vacation.erase_member_in)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         shared = Shared(db, clock, settings, audit, access, outbox)
+        tips = Tips(shared, officers)
+        sms_keywords = SmsKeywords()
+        sms_keywords.register_keyword("TIP", tips.relay.text_tip)
+        sms_keywords.register_thread(tips.relay.text_message)
         return cls(
             settings=settings,
             db=db,
@@ -140,5 +147,6 @@ class Services:
             meetings=MeetingService(shared, groups, officers, due),
             vacation=VacationService(shared, officers, due),
             news=NewsService(shared, due),
-            tips=Tips(db, clock, settings, audit, access, outbox, officers),
+            tips=tips,
+            sms_keywords=sms_keywords,
         )

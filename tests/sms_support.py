@@ -53,7 +53,9 @@ async def sms_both_ways(
     """The SMS channel out, and a client for Twilio's webhooks in (tips routed)."""
     notifier = add_sms_channel(tg, twilio, public_url)
     svc = tg.services
-    inbound = SmsInbound(svc.db, svc.clock, svc.settings.service_name, None, tips=svc.tips.relay)
+    inbound = SmsInbound(
+        svc.db, svc.clock, svc.settings.service_name, None, keywords=svc.sms_keywords
+    )
     app = Starlette(routes=sms_routes(inbound, public_url, twilio.auth_token))
     transport = httpx.ASGITransport(app=app)
     try:

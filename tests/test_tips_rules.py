@@ -10,7 +10,7 @@ import pytest
 from core.emergency import emergency_terms, suggests_emergency
 from core.errors import InvalidInput
 from core.image_meta import strip_jpeg, strip_metadata, strip_png
-from core.tips import (
+from core.tips.rules import (
     check_photo,
     clean_location,
     clean_tip_text,

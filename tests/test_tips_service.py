@@ -13,7 +13,7 @@ from core.clock import FrozenClock
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.permissions import Actor
 from core.services import Services
-from core.tips import Source, TipDraft
+from core.tips.rules import Source, TipDraft
 from storage.audit.models import AuditEntry
 from storage.members.repositories import MemberRepository
 from storage.tips.models import Tip, TipRateMark, TipRelay, TipSecret

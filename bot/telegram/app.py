@@ -18,9 +18,18 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.telegram import alerts, groups, officer, profile, registration, router, settings, texts
+from bot.telegram import (
+    alerts,
+    groups,
+    officer,
+    profile,
+    registration,
+    router,
+    settings,
+    texts,
+    tips,
+)
 from bot.telegram import calendar as calendar_feature
-from bot.telegram import tips as tips_feature
 from bot.telegram.common import Context, reply
 from core.services import Services
 
@@ -32,7 +41,7 @@ PRIVATE = filters.ChatType.PRIVATE
 # before the catch-alls for unknown commands, buttons and free text.
 FEATURES: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], None]] = []
 FEATURES.append(alerts.register)
-FEATURES.append(tips_feature.register)
+FEATURES.append(tips.register)
 FEATURES.append(calendar_feature.register)
 
 

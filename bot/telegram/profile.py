@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import ReplyKeyboardRemove, Update
 
-from bot.telegram import texts
+from bot.telegram import router, texts
 from bot.telegram.common import (
     Context,
     actor,
@@ -106,9 +106,7 @@ async def forget(update: Update, context: Context) -> None:
     """/forget: ask for confirmation."""
     if await services(context).members.by_telegram(user_id(update)) is None:
         await services(context).flows.clear(chat_id(update))
-        from bot.telegram.tips_tipster import offer_forget
-
-        if await offer_forget(update, context):  # this chat's links to tips it sent
+        if await router.offer_forget(update, context):  # e.g. this chat's links to its tips
             return
         await reply(update, texts.NOTHING_STORED)
         return

@@ -27,6 +27,10 @@ from bot.telegram.settings import QUIET, quiet_hours_step
 # A flow's step handler: (update, context, step, data) for a message in that flow.
 StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
 FLOW_STEPS: dict[str, StepHandler] = {}
+# What /forget offers someone who never registered (a feature's links to this chat); each
+# returns True when it made an offer.
+ForgetOffer = Callable[[Update, Context], Awaitable[bool]]
+FORGET_OFFERS: list[ForgetOffer] = []
 
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -35,6 +39,19 @@ PRIVATE = filters.ChatType.PRIVATE
 def register_flow(name: str, handler: StepHandler) -> None:
     """Let a feature module continue its own stored flow when a message arrives."""
     FLOW_STEPS[name] = handler
+
+
+def register_forget_offer(offer: ForgetOffer) -> None:
+    """Let a feature offer to delete what it holds about a chat that never registered."""
+    FORGET_OFFERS.append(offer)
+
+
+async def offer_forget(update: Update, context: Context) -> bool:
+    """/forget from someone who never registered: the features' offers; False when none."""
+    for offer in FORGET_OFFERS:
+        if await offer(update, context):
+            return True
+    return False
 
 
 def add_feature(

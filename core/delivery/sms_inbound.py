@@ -11,7 +11,7 @@ number is reachable while Twilio still blocks it. Phone numbers are never logged
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
 from core.clock import Clock
 from core.errors import InvalidInput
@@ -19,9 +19,6 @@ from core.validation import phone_e164
 from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
 from storage.members.repositories import MemberRepository
-
-if TYPE_CHECKING:
-    from core.tip_relay import TipRelay
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +61,39 @@ USAGE_TEXT = (
 )
 
 
+# A feature's answer to a text: (the sender's E.164 phone, the whole text) -> the reply, or None
+# when the text was not for it.
+SmsHandler = Callable[[str, str], Awaitable[str | None]]
+
+
+class SmsKeywords:
+    """What features answer by text: a keyword as the first word ("TIP ..."), and texts that
+    may continue a conversation (an answer to an officer's question)."""
+
+    def __init__(self) -> None:
+        self.keywords: dict[str, SmsHandler] = {}
+        self.threads: list[SmsHandler] = []
+
+    def register_keyword(self, word: str, handler: SmsHandler) -> None:
+        """Let a feature answer texts whose first word is `word`."""
+        self.keywords[word.upper()] = handler
+
+    def register_thread(self, handler: SmsHandler) -> None:
+        """Let a feature claim other texts that continue one of its conversations."""
+        self.threads.append(handler)
+
+    async def answer(self, word: str, phone: str, body: str) -> str | None:
+        """The reply of the feature the text is for; None when it is for none of them."""
+        handler = self.keywords.get(word)
+        if handler is not None:
+            return await handler(phone, body)
+        for thread in self.threads:
+            answered = await thread(phone, body)
+            if answered is not None:
+                return answered
+        return None
+
+
 def keyword(body: str) -> tuple[str, bool]:
     """The upper-cased first word without trailing punctuation, and whether it was all."""
     words = body.strip().split()
@@ -90,9 +120,9 @@ class SmsInbound:
         service_name: str,
         bot_username: str | None,
         *,
-        tips: TipRelay | None = None,
+        keywords: SmsKeywords | None = None,
     ) -> None:
-        self.tips = tips  # "TIP <text>" files a tip; other texts may answer an officer
+        self.keywords = keywords or SmsKeywords()  # what the features answer by text
         self.db = db
         self.clock = clock
         self.service_name = service_name
@@ -138,13 +168,8 @@ class SmsInbound:
         if kind == "START":
             await self._opt_in(phone)
             return None
-        if self.tips is not None:
-            if word == "TIP":
-                return await self.tips.text_tip(phone, body)
-            answered = await self.tips.text_message(phone, body)
-            if answered is not None:
-                return answered
-        return self.usage_text()
+        answered = await self.keywords.answer(word, phone, body)
+        return answered if answered is not None else self.usage_text()
 
     async def _opt_out(self, phone: str) -> None:
         now = self.clock.now()

@@ -12,7 +12,6 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.telegram import tip_texts
 from bot.telegram.common import (
     Context,
     button_in_flow,
@@ -24,10 +23,11 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from bot.telegram.tips import texts as tip_texts
 from core.emergency import suggests_emergency
 from core.errors import Conflict, InvalidInput
 from core.image_meta import STRIPPABLE, strip_metadata
-from core.tips import PHOTOS_MAX, Filed, Source, TipDraft, check_photo, clean_tip_text
+from core.tips.rules import PHOTOS_MAX, Filed, Source, TipDraft, check_photo, clean_tip_text
 
 TIP = "tip"
 ORDER = ("when", "where", "photos", "category", "conduct", "identity")

@@ -9,7 +9,6 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, InputMediaPhoto, Update
 from telegram.error import BadRequest
 
-from bot.telegram import tip_texts
 from bot.telegram.common import (
     Context,
     actor,
@@ -20,9 +19,10 @@ from bot.telegram.common import (
     reply,
     services,
 )
+from bot.telegram.tips import texts as tip_texts
 from core.errors import Conflict, InvalidInput
-from core.tip_triage import TipView
-from core.tips import OUTCOMES
+from core.tips.rules import OUTCOMES
+from core.tips.triage import TipView
 from notifiers.telegram import split_html
 
 log = logging.getLogger(__name__)

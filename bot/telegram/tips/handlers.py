@@ -6,14 +6,20 @@ one (/tip T-2026-00042); a resident who names a tip of their own sees its status
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import filters
 
-from bot.telegram import router, tip_texts, tips_filing, tips_officer, tips_tipster
 from bot.telegram.common import Context, actor, chat_id, command_args, guarded, reply, services
-from core.tips import TELEGRAM, parse_reference
+from bot.telegram.tips import (
+    filing as tips_filing,
+)
+from bot.telegram.tips import (
+    officer as tips_officer,
+)
+from bot.telegram.tips import (
+    texts as tip_texts,
+)
+from core.tips.rules import TELEGRAM, parse_reference
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -46,29 +52,3 @@ async def tip_command(update: Update, context: Context) -> None:
         await tips_filing.file_at_once(update, context, text or " ".join(args))
     else:
         await tips_filing.start_guided(update, context)
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Add the tips handlers (they run before the catch-alls)."""
-    commands = {
-        "tip": tip_command,
-        "tips": tips_officer.tips_command,
-        "mytips": tips_tipster.mytips,
-    }
-    for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-    application.add_handler(CallbackQueryHandler(tips_filing.filing_button, pattern=r"^tipf:"))
-    application.add_handler(
-        CallbackQueryHandler(tips_officer.officer_button, pattern=r"^tip:(v|c|r|x|o|s|l|k)(:|$)")
-    )
-    application.add_handler(
-        CallbackQueryHandler(tips_tipster.tipster_button, pattern=r"^tip:(a|p|sms|fg):")
-    )
-    application.add_handler(
-        MessageHandler(
-            PRIVATE & ~filters.COMMAND & tips_tipster.RepliesToTip(), tips_tipster.reply_to_tip
-        )
-    )
-    router.register_flow(tips_filing.TIP, tips_filing.tip_step)
-    router.register_flow(tips_tipster.ANSWER, tips_tipster.answer_step)
-    router.register_flow(tips_officer.REPLY_FLOW, tips_officer.reply_step)

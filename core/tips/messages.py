@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from core import timefmt
 from core.delivery.outbox import Message
-from core.tips import CATEGORIES
+from core.tips.rules import CATEGORIES
 from storage.tips.records import TipRecord
 
 PREVIEW = 140

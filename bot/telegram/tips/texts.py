@@ -10,10 +10,9 @@ from zoneinfo import ZoneInfo
 
 from bot.telegram.texts import esc
 from core import timefmt
-from core.tip_messages import category_label, preview
-from core.tip_triage import TipView
-from core.tips import CATEGORIES, OUTCOMES, PHOTOS_MAX, STATUS_LABELS
-from storage.tips.records import TipRecord
+from core.tips.messages import category_label, preview
+from core.tips.rules import CATEGORIES, OUTCOMES, PHOTOS_MAX, STATUS_LABELS, TipRecord
+from core.tips.triage import TipView
 
 # Emergencies first
 

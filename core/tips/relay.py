@@ -13,16 +13,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import tip_messages
-from core.clock import Clock
-from core.delivery.outbox import Outbox
 from core.emergency import emergency_terms
 from core.erasure import Erased
 from core.errors import Conflict, NotFound, UserError
 from core.members import OfficerService
-from core.settings import Settings
-from core.tip_filing import TipFiling
-from core.tips import (
+from core.shared import Shared, SharedService
+from core.tips import messages as tip_messages
+from core.tips.filing import TipFiling
+from core.tips.rules import (
     SMS,
     STATUS_LABELS,
     TELEGRAM,
@@ -33,7 +31,6 @@ from core.tips import (
     find_reference,
     notify_officers_in,
 )
-from storage.engine import Database
 from storage.members.repositories import MemberRepository
 from storage.tips.records import RelayRecord, TipRecord
 from storage.tips.repositories import PreferenceRepository, RelayRepository, TipRepository
@@ -80,22 +77,11 @@ async def erase_member_in(session: AsyncSession, erased: Erased) -> None:
         await forget_tipster_in(session, SMS, erased.phone_e164)
 
 
-class TipRelay:
+class TipRelay(SharedService):
     """Tipsters' tips, their answers, tips by text, and forgetting the link."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        outbox: Outbox,
-        officers: OfficerService,
-        filing: TipFiling,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.outbox = outbox
+    def __init__(self, shared: Shared, officers: OfficerService, filing: TipFiling) -> None:
+        super().__init__(shared)
         self.officers = officers
         self.filing = filing
 

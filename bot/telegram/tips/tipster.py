@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.telegram import router, tip_texts
+from bot.telegram import router
 from bot.telegram.common import (
     Context,
     actor,
@@ -24,10 +24,12 @@ from bot.telegram.common import (
     services,
     user_id,
 )
-from bot.telegram.tips_filing import add_details, warn_if_emergency
+from bot.telegram.tips import texts as tip_texts
+from bot.telegram.tips.filing import add_details, warn_if_emergency
+from bot.telegram.tips.officer import send_officer_reply
 from core import timefmt
 from core.errors import Conflict, InvalidInput
-from core.tips import TELEGRAM, find_references
+from core.tips.rules import TELEGRAM, find_references
 
 ANSWER = "tipanswer"
 
@@ -131,8 +133,6 @@ async def reply_to_tip(update: Update, context: Context) -> None:
         return
     who = await actor(update, context)
     if who.is_officer and message.text:
-        from bot.telegram.tips_officer import send_officer_reply
-
         await send_officer_reply(update, context, f"T-{reference[0]}-{reference[1]:05d}")
         return
     await router.private_message(update, context)

@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import tip_messages, validation
-from core.clock import Clock
-from core.delivery.outbox import Outbox
+from core import validation
 from core.emergency import emergency_terms
 from core.errors import Conflict, InvalidInput, NotFound
 from core.members import OfficerService
-from core.settings import Settings
-from core.tips import (
+from core.shared import Shared, SharedService
+from core.tips import messages as tip_messages
+from core.tips.rules import (
     CATEGORIES,
     CONDUCT_MAX,
     PHOTOS_MAX,
@@ -36,7 +35,6 @@ from core.tips import (
     notify_officers_in,
     rate_key,
 )
-from storage.engine import Database
 from storage.members.repositories import MemberRepository
 from storage.tips.records import TipRecord
 from storage.tips.repositories import RateRepository, RelayRepository, TipRepository
@@ -45,21 +43,11 @@ RATE_WINDOW = timedelta(hours=1)
 RATE_KEY_ROW = "rate-limit"
 
 
-class TipFiling:
+class TipFiling(SharedService):
     """Files tips and takes the details their authors add."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        outbox: Outbox,
-        officers: OfficerService,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.outbox = outbox
+    def __init__(self, shared: Shared, officers: OfficerService) -> None:
+        super().__init__(shared)
         self.officers = officers
 
     # Limits

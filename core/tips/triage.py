@@ -11,19 +11,21 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import tip_messages
-from core.access import AccessService
-from core.audit import AuditService
-from core.clock import Clock
-from core.delivery.outbox import Message, Outbox
+from core.delivery.outbox import Message
 from core.emergency import emergency_terms
 from core.errors import Conflict, InvalidInput, NotFound
 from core.members import OfficerService
 from core.permissions import Action, Actor
-from core.settings import Settings
-from core.tips import OUTCOMES, REPLY_MAX, clean_tip_text, notify_officers_in, parse_reference
+from core.shared import Shared, SharedService
+from core.tips import messages as tip_messages
+from core.tips.rules import (
+    OUTCOMES,
+    REPLY_MAX,
+    clean_tip_text,
+    notify_officers_in,
+    parse_reference,
+)
 from storage.delivery.repositories import OutboxRepository
-from storage.engine import Database
 from storage.tips.records import TipEventRecord, TipRecord
 from storage.tips.repositories import RelayRepository, TipRepository
 
@@ -48,25 +50,11 @@ def officer_name(actor: Actor) -> str:
     return actor.label
 
 
-class TipTriage:
+class TipTriage(SharedService):
     """Officers' work on tips."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        audit: AuditService,
-        access: AccessService,
-        outbox: Outbox,
-        officers: OfficerService,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.audit = audit
-        self.access = access
-        self.outbox = outbox
+    def __init__(self, shared: Shared, officers: OfficerService) -> None:
+        super().__init__(shared)
         self.officers = officers
 
     async def _require(self, actor: Actor) -> None:

@@ -1,13 +1,5 @@
-"""Tips: the rules every part of the feature shares, and the `Tips` facade the faces use.
-
-- `core.tip_filing`: filing a tip (guided or at once, Telegram or SMS), adding details, limits.
-- `core.tip_relay`: the anonymous two-way relay seen from the tipster's side, /mytips, /forget.
-- `core.tip_triage`: officers' list, view, claim, reply, close and spam, and the digest.
-- `core.tip_messages`: what those send through the outbox, and the SMS replies.
-
-Anonymous means anonymous: an anonymous tip's row holds no member id, chat id, phone or name,
-nothing here logs an address, and no audit line records who filed, amended or answered a tip.
-"""
+"""The rules every part of the tips feature shares: limits, references, sources and drafts,
+and telling officers about a tip."""
 
 from __future__ import annotations
 
@@ -20,14 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
-from core.access import AccessService
-from core.audit import AuditService
-from core.clock import Clock
 from core.delivery.outbox import Message, Outbox
 from core.errors import InvalidInput
 from core.members import OfficerService
-from core.settings import Settings
-from storage.engine import Database
 from storage.members.records import MemberRecord
 from storage.members.repositories import MemberRepository, OfficerRepository
 from storage.tips.records import TipRecord
@@ -42,12 +29,16 @@ CATEGORIES: dict[str, str] = {
     "scam": "Scam or fraud",
     "other": "Other",
 }
+
+
 STATUS_LABELS = {
     "received": "received",
     "in_review": "in review",
     "closed": "closed",
     "spam": "closed",  # a tipster is told it is closed, never that it was taken for spam
 }
+
+
 OUTCOMES: dict[str, str] = {
     "resolved": "Resolved",
     "referred": "Passed to investigators",
@@ -56,21 +47,45 @@ OUTCOMES: dict[str, str] = {
     "dup": "Already known to police",
 }
 
+
 TEXT_MAX = 4000
+
+
 CONDUCT_MAX = 2000
+
+
 WHEN_MAX = 100
+
+
 PLACE_MAX = 200
+
+
 NAME_MAX = validation.NAME_MAX
+
+
 REPLY_MAX = 1000  # officers' messages to a tipster (an SMS carries at most 1600 characters)
+
+
 PHOTOS_MAX = 5
+
+
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
 # A shared location is the place of the incident; four decimals (about 10 m) is enough to find
 # it and drops the false precision of a phone's GPS fix.
 LOCATION_DECIMALS = 4
 
+
 REFERENCE = re.compile(r"^T-(\d{4})-(\d{1,6})$", re.IGNORECASE)
+
+
 REFERENCE_ANYWHERE = re.compile(r"\bT-(\d{4})-(\d{1,6})\b", re.IGNORECASE)
+
+
 TELEGRAM = "telegram"
+
+
 SMS = "sms"
 
 
@@ -236,26 +251,3 @@ async def notify_officers_in(
         author_label="tips",
         audience=audience or f"officers, about {tip.reference}",
     )
-
-
-class Tips:
-    """The tips feature: filing, the tipster's side of the relay, and officers' triage."""
-
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        audit: AuditService,
-        access: AccessService,
-        outbox: Outbox,
-        officers: OfficerService,
-    ) -> None:
-        # Imported here: those modules build on the rules above.
-        from core.tip_filing import TipFiling
-        from core.tip_relay import TipRelay
-        from core.tip_triage import TipTriage
-
-        self.filing = TipFiling(db, clock, settings, outbox, officers)
-        self.relay = TipRelay(db, clock, settings, outbox, officers, self.filing)
-        self.triage = TipTriage(db, clock, settings, audit, access, outbox, officers)

@@ -1,0 +1,37 @@
+"""The tips feature in Telegram: filing (guided or at once), the tipster's side of the anonymous
+relay (/mytips, answers, /forget of tip links), and officers' triage (/tips, /tip T-...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, MessageHandler, filters
+
+from bot.telegram.router import PRIVATE, add_feature, register_forget_offer
+from bot.telegram.tips import filing, handlers, officer, tipster
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add the tips handlers (they run before the catch-alls)."""
+    add_feature(
+        application,
+        commands={
+            "tip": handlers.tip_command,
+            "tips": officer.tips_command,
+            "mytips": tipster.mytips,
+        },
+        buttons={
+            r"^tipf:": filing.filing_button,
+            r"^tip:(v|c|r|x|o|s|l|k)(:|$)": officer.officer_button,
+            r"^tip:(a|p|sms|fg):": tipster.tipster_button,
+        },
+        flows={
+            filing.TIP: filing.tip_step,
+            tipster.ANSWER: tipster.answer_step,
+            officer.REPLY_FLOW: officer.reply_step,
+        },
+    )
+    application.add_handler(
+        MessageHandler(PRIVATE & ~filters.COMMAND & tipster.RepliesToTip(), tipster.reply_to_tip)
+    )
+    register_forget_offer(tipster.offer_forget)
