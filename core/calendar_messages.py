@@ -7,19 +7,14 @@ for SMS. Button callback data here is the contract with the Telegram face's hand
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core.delivery.outbox import Attachment, Buttons, Message
+from core.markup import esc
 from core.timefmt import local, local_date
 
 RSVP_LABELS = {"going": "✅ Going", "maybe": "🤔 Maybe", "no": "❌ Can't come"}
-
-
-def esc(text: str) -> str:
-    """User text made safe for Telegram's HTML."""
-    return html.escape(text, quote=False)
 
 
 def rsvp_buttons(meeting_id: int) -> Buttons:

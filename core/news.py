@@ -9,7 +9,6 @@ transaction; after downtime an item is published once, or skipped when more than
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from datetime import date, datetime, time, timedelta
@@ -21,6 +20,7 @@ from core.delivery.outbox import Message
 from core.due.runner import DueRunner
 from core.errors import InvalidInput, NotFound
 from core.localtime import WEEKDAYS, local_date, local_moment, parse_clock
+from core.markup import esc
 from core.news_library import STARTER_ITEMS, TOPICS
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
@@ -142,8 +142,8 @@ def render(item: NewsRecord) -> Message:
     """A news item as published."""
     topic = TOPICS.get(item.topic, item.topic)
     return Message(
-        html=f"📰 <b>{html.escape(item.title, quote=False)}</b>\n<i>{html.escape(topic)}</i>\n\n"
-        f"{html.escape(item.body, quote=False)}\n\n<i>Not an emergency service: call 911 in an "
+        html=f"📰 <b>{esc(item.title)}</b>\n<i>{esc(topic)}</i>\n\n"
+        f"{esc(item.body)}\n\n<i>Not an emergency service: call 911 in an "
         "emergency. Turn safety news off in /settings.</i>",
         text=f"{item.title}: {item.body}",
     )

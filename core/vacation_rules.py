@@ -7,7 +7,6 @@ the whole request again before storing it.
 from __future__ import annotations
 
 import csv
-import html
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 from core import validation
 from core.delivery.outbox import Attachment, Message
 from core.errors import InvalidInput
+from core.markup import esc
 from core.timefmt import local
 from storage.vacation.records import CheckRecord, WatchRecord
 
@@ -116,11 +116,6 @@ class VacationRequest:
             tell_leader=self.tell_leader,
             **{f: clean_optional(f, getattr(self, f)) for f in OPTIONAL_MAX},
         )
-
-
-def esc(text: str) -> str:
-    """User text made safe for Telegram's HTML."""
-    return html.escape(text, quote=False)
 
 
 def watch_lines(watch: WatchRecord | VacationRequest) -> list[str]:

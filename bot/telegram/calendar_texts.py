@@ -4,7 +4,7 @@ in one place, ready for translation. User text goes through `esc`."""
 from __future__ import annotations
 
 from bot.telegram import dates
-from bot.telegram.texts import esc
+from core.markup import esc
 
 ELECTION_USAGE = (
     "<b>Elections</b>\n"

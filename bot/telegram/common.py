@@ -22,6 +22,7 @@ from telegram.ext import ContextTypes
 from bot.telegram import texts
 from core.errors import UserError
 from core.flows import FlowRecord
+from core.markup import esc
 from core.permissions import Actor
 from core.services import Services
 
@@ -125,7 +126,7 @@ def guarded(handler: H) -> H:
                 await query.answer(str(error)[:200], show_alert=True)
                 answered = True
             else:
-                await reply(update, texts.esc(str(error)))
+                await reply(update, esc(str(error)))
             return None
         finally:
             if query is not None and not answered:

@@ -20,10 +20,10 @@ from bot.telegram.common import (
     services,
     user_id,
 )
-from bot.telegram.texts import esc
 from core import timefmt
 from core.elections import ElectionView
 from core.errors import InvalidInput
+from core.markup import esc
 
 STATUS_LABELS = {
     "open": "open",

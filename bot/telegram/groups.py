@@ -24,6 +24,7 @@ from bot.telegram.common import (
 from bot.telegram.menus import refresh_menu
 from core import timefmt, validation
 from core.errors import InvalidInput
+from core.markup import esc
 from core.members import JoinOutcome
 from core.permissions import Action
 
@@ -158,7 +159,7 @@ async def members(update: Update, context: Context) -> None:
     group, roster = await services(context).groups.roster(who, args[0] if args else None)
     entries = []
     for member, _ in roster:
-        name = texts.esc(member.display_name or "")
+        name = esc(member.display_name or "")
         tags = []
         if member.id == group.leader_member_id:
             tags.append("leader")
@@ -174,9 +175,9 @@ async def groups(update: Update, context: Context) -> None:
     who = await actor(update, context)
     await services(context).access.require(who, Action.CREATE_GROUP, target="group list")
     lines = [
-        f"• <b>{texts.esc(s.group.name)}</b> ({texts.esc(s.group.code)}) — "
+        f"• <b>{esc(s.group.name)}</b> ({esc(s.group.code)}) — "
         f"{s.active_members} member{'s' if s.active_members != 1 else ''}, leader: "
-        f"{texts.esc(s.leader_name or 'none')}"
+        f"{esc(s.leader_name or 'none')}"
         + (", approval required" if s.group.approval_required else "")
         for s in await services(context).groups.summaries()
     ]
@@ -235,7 +236,7 @@ def _approval_buttons() -> InlineKeyboardMarkup:
 
 async def _newgroup_to_area(update: Update, context: Context, data: dict[str, Any]) -> None:
     await services(context).flows.put(chat_id(update), NEWGROUP, "area", data)
-    await reply(update, f"Code: <b>{texts.esc(data['code'])}</b>. " + texts.NEWGROUP_ASK_AREA)
+    await reply(update, f"Code: <b>{esc(data['code'])}</b>. " + texts.NEWGROUP_ASK_AREA)
 
 
 @guarded

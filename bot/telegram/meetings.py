@@ -25,6 +25,7 @@ from bot.telegram.common import (
 from bot.telegram.dates import parse_meeting_time
 from core import timefmt
 from core.calendar_messages import RSVP_LABELS, meeting_details
+from core.markup import esc
 from core.meetings import (
     MeetingDraft,
     MeetingView,
@@ -48,7 +49,7 @@ async def meeting(update: Update, context: Context) -> None:
     await svc.flows.put(
         chat_id(update), MEETING, "title", {"code": group.code, "group": group.name}
     )
-    await reply(update, texts.MEETING_ASK_TITLE.format(group=texts.esc(group.name)))
+    await reply(update, texts.MEETING_ASK_TITLE.format(group=esc(group.name)))
 
 
 def _summary_markup() -> InlineKeyboardMarkup:

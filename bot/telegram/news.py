@@ -19,9 +19,9 @@ from bot.telegram.common import (
     reply,
     services,
 )
-from bot.telegram.texts import esc
 from core import timefmt
 from core.errors import InvalidInput
+from core.markup import esc
 from core.news import clean_body, clean_title, describe
 from core.news_library import TOPICS
 from core.permissions import Action

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.telegram import texts
 from bot.telegram.common import Context, actor, command_args, guarded, reply, services
 from core import timefmt
+from core.markup import esc
 from core.permissions import Action
 
 AUDIT_PAGE = 20
@@ -25,10 +26,10 @@ async def audit(update: Update, context: Context) -> None:
     records = await svc.audit.recent(AUDIT_PAGE, outcome="refused" if only_refused else None)
     zone = svc.settings.zone
     lines = [
-        f"{timefmt.local(r.at, zone)} · {texts.esc(r.actor_label)} · <b>{texts.esc(r.action)}</b>"
-        + (f" · {texts.esc(r.target)}" if r.target else "")
-        + f" · {texts.esc(r.outcome)}"
-        + (f" · {texts.esc(r.detail[:120])}" if r.detail else "")
+        f"{timefmt.local(r.at, zone)} · {esc(r.actor_label)} · <b>{esc(r.action)}</b>"
+        + (f" · {esc(r.target)}" if r.target else "")
+        + f" · {esc(r.outcome)}"
+        + (f" · {esc(r.detail[:120])}" if r.detail else "")
         for r in records
     ]
     await reply(update, texts.audit_lines(lines, only_refused))

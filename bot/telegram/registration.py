@@ -19,6 +19,7 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from core.markup import esc
 from core.members import MemberRecord, RegistrationStep, next_step
 
 REGISTER = "register"
@@ -126,7 +127,7 @@ async def use_suggested_name(update: Update, context: Context) -> None:
     """The button offering the Telegram first name."""
     first = update.effective_user.first_name if update.effective_user else ""
     member = await services(context).members.set_name(user_id(update), first or "")
-    await edit_or_reply(update, f"Name: <b>{texts.esc(member.display_name or '')}</b>")
+    await edit_or_reply(update, f"Name: <b>{esc(member.display_name or '')}</b>")
     await _advance(update, context, member)
 
 

@@ -6,13 +6,7 @@ Texts are HTML (the bot sends with parse_mode=HTML); anything a user typed is pa
 
 from __future__ import annotations
 
-import html
-
-
-def esc(text: str) -> str:
-    """Escape user-supplied text for Telegram's HTML parse mode (quotes need no escaping)."""
-    return html.escape(text, quote=False)
-
+from core.markup import esc
 
 EMERGENCY = (
     "⚠️ <b>This bot is not for emergencies.</b> If someone is in danger or a crime is "

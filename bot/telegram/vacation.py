@@ -24,6 +24,7 @@ from bot.telegram.common import (
 from bot.telegram.dates import parse_date
 from core import validation
 from core.errors import InvalidInput
+from core.markup import esc
 from core.permissions import Action
 from core.vacation_rules import (
     FIELD_LABELS,
@@ -63,7 +64,7 @@ async def vacation(update: Update, context: Context) -> None:
             update,
             texts.VACATION_INTRO
             + "\n\n"
-            + texts.VACATION_ASK_ADDRESS.format(address=texts.esc(member.address)),
+            + texts.VACATION_ASK_ADDRESS.format(address=esc(member.address)),
             buttons([[(texts.USE_ADDRESS, "vac:addr")]]),
         )
     else:
@@ -149,7 +150,7 @@ async def vacation_button(update: Update, context: Context) -> None:
     data, step, action = dict(flow.data), flow.step, query.data.removeprefix("vac:")
     if action == "addr" and step == "address" and data.get("default_address"):
         data["address"] = validation.street_address(str(data["default_address"]))
-        await edit_or_reply(update, texts.USE_ADDRESS + f": {texts.esc(str(data['address']))}")
+        await edit_or_reply(update, texts.USE_ADDRESS + f": {esc(str(data['address']))}")
         await _ask(update, context, "leave", data)
     elif action == "none" and step in OPTIONAL:
         data[step] = ""

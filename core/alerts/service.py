@@ -7,7 +7,6 @@ notification and every delivery in one transaction, with the audit line.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -21,6 +20,7 @@ from core.clock import Clock
 from core.delivery.outbox import SMS, TELEGRAM, Message, Outbox
 from core.delivery.preferences import CATEGORIES
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.markup import esc
 from core.permissions import Action, Actor
 from core.settings import Settings
 from storage.delivery.repositories import OutboxRepository
@@ -287,13 +287,12 @@ class AlertService:
 
     def render(self, draft: Draft, author: str) -> Message:
         """The message in HTML (user text escaped) and plain text."""
-        text = html.escape(draft.text, quote=False)
-        by = f"\n\n— {html.escape(author, quote=False)}" if author else ""
+        text = esc(draft.text)
+        by = f"\n\n— {esc(author)}" if author else ""
         if draft.kind == "broadcast":
             group = draft.audience.group_codes[0] if draft.audience.group_codes else ""
             return Message(
-                html=f"📣 <b>Message from your watch group leader</b> ({html.escape(group)})\n\n"
-                f"{text}{by}",
+                html=f"📣 <b>Message from your watch group leader</b> ({esc(group)})\n\n{text}{by}",
                 text=f"Watch group {group}: {draft.text}",
             )
         if draft.kind == "scam":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -14,6 +13,7 @@ from core.audit import AuditService
 from core.clock import Clock
 from core.delivery.outbox import Message, Outbox
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
+from core.markup import esc
 from core.members.service import next_step
 from core.permissions import Action, Actor
 from storage.engine import Database
@@ -219,7 +219,7 @@ class GroupService:
         new: MemberRecord | None,
         previous: MemberRecord | None,
     ) -> None:
-        name = html.escape(group.name)
+        name = esc(group.name)
         if new:
             await self.outbox.enqueue_in(
                 session,
@@ -287,8 +287,8 @@ class GroupService:
             recipients=[leader],
             message=Message(
                 html=(
-                    f"{html.escape(member.display_name or 'A resident')} asked to join "
-                    f"<b>{html.escape(group.name)}</b>. Send /pending to approve or reject."
+                    f"{esc(member.display_name or 'A resident')} asked to join "
+                    f"<b>{esc(group.name)}</b>. Send /pending to approve or reject."
                 ),
                 text=f"{self.service_name}: a resident asked to join {group.name}.",
             ),
@@ -374,7 +374,7 @@ class GroupService:
             member = await MemberRepository(session).get(membership.member_id)
             if current is None or current.status != "pending" or member is None:
                 raise NotFound("That request was already handled or withdrawn.")
-            name = html.escape(group.name)
+            name = esc(group.name)
             if approve:
                 await repo.set_membership_status(membership_id, "active", self.clock.now())
                 message = Message(

@@ -7,20 +7,15 @@ tip's alias.
 
 from __future__ import annotations
 
-import html
 from zoneinfo import ZoneInfo
 
 from core import timefmt
 from core.delivery.outbox import Message
+from core.markup import esc
 from core.tips.rules import CATEGORIES
 from storage.tips.records import TipRecord
 
 PREVIEW = 140
-
-
-def esc(text: str) -> str:
-    """Escape user text for Telegram HTML."""
-    return html.escape(text, quote=False)
 
 
 def preview(text: str, limit: int = PREVIEW) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.telegram.texts import esc
+from core.markup import esc
 
 ALERT_USAGE = (
     "Usage: /alert [urgent] AUDIENCE TEXT — AUDIENCE is all, group codes like OAK,ELM, or "

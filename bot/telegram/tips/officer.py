@@ -1,5 +1,5 @@
 """Officers' tips in Telegram: /tips, /tip T-..., and the view, claim, reply, close and spam
-buttons. Permissions are checked (and refusals audited) in core.tip_triage."""
+buttons. Permissions are checked (and refusals audited) in core.tips.triage."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.telegram.texts import esc
 from core import timefmt
+from core.markup import esc
 from core.tips.messages import category_label, preview
 from core.tips.rules import CATEGORIES, OUTCOMES, PHOTOS_MAX, STATUS_LABELS, TipRecord
 from core.tips.triage import TipView
