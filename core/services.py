@@ -18,7 +18,7 @@ from core.delivery.reports import ReportService
 from core.delivery.sms_inbound import SmsKeywords
 from core.delivery.worker import DeliveryWorker
 from core.due.runner import DueRunner
-from core.elections import ElectionService
+from core.elections.service import ElectionService
 from core.erasure import Erasure
 from core.flows import FlowService
 from core.meetings import MeetingService

@@ -20,6 +20,7 @@ from telegram.request import BaseRequest
 
 from bot.telegram import (
     alerts,
+    elections,
     groups,
     officer,
     profile,
@@ -41,6 +42,7 @@ PRIVATE = filters.ChatType.PRIVATE
 # before the catch-alls for unknown commands, buttons and free text.
 FEATURES: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], None]] = []
 FEATURES.append(alerts.register)
+FEATURES.append(elections.register)
 FEATURES.append(tips.register)
 FEATURES.append(calendar_feature.register)
 

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.telegram import elections, meetings, news, vacation
-from bot.telegram.menus import refresh_menu
+from bot.telegram import meetings, news, vacation
 from bot.telegram.router import register_flow
-from core.services import Services
 
 PRIVATE = filters.ChatType.PRIVATE
 
 COMMANDS = {
-    "election": elections.election,
-    "nominate": elections.nominate,
-    "vote": elections.vote,
     "meeting": meetings.meeting,
     "meetings": meetings.meetings,
     "vacation": vacation.vacation,
@@ -26,8 +20,6 @@ COMMANDS = {
     "news": news.news,
 }
 BUTTONS = {
-    r"^nom:": elections.nominate_button,
-    r"^vote:": elections.vote_button,
     r"^mtg:": meetings.meeting_button,
     r"^rsvp:": meetings.rsvp_button,
     r"^vac:": vacation.vacation_button,
@@ -42,15 +34,10 @@ FLOWS = {
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Add the calendar's commands, buttons and flows; refresh menus when an election changes
-    who leads."""
+    """Add the calendar's commands, buttons and flows."""
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
     for pattern, button in BUTTONS.items():
         application.add_handler(CallbackQueryHandler(button, pattern=pattern))
     for flow, step in FLOWS.items():
         register_flow(flow, step)
-    services: Services = application.bot_data["services"]
-    services.elections.role_listeners.append(
-        functools.partial(refresh_menu, application.bot, services)
-    )

@@ -1,11 +1,12 @@
-"""What every handler shares: the services, the acting user, replies, and error handling."""
+"""What every handler shares: the services, the acting user, replies, buttons answered with a
+toast, and error handling."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import (
@@ -136,3 +137,39 @@ def guarded(handler: H) -> H:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+ToastHandler = Callable[[Update, Context], Awaitable[str | None]]
+
+
+def toast_guarded(handler: ToastHandler) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """A button handler that returns the short confirmation shown as the query's answer (so
+    the message it belongs to, an invitation, stays as it is). A UserError is shown as an
+    alert; either way the query is answered exactly once."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        text: str | None = None
+        alert = False
+        try:
+            text = await handler(update, context)
+        except UserError as error:
+            text, alert = str(error)[:200], True
+        finally:
+            with contextlib.suppress(BadRequest):
+                await query.answer(text[:200] if text else None, show_alert=alert)
+
+    return wrapper
+
+
+def number(value: str) -> int | None:
+    """'12' or '#12' as 12; None otherwise."""
+    value = value.strip().lstrip("#")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+async def expired(update: Update, _context: Any = None) -> None:
+    """An old button whose flow is gone."""
+    await edit_or_reply(update, texts.BUTTON_EXPIRED)

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.telegram import calendar_texts as texts
-from bot.telegram.calendar_common import expired, toast_guarded
+from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
     actor,
@@ -17,9 +17,11 @@ from bot.telegram.common import (
     chat_id,
     command_args,
     edit_or_reply,
+    expired,
     guarded,
     reply,
     services,
+    toast_guarded,
     user_id,
 )
 from bot.telegram.dates import parse_meeting_time
@@ -75,7 +77,7 @@ async def meeting_step(update: Update, context: Context, step: str, data: dict[s
     message = update.effective_message
     text = message.text if message and message.text else ""
     if step == "confirm":
-        await reply(update, texts.USE_BUTTONS, _summary_markup())
+        await reply(update, common_texts.USE_BUTTONS, _summary_markup())
         return
     if not text:
         await reply(update, "Please type your answer, or /cancel.")
@@ -94,7 +96,7 @@ async def meeting_step(update: Update, context: Context, step: str, data: dict[s
     elif step == "place":
         data["place"] = clean_place(text)
         await svc.flows.put(chat, MEETING, "agenda", data)
-        await reply(update, texts.MEETING_ASK_AGENDA, buttons([[(texts.SKIP, "mtg:skip")]]))
+        await reply(update, texts.MEETING_ASK_AGENDA, buttons([[(common_texts.SKIP, "mtg:skip")]]))
     elif step == "agenda":
         data["agenda"] = clean_agenda(text)
         await _show_summary(update, context, data)
@@ -133,7 +135,7 @@ async def meeting_button(update: Update, context: Context) -> None:
         data = dict(flow.data)
         if action == "skip" and flow.step == "agenda":
             data["agenda"] = ""
-            await edit_or_reply(update, texts.MEETING_ASK_AGENDA + f"\n→ {texts.SKIP}")
+            await edit_or_reply(update, texts.MEETING_ASK_AGENDA + f"\n→ {common_texts.SKIP}")
             await _show_summary(update, context, data)
         elif action == "discard":
             await svc.flows.clear(chat)
@@ -141,7 +143,7 @@ async def meeting_button(update: Update, context: Context) -> None:
         elif action == "create" and flow.step == "confirm":
             await _create(update, context, data)
         else:
-            await edit_or_reply(update, texts.USE_BUTTONS)
+            await edit_or_reply(update, common_texts.USE_BUTTONS)
         return
     who = await actor(update, context)
     match = re.fullmatch(r"(move|cancel|cancelyes):(\d+)", action)
@@ -171,7 +173,7 @@ async def meeting_button(update: Update, context: Context) -> None:
         svc.delivery.poke()
         await edit_or_reply(update, texts.meeting_cancelled(cancelled.id, told))
     else:
-        await edit_or_reply(update, texts.USE_BUTTONS)
+        await edit_or_reply(update, common_texts.USE_BUTTONS)
 
 
 async def _create(update: Update, context: Context, data: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 
 from bot.telegram import calendar_texts as texts
-from bot.telegram.calendar_common import expired, number
+from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
     actor,
@@ -15,7 +15,9 @@ from bot.telegram.common import (
     chat_id,
     command_args,
     edit_or_reply,
+    expired,
     guarded,
+    number,
     reply,
     services,
 )
@@ -93,7 +95,7 @@ async def news_step(update: Update, context: Context, step: str, data: dict[str,
     message = update.effective_message
     text = message.text if message and message.text else ""
     if step == "topic":
-        await reply(update, texts.USE_BUTTONS)
+        await reply(update, common_texts.USE_BUTTONS)
         return
     if not text:
         await reply(update, "Please type it, or /cancel.")

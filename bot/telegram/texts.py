@@ -406,6 +406,7 @@ APPROVAL_NO = "No, open to all"
 
 
 SKIP = "Skip"
+USE_BUTTONS = "Please use the buttons above, or /cancel."
 
 
 def group_created(name: str, code: str, link: str) -> str:

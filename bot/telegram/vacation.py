@@ -8,7 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.telegram import calendar_texts as texts
-from bot.telegram.calendar_common import expired, number
+from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
     actor,
@@ -16,7 +16,9 @@ from bot.telegram.common import (
     chat_id,
     command_args,
     edit_or_reply,
+    expired,
     guarded,
+    number,
     reply,
     services,
     user_id,
@@ -113,7 +115,7 @@ async def vacation_step(update: Update, context: Context, step: str, data: dict[
     message = update.effective_message
     text = message.text if message and message.text else ""
     if step in ("tell_leader", "confirm"):
-        await reply(update, texts.USE_BUTTONS)
+        await reply(update, common_texts.USE_BUTTONS)
         return
     if not text:
         await reply(update, "Please type your answer, or /cancel.")
@@ -133,7 +135,7 @@ async def vacation_step(update: Update, context: Context, step: str, data: dict[
     elif step in OPTIONAL:
         data[step] = clean_optional(step, text)
     else:
-        raise InvalidInput(texts.USE_BUTTONS)
+        raise InvalidInput(common_texts.USE_BUTTONS)
     await _ask(update, context, _next(step), data)
 
 

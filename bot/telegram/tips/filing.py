@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
     button_in_flow,
@@ -63,7 +64,7 @@ def _next(step: str, data: dict[str, Any]) -> str | None:
 
 
 def _markup(step: str) -> InlineKeyboardMarkup | None:
-    skip = [(tip_texts.SKIP, "tipf:skip")]
+    skip = [(common_texts.SKIP, "tipf:skip")]
     if step == "when":
         return buttons([[(tip_texts.JUST_NOW, "tipf:now"), *skip]])
     if step in ("where", "photos", "conduct"):
@@ -339,7 +340,7 @@ async def tip_step(update: Update, context: Context, step: str, data: dict[str, 
     elif step == "name":
         await reply(update, tip_texts.ASK_NAME)
     else:  # category, identity: buttons only
-        await reply(update, tip_texts.USE_BUTTONS)
+        await reply(update, common_texts.USE_BUTTONS)
 
 
 async def _named(update: Update, context: Context, data: dict[str, Any], name: str | None) -> None:

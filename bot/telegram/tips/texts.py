@@ -49,10 +49,8 @@ ASK_CONDUCT = (
     "car door handles, looked into windows, carried things out of a house. Type it, or Skip."
 )
 ASK_NAME = "What name should officers see? (At most 64 characters.)"
-USE_BUTTONS = "Please use the buttons above, or /cancel."
 PHOTO_EXPECTED = "Please send photos (not files), or tap Done."
 JUST_NOW = "🕒 Just now"
-SKIP = "Skip"
 DONE = "✅ Done"
 STAY_ANONYMOUS = "🕶 Stay anonymous"
 WITH_MY_NAME = "👤 With my name"

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.telegram import calendar_texts as texts
-from bot.telegram.calendar_common import number
+from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
     actor,
@@ -16,12 +15,14 @@ from bot.telegram.common import (
     command_args,
     edit_or_reply,
     guarded,
+    number,
     reply,
     services,
     user_id,
 )
+from bot.telegram.elections import texts
 from core import timefmt
-from core.elections import ElectionView
+from core.elections.service import ElectionView
 from core.errors import InvalidInput
 from core.markup import esc
 
@@ -194,7 +195,7 @@ async def nominate_button(update: Update, context: Context) -> None:
         _, group = await svc.elections.respond(who, int(match.group(2)), accept)
         await edit_or_reply(update, texts.nomination_answered(accept, group.name))
     else:
-        await edit_or_reply(update, texts.USE_BUTTONS)
+        await edit_or_reply(update, common_texts.USE_BUTTONS)
 
 
 # Voting
@@ -233,7 +234,7 @@ async def vote_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     match = re.fullmatch(r"vote:(\d+):(\d+)", query.data)
     if match is None:
-        await edit_or_reply(update, texts.USE_BUTTONS)
+        await edit_or_reply(update, common_texts.USE_BUTTONS)
         return
     svc = services(context)
     who = await actor(update, context)

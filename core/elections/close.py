@@ -10,16 +10,47 @@ reminder more than `MISSED_AFTER_HOURS` late is missed.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from core import calendar_messages as msg
-from core.due.runner import CANCELLED, DONE, MISSED, DueContext
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit import AuditService
+from core.delivery.outbox import Outbox
+from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.elections import messages as msg
+from core.members import GroupService, LeaderChange, MemberRecord, OfficerService
 from core.permissions import Actor
+from core.settings import Settings
+from storage.elections.records import ElectionRecord
 from storage.elections.repositories import ElectionRepository
+from storage.members.records import GroupRecord
 from storage.members.repositories import GroupRepository
 
-if TYPE_CHECKING:
-    from core.elections import ElectionService
+
+class ElectionRunner(Protocol):
+    """What settling a closing or a term's end needs from the election service."""
+
+    settings: Settings
+    outbox: Outbox
+    audit: AuditService
+    officers: OfficerService
+    groups: GroupService
+    due: DueRunner
+
+    async def active_members(self, session: AsyncSession, group_id: int) -> list[MemberRecord]:
+        """The group's active members."""
+
+    async def names(self, session: AsyncSession, ids: list[int]) -> dict[int, str]:
+        """Display names by member id."""
+
+    async def notify_roles(self, changes: list[LeaderChange]) -> None:
+        """Refresh the command menus of people whose roles changed."""
+
+    async def start_in(
+        self, session: AsyncSession, election: ElectionRecord, group: GroupRecord, runoff: bool
+    ) -> None:
+        """Open an election (or its runoff) in the caller's transaction."""
+
 
 ELECTION_CLOSE = "election_close"
 TERM_REMINDER = "term_reminder"
@@ -27,7 +58,7 @@ RUNOFF_DAYS = 3
 TERM_REMINDER_DAYS = 30
 
 
-async def close_due(svc: ElectionService, ctx: DueContext) -> str:
+async def close_due(svc: ElectionRunner, ctx: DueContext) -> str:
     """Close an election at its deadline (never `missed`: a result is never stale)."""
     session, now = ctx.session, ctx.now
     repo = ElectionRepository(session)
@@ -149,7 +180,7 @@ async def close_due(svc: ElectionService, ctx: DueContext) -> str:
     return DONE
 
 
-async def term_due(svc: ElectionService, ctx: DueContext) -> str:
+async def term_due(svc: ElectionRunner, ctx: DueContext) -> str:
     """Remind the group to elect again, 30 days before the term ends."""
     group = await GroupRepository(ctx.session).get(ctx.item.subject_id)
     leader_id = int(ctx.item.key.split(":", 1)[0])

@@ -18,9 +18,9 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import calendar_messages as msg
 from core.due.runner import DueRunner
-from core.election_close import ELECTION_CLOSE, TERM_REMINDER, close_due, term_due
+from core.elections import messages as msg
+from core.elections.close import ELECTION_CLOSE, TERM_REMINDER, close_due, term_due
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.members import GroupService, LeaderChange, OfficerService
 from core.permissions import Action, Actor
