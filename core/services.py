@@ -21,7 +21,7 @@ from core.due.runner import DueRunner
 from core.elections.service import ElectionService
 from core.erasure import Erasure
 from core.flows import FlowService
-from core.meetings import MeetingService
+from core.meetings.service import MeetingService
 from core.members import GroupService, MemberService, OfficerService
 from core.news import NewsService
 from core.settings import Settings

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from core.ics import unfold
+from core.meetings.ics import unfold
 from scheduler import due_jobs
 from storage.audit.models import AuditEntry
 from storage.delivery.models import Notification

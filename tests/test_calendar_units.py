@@ -12,8 +12,8 @@ import pytest
 from bot.telegram.dates import parse_date, parse_meeting_time
 from core.delivery.outbox import Attachment, Message
 from core.errors import ConfigurationError, InvalidInput
-from core.ics import Event, calendar_file, escape_text, fold, unfold
 from core.localtime import latest_daily, latest_weekly, local_moment, parse_offsets
+from core.meetings.ics import Event, calendar_file, escape_text, fold, unfold
 from core.news import describe, next_occurrence, parse_schedule
 from core.services import Services
 from core.vacation_rules import check_leave, check_return

@@ -22,6 +22,7 @@ from bot.telegram import (
     alerts,
     elections,
     groups,
+    meetings,
     officer,
     profile,
     registration,
@@ -43,6 +44,7 @@ PRIVATE = filters.ChatType.PRIVATE
 FEATURES: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], None]] = []
 FEATURES.append(alerts.register)
 FEATURES.append(elections.register)
+FEATURES.append(meetings.register)
 FEATURES.append(tips.register)
 FEATURES.append(calendar_feature.register)
 

@@ -6,28 +6,22 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.telegram import meetings, news, vacation
+from bot.telegram import news, vacation
 from bot.telegram.router import register_flow
 
 PRIVATE = filters.ChatType.PRIVATE
 
 COMMANDS = {
-    "meeting": meetings.meeting,
-    "meetings": meetings.meetings,
     "vacation": vacation.vacation,
     "back": vacation.back,
     "checked": vacation.checked,
     "news": news.news,
 }
 BUTTONS = {
-    r"^mtg:": meetings.meeting_button,
-    r"^rsvp:": meetings.rsvp_button,
     r"^vac:": vacation.vacation_button,
     r"^news:": news.news_button,
 }
 FLOWS = {
-    meetings.MEETING: meetings.meeting_step,
-    meetings.MOVE: meetings.move_step,
     vacation.VACATION: vacation.vacation_step,
     news.NEWS: news.news_step,
 }

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import calendar_messages as msg
 from core.delivery.outbox import Attachment
 from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
-from core.ics import Event, calendar_file
 from core.localtime import latest_weekly, parse_offsets, parse_weekly
+from core.meetings import messages as msg
+from core.meetings.ics import Event, calendar_file
 from core.members import GroupService, OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService

@@ -8,7 +8,6 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.telegram import calendar_texts as texts
 from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
@@ -25,10 +24,11 @@ from bot.telegram.common import (
     user_id,
 )
 from bot.telegram.dates import parse_meeting_time
+from bot.telegram.meetings import texts
 from core import timefmt
-from core.calendar_messages import RSVP_LABELS, meeting_details
 from core.markup import esc
-from core.meetings import (
+from core.meetings.messages import RSVP_LABELS, meeting_details
+from core.meetings.service import (
     MeetingDraft,
     MeetingView,
     check_start,
