@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from core import vacation
 from core.access import AccessService
 from core.alerts.service import AlertService
 from core.audit import AuditService
@@ -28,7 +27,8 @@ from core.settings import Settings
 from core.shared import Shared
 from core.tips import Tips
 from core.tips import relay as tip_relay
-from core.vacation import VacationService
+from core.vacation import service as vacation
+from core.vacation.service import VacationService
 from notifiers.base import Notifier
 from storage.delivery.records import DeliveryJob
 from storage.engine import Database

@@ -16,7 +16,7 @@ from core.localtime import latest_daily, latest_weekly, local_moment, parse_offs
 from core.meetings.ics import Event, calendar_file, escape_text, fold, unfold
 from core.news import describe, next_occurrence, parse_schedule
 from core.services import Services
-from core.vacation_rules import check_leave, check_return
+from core.vacation.rules import check_leave, check_return
 from notifiers.base import OutboundMessage, Outcome
 from notifiers.telegram import TelegramNotifier
 from storage.delivery.repositories import OutboxRepository

@@ -30,6 +30,7 @@ from bot.telegram import (
     settings,
     texts,
     tips,
+    vacation,
 )
 from bot.telegram import calendar as calendar_feature
 from bot.telegram.common import Context, reply
@@ -45,6 +46,7 @@ FEATURES: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], None]] = []
 FEATURES.append(alerts.register)
 FEATURES.append(elections.register)
 FEATURES.append(meetings.register)
+FEATURES.append(vacation.register)
 FEATURES.append(tips.register)
 FEATURES.append(calendar_feature.register)
 

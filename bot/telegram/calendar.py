@@ -6,23 +6,18 @@ from typing import Any
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.telegram import news, vacation
+from bot.telegram import news
 from bot.telegram.router import register_flow
 
 PRIVATE = filters.ChatType.PRIVATE
 
 COMMANDS = {
-    "vacation": vacation.vacation,
-    "back": vacation.back,
-    "checked": vacation.checked,
     "news": news.news,
 }
 BUTTONS = {
-    r"^vac:": vacation.vacation_button,
     r"^news:": news.news_button,
 }
 FLOWS = {
-    vacation.VACATION: vacation.vacation_step,
     news.NEWS: news.news_step,
 }
 

@@ -1,9 +1,5 @@
-"""Texts of the calendar's notifications (elections, meetings), in one place for translation.
-
-Each is a `Message`: HTML for Telegram (anything people typed goes through `esc`) and plain text
-for SMS. Button callback data here is the contract with the Telegram face's handlers
-(`rsvp:`, `nom:`, `vote:`).
-"""
+"""What vacation watch sends: the day-before checklist, house checks logged, welcome back, and
+the "a neighbor is away" note to a leader (only with consent)."""
 
 from __future__ import annotations
 

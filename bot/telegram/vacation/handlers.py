@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.telegram import calendar_texts as texts
 from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
@@ -24,11 +23,12 @@ from bot.telegram.common import (
     user_id,
 )
 from bot.telegram.dates import parse_date
+from bot.telegram.vacation import texts
 from core import validation
 from core.errors import InvalidInput
 from core.markup import esc
 from core.permissions import Action
-from core.vacation_rules import (
+from core.vacation.rules import (
     FIELD_LABELS,
     VacationRequest,
     checks_summary,

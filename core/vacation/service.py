@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import calendar_messages as msg
 from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
@@ -22,7 +21,8 @@ from core.members import OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.timefmt import local
-from core.vacation_rules import (
+from core.vacation import messages as msg
+from core.vacation.rules import (
     VacationRequest,
     check_leave,
     check_return,
