@@ -22,7 +22,7 @@ from core.erasure import Erasure
 from core.flows import FlowService
 from core.meetings.service import MeetingService
 from core.members import GroupService, MemberService, OfficerService
-from core.news import NewsService
+from core.news.service import NewsService
 from core.settings import Settings
 from core.shared import Shared
 from core.tips import Tips

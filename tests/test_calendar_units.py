@@ -14,7 +14,7 @@ from core.delivery.outbox import Attachment, Message
 from core.errors import ConfigurationError, InvalidInput
 from core.localtime import latest_daily, latest_weekly, local_moment, parse_offsets
 from core.meetings.ics import Event, calendar_file, escape_text, fold, unfold
-from core.news import describe, next_occurrence, parse_schedule
+from core.news.service import describe, next_occurrence, parse_schedule
 from core.services import Services
 from core.vacation.rules import check_leave, check_return
 from notifiers.base import OutboundMessage, Outcome

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.clock import FrozenClock
-from core.news_library import STARTER_ITEMS
+from core.news.library import STARTER_ITEMS
 from scheduler import due_jobs
 from storage.news.models import NewsItem
 from tests.calendar_support import (

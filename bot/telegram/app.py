@@ -23,6 +23,7 @@ from bot.telegram import (
     elections,
     groups,
     meetings,
+    news,
     officer,
     profile,
     registration,
@@ -32,7 +33,6 @@ from bot.telegram import (
     tips,
     vacation,
 )
-from bot.telegram import calendar as calendar_feature
 from bot.telegram.common import Context, reply
 from core.services import Services
 
@@ -48,7 +48,7 @@ FEATURES.append(elections.register)
 FEATURES.append(meetings.register)
 FEATURES.append(vacation.register)
 FEATURES.append(tips.register)
-FEATURES.append(calendar_feature.register)
+FEATURES.append(news.register)
 
 
 def build_application(

@@ -1,5 +1,4 @@
-"""Every reply of the calendar's commands (elections, meetings, vacation watch, news), HTML,
-in one place, ready for translation. User text goes through `esc`."""
+"""What the safety news handlers say in Telegram."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from core.due.runner import DueRunner
 from core.errors import InvalidInput, NotFound
 from core.localtime import WEEKDAYS, local_date, local_moment, parse_clock
 from core.markup import esc
-from core.news_library import STARTER_ITEMS, TOPICS
+from core.news.library import STARTER_ITEMS, TOPICS
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.validation import clean_text, one_line

@@ -6,7 +6,6 @@ from typing import Any
 
 from telegram import Update
 
-from bot.telegram import calendar_texts as texts
 from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
@@ -21,13 +20,13 @@ from bot.telegram.common import (
     reply,
     services,
 )
+from bot.telegram.news import texts
 from core import timefmt
 from core.errors import InvalidInput
 from core.markup import esc
-from core.news import clean_body, clean_title, describe
-from core.news_library import TOPICS
+from core.news.library import TOPICS
+from core.news.service import NewsRecord, clean_body, clean_title, describe
 from core.permissions import Action
-from storage.news.records import NewsRecord
 
 NEWS = "news"  # the add/edit flow: topic -> text -> schedule, or edit
 

@@ -1,0 +1,1 @@
+"""Safety news: the officers' content library and the publishing calendar."""
