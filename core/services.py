@@ -15,6 +15,7 @@ from core.delivery.pacing import telegram_chat_interval
 from core.delivery.preferences import PreferenceService
 from core.delivery.reports import ReportService
 from core.delivery.sms_inbound import SmsKeywords
+from core.delivery.sms_text import segments
 from core.delivery.worker import DeliveryWorker
 from core.due.runner import DueRunner
 from core.elections.service import ElectionService
@@ -42,8 +43,6 @@ async def migrate(database_url: str) -> None:
 
 def sms_cost(job: DeliveryJob) -> float:
     """SMS is paced in segments, not messages."""
-    from core.delivery.sms_text import segments
-
     return float(segments(job.body_text))
 
 

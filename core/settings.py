@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.errors import ConfigurationError
+from core.localtime import WEEKDAYS, parse_clock, parse_offsets, parse_weekly
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
 SECRET_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -133,23 +134,17 @@ class Settings(BaseSettings):
     @field_validator("patrol_list_time", "news_time")
     @classmethod
     def _clock_time(cls, value: str) -> str:
-        from core.localtime import parse_clock
-
         return parse_clock(value).strftime("%H:%M")
 
     @field_validator("weekly_meetings_time")
     @classmethod
     def _weekly_time(cls, value: str) -> str:
-        from core.localtime import WEEKDAYS, parse_weekly
-
         day, at = parse_weekly(value)
         return f"{WEEKDAYS[day]} {at:%H:%M}"
 
     @field_validator("meeting_reminders")
     @classmethod
     def _reminders(cls, value: str) -> str:
-        from core.localtime import parse_offsets
-
         return ",".join(o.label for o in parse_offsets(value))
 
     @field_validator("log_level")

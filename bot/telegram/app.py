@@ -11,7 +11,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -20,15 +19,13 @@ from telegram.request import BaseRequest
 
 from bot.telegram import (
     alerts,
+    audit,
     elections,
     groups,
     meetings,
+    members,
     news,
-    officer,
-    profile,
-    registration,
     router,
-    settings,
     texts,
     tips,
     vacation,
@@ -40,15 +37,19 @@ log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
 
-# Feature modules (tips, the group calendar, ...) each add their handlers here; they run
-# before the catch-alls for unknown commands, buttons and free text.
-FEATURES: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], None]] = []
-FEATURES.append(alerts.register)
-FEATURES.append(elections.register)
-FEATURES.append(meetings.register)
-FEATURES.append(vacation.register)
-FEATURES.append(tips.register)
-FEATURES.append(news.register)
+# Each feature adds its commands, buttons and flows; they run before the catch-alls for
+# unknown commands, buttons and free text.
+FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...] = (
+    members.register,
+    groups.register,
+    alerts.register,
+    audit.register,
+    tips.register,
+    elections.register,
+    meetings.register,
+    vacation.register,
+    news.register,
+)
 
 
 def build_application(
@@ -83,41 +84,6 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_handler(TypeHandler(Update, router.touch), group=-2)
     application.add_handler(MessageHandler(filters.ChatType.GROUPS, router.group_chat), group=-1)
 
-    commands = {
-        "start": registration.start,
-        "help": profile.help_command,
-        "profile": profile.profile,
-        "settings": settings.settings,
-        "stop": profile.stop,
-        "resume": profile.resume,
-        "forget": profile.forget,
-        "cancel": profile.cancel,
-        "join": groups.join,
-        "leave": groups.leave,
-        "pending": groups.pending,
-        "members": groups.members,
-        "groups": groups.groups,
-        "newgroup": groups.newgroup,
-        "setleader": groups.setleader,
-        "audit": officer.audit,
-    }
-    for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-
-    callbacks = {
-        r"^consent:(yes|no)$": registration.consent,
-        r"^reg:name$": registration.use_suggested_name,
-        r"^edit:": registration.start_edit,
-        r"^(settings:(stop|resume)$|set:)": settings.settings_button,
-        r"^forget:(yes|no)$": profile.forget_button,
-        r"^join:": groups.join_button,
-        r"^leave:": groups.leave_button,
-        r"^review:": groups.review_button,
-        r"^newgroup:": groups.newgroup_button,
-        r"^setleader:": groups.setleader_button,
-    }
-    for pattern, callback in callbacks.items():
-        application.add_handler(CallbackQueryHandler(callback, pattern=pattern))
     for register in FEATURES:
         register(application)
     application.add_handler(CallbackQueryHandler(router.unknown_button))

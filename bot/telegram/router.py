@@ -19,10 +19,7 @@ from telegram.ext import (
 )
 
 from bot.telegram import texts
-from bot.telegram.common import Context, actor, buttons, chat_id, guarded, reply, services, user_id
-from bot.telegram.groups import NEWGROUP, newgroup_step
-from bot.telegram.registration import EDIT, REGISTER, handle_step
-from bot.telegram.settings import QUIET, quiet_hours_step
+from bot.telegram.common import Context, actor, chat_id, guarded, reply, services, user_id
 
 # A flow's step handler: (update, context, step, data) for a message in that flow.
 StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
@@ -31,6 +28,11 @@ FLOW_STEPS: dict[str, StepHandler] = {}
 # returns True when it made an offer.
 ForgetOffer = Callable[[Update, Context], Awaitable[bool]]
 FORGET_OFFERS: list[ForgetOffer] = []
+# Deep links (https://t.me/<bot>?start=<payload>): the feature that owns a payload's prefix
+# opens it with the rest ("join-OAKPARK" -> the groups feature joins OAKPARK), after /start has
+# registered the person if need be.
+DeepLink = Callable[[Update, Context, str], Awaitable[None]]
+DEEP_LINKS: dict[str, DeepLink] = {}
 
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -39,6 +41,33 @@ PRIVATE = filters.ChatType.PRIVATE
 def register_flow(name: str, handler: StepHandler) -> None:
     """Let a feature module continue its own stored flow when a message arrives."""
     FLOW_STEPS[name] = handler
+
+
+def register_deep_link(prefix: str, opener: DeepLink) -> None:
+    """Let a feature open the deep links it owns (`join-` opens a group's join)."""
+    DEEP_LINKS[prefix] = opener
+
+
+def _deep_link(payload: str) -> tuple[DeepLink, str] | None:
+    for prefix, opener in DEEP_LINKS.items():
+        if payload.startswith(prefix) and len(payload) > len(prefix):
+            return opener, payload[len(prefix) :]
+    return None
+
+
+def is_deep_link(payload: str) -> bool:
+    """Whether a /start payload is a deep link some feature opens."""
+    return _deep_link(payload) is not None
+
+
+async def open_deep_link(update: Update, context: Context, payload: str) -> bool:
+    """Open a deep link for a registered person; False when no feature owns it."""
+    found = _deep_link(payload)
+    if found is None:
+        return False
+    opener, argument = found
+    await opener(update, context, argument)
+    return True
 
 
 def register_forget_offer(offer: ForgetOffer) -> None:
@@ -91,19 +120,7 @@ async def private_message(update: Update, context: Context) -> None:
     if flow is None:
         await _help(update, context, texts.NOT_UNDERSTOOD)
         return
-    if flow.flow == REGISTER and flow.step == "consent":
-        await reply(
-            update,
-            "Please tap one of the buttons: do you agree to us storing your details?",
-            buttons([[(texts.CONSENT_YES, "consent:yes"), (texts.CONSENT_NO, "consent:no")]]),
-        )
-    elif flow.flow in (REGISTER, EDIT):
-        await handle_step(update, context, flow.step, editing=flow.flow == EDIT)
-    elif flow.flow == NEWGROUP:
-        await newgroup_step(update, context, flow.step, dict(flow.data))
-    elif flow.flow == QUIET:
-        await quiet_hours_step(update, context)
-    elif flow.flow in FLOW_STEPS:
+    if flow.flow in FLOW_STEPS:
         await FLOW_STEPS[flow.flow](update, context, flow.step, dict(flow.data))
     else:  # a flow from a newer version, or one that no longer exists
         await svc.flows.clear(chat_id(update))

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.access import AccessService
 from core.audit import AuditService
 from core.clock import Clock
-from core.delivery.outbox import SMS, TELEGRAM, Message, Outbox
-from core.delivery.preferences import CATEGORIES
+from core.delivery.outbox import SMS, TELEGRAM, Message, Outbox, sms_rendering
+from core.delivery.preferences import CATEGORIES, quiet_until
+from core.delivery.sms_text import segments
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.markup import esc
 from core.permissions import Action, Actor
@@ -245,8 +246,6 @@ class AlertService:
         async with self.db.transaction() as session:
             groups = await self._groups(session, draft.audience)
             members = await self._recipients(session, draft)
-        from core.delivery.preferences import quiet_until
-
         per_channel = {TELEGRAM: 0, SMS: 0}
         skipped: dict[str, int] = {}
         waiting = 0
@@ -271,16 +270,12 @@ class AlertService:
 
     def eta(self, per_channel: dict[str, int], sms_body: str) -> float:
         """Seconds to deliver under the rate limits; channels send side by side."""
-        from core.delivery.sms_text import segments
-
         telegram = per_channel.get(TELEGRAM, 0) / self.settings.telegram_max_per_second
         sms_segments = per_channel.get(SMS, 0) * segments(sms_body)
         sms = sms_segments / self.settings.sms_segments_per_second
         return math.ceil(max(telegram, sms) * 10) / 10
 
     def _sms_body(self, draft: Draft) -> str:
-        from core.delivery.outbox import sms_rendering
-
         return sms_rendering(self.settings.service_name, self.render(draft, "").text)
 
     # Rendering

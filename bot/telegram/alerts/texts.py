@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import timefmt
 from core.markup import esc
 
 ALERT_USAGE = (
@@ -127,8 +128,6 @@ def unsent(cancelled: int) -> str:
 
 def report_list(lines: list[Any], zone: Any) -> str:
     """`/report`."""
-    from core import timefmt
-
     if not lines:
         return "Nothing has been sent yet."
     out = ["<b>Recent notifications</b> (/report ID for details)"]
@@ -144,8 +143,6 @@ def report_list(lines: list[Any], zone: Any) -> str:
 
 def report_detail(report: Any, zone: Any) -> str:
     """`/report ID`."""
-    from core import timefmt
-
     line = report.line
     out = [
         f"<b>Report #{line.id}</b> · {esc(line.kind)} · {esc(line.audience)}",

@@ -29,6 +29,7 @@ from core.emergency import suggests_emergency
 from core.errors import Conflict, InvalidInput
 from core.image_meta import STRIPPABLE, strip_metadata
 from core.tips.rules import PHOTOS_MAX, Filed, Source, TipDraft, check_photo, clean_tip_text
+from core.validation import display_name
 
 TIP = "tip"
 ORDER = ("when", "where", "photos", "category", "conduct", "identity")
@@ -351,8 +352,6 @@ async def _named(update: Update, context: Context, data: dict[str, Any], name: s
         await goto(update, context, data, None)
         return
     if name is not None:
-        from core.validation import display_name
-
         name = display_name(name)
     data.update(named=True, name=name)
     await goto(update, context, data, None)

@@ -6,9 +6,12 @@ loses nothing: the next message continues where the member left off.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 
-from bot.telegram import texts
+from bot.telegram import router, texts
 from bot.telegram.common import (
     Context,
     buttons,
@@ -19,18 +22,19 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from bot.telegram.members import texts as member_texts
+from bot.telegram.members.profile import show_profile
 from core.markup import esc
 from core.members import MemberRecord, RegistrationStep, next_step
 
 REGISTER = "register"
 EDIT = "edit"
-JOIN_PAYLOAD_PREFIX = "join-"
 
 
 def phone_keyboard() -> ReplyKeyboardMarkup:
     """The share-contact keyboard."""
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(texts.SHARE_PHONE_BUTTON, request_contact=True)]],
+        [[KeyboardButton(member_texts.SHARE_PHONE_BUTTON, request_contact=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
@@ -39,7 +43,7 @@ def phone_keyboard() -> ReplyKeyboardMarkup:
 def location_keyboard() -> ReplyKeyboardMarkup:
     """The share-location keyboard."""
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(texts.SHARE_LOCATION_BUTTON, request_location=True)]],
+        [[KeyboardButton(member_texts.SHARE_LOCATION_BUTTON, request_location=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
     )
@@ -51,12 +55,22 @@ async def ask(update: Update, step: RegistrationStep, *, editing: bool = False) 
         first = update.effective_user.first_name if update.effective_user else None
         suggestion = first if first and not editing and len(first) <= 64 else None
         markup = buttons([[(suggestion, "reg:name")]]) if suggestion else None
-        await reply(update, texts.ASK_NEW_NAME if editing else texts.ask_name(suggestion), markup)
+        await reply(
+            update,
+            member_texts.ASK_NEW_NAME if editing else member_texts.ask_name(suggestion),
+            markup,
+        )
     elif step is RegistrationStep.PHONE:
-        await reply(update, texts.ASK_NEW_PHONE if editing else texts.ASK_PHONE, phone_keyboard())
+        await reply(
+            update,
+            member_texts.ASK_NEW_PHONE if editing else member_texts.ASK_PHONE,
+            phone_keyboard(),
+        )
     else:
         await reply(
-            update, texts.ASK_NEW_ADDRESS if editing else texts.ASK_ADDRESS, location_keyboard()
+            update,
+            member_texts.ASK_NEW_ADDRESS if editing else member_texts.ASK_ADDRESS,
+            location_keyboard(),
         )
 
 
@@ -65,33 +79,34 @@ async def start(update: Update, context: Context) -> None:
     """/start [payload]: intro and consent, or the profile for someone already registered."""
     svc = services(context)
     payload = context.args[0] if context.args else ""
-    join_code = (
-        payload[len(JOIN_PAYLOAD_PREFIX) :] if payload.startswith(JOIN_PAYLOAD_PREFIX) else ""
-    )
+    link = payload[:64] if router.is_deep_link(payload) else ""  # Telegram allows 64 characters
     member = await svc.members.by_telegram(user_id(update))
     if member is None:
-        data = {"join": join_code[:12]} if join_code else {}
+        data = {"start": link} if link else {}
         await svc.flows.put(chat_id(update), REGISTER, "consent", data)
         await reply(
             update,
-            texts.welcome(svc.settings.service_name),
-            buttons([[(texts.CONSENT_YES, "consent:yes"), (texts.CONSENT_NO, "consent:no")]]),
+            member_texts.welcome(svc.settings.service_name),
+            buttons(
+                [
+                    [
+                        (member_texts.CONSENT_YES, "consent:yes"),
+                        (member_texts.CONSENT_NO, "consent:no"),
+                    ]
+                ]
+            ),
         )
         return
     step = next_step(member)
     if step is not None:
-        await svc.flows.put(chat_id(update), REGISTER, step.value, {"join": join_code[:12]})
-        await reply(update, texts.resume_registration())
+        await svc.flows.put(chat_id(update), REGISTER, step.value, {"start": link})
+        await reply(update, member_texts.resume_registration())
         await ask(update, step)
         return
-    if join_code:
-        from bot.telegram.groups import join_and_reply
-
-        await join_and_reply(update, context, join_code)
+    if link:
+        await router.open_deep_link(update, context, link)
         return
-    from bot.telegram.profile import show_profile
-
-    await reply(update, texts.already_registered(member.display_name or ""))
+    await reply(update, member_texts.already_registered(member.display_name or ""))
     await show_profile(update, context)
 
 
@@ -105,19 +120,20 @@ async def consent(update: Update, context: Context) -> None:
     if query.data == "consent:no":
         if flow and flow.flow == REGISTER:
             await svc.flows.clear(chat_id(update))
-        await edit_or_reply(update, texts.CONSENT_DECLINED)
+        await edit_or_reply(update, member_texts.CONSENT_DECLINED)
         return
     member = await svc.members.consent(user_id(update), chat_id(update))
     data = dict(flow.data) if flow and flow.flow == REGISTER else {}
     step = next_step(member)
     if step is None:
         await svc.flows.clear(chat_id(update))
-        await edit_or_reply(update, texts.registered(member.display_name or ""))
+        await edit_or_reply(update, member_texts.registered(member.display_name or ""))
         return
     await svc.flows.put(chat_id(update), REGISTER, step.value, data)
     # Keep the privacy notice on screen, with the answer under it.
     await edit_or_reply(
-        update, texts.welcome(svc.settings.service_name) + "\n\n" + texts.CONSENT_GIVEN
+        update,
+        member_texts.welcome(svc.settings.service_name) + "\n\n" + member_texts.CONSENT_GIVEN,
     )
     await ask(update, step)
 
@@ -137,9 +153,7 @@ async def _advance(update: Update, context: Context, member: MemberRecord) -> No
     flow = await svc.flows.get(chat_id(update))
     if flow is not None and flow.flow == EDIT:
         await svc.flows.clear(chat_id(update))
-        await reply(update, texts.PROFILE_UPDATED, ReplyKeyboardRemove())
-        from bot.telegram.profile import show_profile
-
+        await reply(update, member_texts.PROFILE_UPDATED, ReplyKeyboardRemove())
         await show_profile(update, context)
         return
     step = next_step(member)
@@ -148,13 +162,43 @@ async def _advance(update: Update, context: Context, member: MemberRecord) -> No
         await svc.flows.put(chat_id(update), REGISTER, step.value, data)
         await ask(update, step)
         return
-    join_code = str(flow.data.get("join", "")) if flow else ""
+    link = _stored_link(flow.data) if flow else ""
     await svc.flows.clear(chat_id(update))
-    await reply(update, texts.registered(member.display_name or ""), ReplyKeyboardRemove())
-    if join_code:
-        from bot.telegram.groups import join_and_reply
+    await reply(update, member_texts.registered(member.display_name or ""), ReplyKeyboardRemove())
+    if link:
+        await router.open_deep_link(update, context, link)
 
-        await join_and_reply(update, context, join_code)
+
+def _stored_link(data: Mapping[str, Any]) -> str:
+    """The deep link a registration started from ("join" held a group code before deep links
+    had a registry: registrations begun then still finish in their group)."""
+    if data.get("start"):
+        return str(data["start"])
+    return f"join-{data['join']}" if data.get("join") else ""
+
+
+async def register_step(update: Update, context: Context, step: str, _data: dict[str, Any]) -> None:
+    """A message during registration: the consent buttons first, then each detail."""
+    if step == "consent":
+        await reply(
+            update,
+            member_texts.TAP_CONSENT,
+            buttons(
+                [
+                    [
+                        (member_texts.CONSENT_YES, "consent:yes"),
+                        (member_texts.CONSENT_NO, "consent:no"),
+                    ]
+                ]
+            ),
+        )
+        return
+    await handle_step(update, context, step, editing=False)
+
+
+async def edit_step(update: Update, context: Context, step: str, _data: dict[str, Any]) -> None:
+    """A message answering a profile edit."""
+    await handle_step(update, context, step, editing=True)
 
 
 async def handle_step(update: Update, context: Context, step: str, editing: bool) -> None:
@@ -165,19 +209,21 @@ async def handle_step(update: Update, context: Context, step: str, editing: bool
     uid = user_id(update)
     if step == RegistrationStep.NAME:
         if not message.text:
-            await reply(update, texts.EXPECTED_TEXT.format(question="What name should we show?"))
+            await reply(
+                update, member_texts.EXPECTED_TEXT.format(question="What name should we show?")
+            )
             return
         member = await svc.members.set_name(uid, message.text)
     elif step == RegistrationStep.PHONE:
         if message.contact is not None:
             if message.contact.user_id != uid:
-                await reply(update, texts.NOT_YOUR_CONTACT, phone_keyboard())
+                await reply(update, member_texts.NOT_YOUR_CONTACT, phone_keyboard())
                 return
             member = await svc.members.set_phone(uid, message.contact.phone_number)
         elif message.text:
             member = await svc.members.set_phone(uid, message.text)
         else:
-            await reply(update, texts.ASK_PHONE, phone_keyboard())
+            await reply(update, member_texts.ASK_PHONE, phone_keyboard())
             return
     elif step == RegistrationStep.ADDRESS:
         if message.location is not None:
@@ -187,7 +233,7 @@ async def handle_step(update: Update, context: Context, step: str, editing: bool
         elif message.text:
             member = await svc.members.set_address(uid, message.text)
         else:
-            await reply(update, texts.ASK_ADDRESS, location_keyboard())
+            await reply(update, member_texts.ASK_ADDRESS, location_keyboard())
             return
     else:
         await svc.flows.clear(chat_id(update))

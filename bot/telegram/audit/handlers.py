@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.telegram import texts
+from bot.telegram.audit import texts as audit_texts
 from bot.telegram.common import Context, actor, command_args, guarded, reply, services
 from core import timefmt
 from core.markup import esc
@@ -32,4 +32,4 @@ async def audit(update: Update, context: Context) -> None:
         + (f" · {esc(r.detail[:120])}" if r.detail else "")
         for r in records
     ]
-    await reply(update, texts.audit_lines(lines, only_refused))
+    await reply(update, audit_texts.audit_lines(lines, only_refused))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.telegram import texts
@@ -15,6 +17,7 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from bot.telegram.members import texts as member_texts
 from core.delivery.preferences import CATEGORIES, format_quiet_hours
 from core.errors import NotRegistered
 from core.members import MemberRecord
@@ -25,7 +28,7 @@ QUIET = "quiet"
 def render(member: MemberRecord, sms_available: bool) -> tuple[str, InlineKeyboardMarkup]:
     """The settings message and its buttons."""
     chosen = member.category_set
-    text = texts.settings_full(
+    text = member_texts.settings_full(
         paused=member.messages_paused,
         channels=member.channels,
         sms_fallback=member.sms_fallback,
@@ -36,7 +39,7 @@ def render(member: MemberRecord, sms_available: bool) -> tuple[str, InlineKeyboa
     mark = "• "
     channel_row = [
         ((mark if member.channels == key else "") + label, f"set:ch:{key}")
-        for key, label in texts.CHANNEL_LABELS.items()
+        for key, label in member_texts.CHANNEL_LABELS.items()
     ]
     topic_buttons = [
         (("✅ " if key in chosen else "▫️ ") + label, f"set:cat:{key}")
@@ -55,9 +58,9 @@ def render(member: MemberRecord, sms_available: bool) -> tuple[str, InlineKeyboa
     rows += [topic_buttons[i : i + 2] for i in range(0, len(topic_buttons), 2)]
     rows.append(
         [
-            (texts.SETTINGS_RESUME, "settings:resume")
+            (member_texts.SETTINGS_RESUME, "settings:resume")
             if member.messages_paused
-            else (texts.SETTINGS_STOP, "settings:stop")
+            else (member_texts.SETTINGS_STOP, "settings:stop")
         ]
     )
     return text, buttons(rows)
@@ -94,7 +97,7 @@ async def settings_button(update: Update, context: Context) -> None:
         member = await svc.preferences.set_quiet_hours(uid, "off")
     elif data == "set:quiet":
         await svc.flows.put(chat_id(update), QUIET, "hours")
-        await reply(update, texts.ASK_QUIET_HOURS)
+        await reply(update, member_texts.ASK_QUIET_HOURS)
         return
     else:
         await edit_or_reply(update, texts.BUTTON_EXPIRED)
@@ -103,12 +106,14 @@ async def settings_button(update: Update, context: Context) -> None:
     await edit_or_reply(update, text, markup)
 
 
-async def quiet_hours_step(update: Update, context: Context) -> None:
+async def quiet_hours_step(
+    update: Update, context: Context, _step: str = "", _data: dict[str, Any] | None = None
+) -> None:
     """The typed quiet hours."""
     svc = services(context)
     message = update.effective_message
     if message is None or not message.text:
-        await reply(update, texts.ASK_QUIET_HOURS)
+        await reply(update, member_texts.ASK_QUIET_HOURS)
         return
     member = await svc.preferences.set_quiet_hours(user_id(update), message.text)
     await svc.flows.clear(chat_id(update))

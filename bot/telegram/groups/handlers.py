@@ -21,6 +21,7 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from bot.telegram.groups import texts as group_texts
 from bot.telegram.menus import refresh_menu
 from core import timefmt, validation
 from core.errors import InvalidInput
@@ -29,6 +30,7 @@ from core.members import JoinOutcome
 from core.permissions import Action
 
 NEWGROUP = "newgroup"
+JOIN_LINK = "join-"  # https://t.me/<bot>?start=join-OAKPARK
 BUTTONS_PER_ROW = 2
 
 
@@ -40,9 +42,9 @@ async def join_and_reply(update: Update, context: Context, code: str) -> None:
     """Join by code and say what happened (used by /join, buttons and deep links)."""
     group, outcome = await services(context).groups.join(user_id(update), code)
     if outcome is JoinOutcome.PENDING:
-        await edit_or_reply(update, texts.join_pending(group.name))
+        await edit_or_reply(update, group_texts.join_pending(group.name))
     else:
-        await edit_or_reply(update, texts.joined(group.name, group.bylaws))
+        await edit_or_reply(update, group_texts.joined(group.name, group.bylaws))
 
 
 @guarded
@@ -54,7 +56,7 @@ async def join(update: Update, context: Context) -> None:
         return
     summaries = await services(context).groups.summaries()
     if not summaries:
-        await reply(update, texts.NO_GROUPS_YET)
+        await reply(update, group_texts.NO_GROUPS_YET)
         return
     mine = {g.id for g, _ in await services(context).groups.my_groups(user_id(update))}
     choices = [
@@ -65,7 +67,7 @@ async def join(update: Update, context: Context) -> None:
     if not choices:
         await reply(update, "You are already in every group.")
         return
-    await reply(update, texts.CHOOSE_GROUP_TO_JOIN, buttons(_rows(choices)))
+    await reply(update, group_texts.CHOOSE_GROUP_TO_JOIN, buttons(_rows(choices)))
 
 
 @guarded
@@ -83,14 +85,14 @@ async def leave(update: Update, context: Context) -> None:
     if args:
         group = await services(context).groups.leave(user_id(update), args[0])
         await _after_leaving(update, context, group.leader_member_id)
-        await reply(update, texts.left(group.name))
+        await reply(update, group_texts.left(group.name))
         return
     mine = await services(context).groups.my_groups(user_id(update))
     if not mine:
-        await reply(update, texts.IN_NO_GROUP)
+        await reply(update, group_texts.IN_NO_GROUP)
         return
     choices = [(g.name, f"leave:{g.code}") for g, _ in mine]
-    await reply(update, texts.CHOOSE_GROUP_TO_LEAVE, buttons(_rows(choices)))
+    await reply(update, group_texts.CHOOSE_GROUP_TO_LEAVE, buttons(_rows(choices)))
 
 
 @guarded
@@ -100,7 +102,7 @@ async def leave_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     group = await services(context).groups.leave(user_id(update), query.data.removeprefix("leave:"))
     await _after_leaving(update, context, group.leader_member_id)
-    await edit_or_reply(update, texts.left(group.name))
+    await edit_or_reply(update, group_texts.left(group.name))
 
 
 async def _after_leaving(update: Update, context: Context, leader_member_id: int | None) -> None:
@@ -124,7 +126,7 @@ async def _pending_view(update: Update, context: Context, code: str | None) -> N
         for m, ms in pending[:20]
     ]
     await edit_or_reply(
-        update, texts.pending_list(group.name, entries), buttons(rows) if rows else None
+        update, group_texts.pending_list(group.name, entries), buttons(rows) if rows else None
     )
 
 
@@ -147,7 +149,7 @@ async def review_button(update: Update, context: Context) -> None:
     approve = match.group(2) == "a"
     who = await actor(update, context)
     group, member = await services(context).groups.decide(who, int(match.group(1)), approve)
-    await reply(update, texts.decided(member.display_name or "", approve, group.name))
+    await reply(update, group_texts.decided(member.display_name or "", approve, group.name))
     await _pending_view(update, context, group.code)
 
 
@@ -166,7 +168,7 @@ async def members(update: Update, context: Context) -> None:
         if who.is_officer:
             tags.append(f"#{member.id}")
         entries.append(f"{name} ({', '.join(tags)})" if tags else name)
-    await reply(update, texts.roster(group.name, entries))
+    await reply(update, group_texts.roster(group.name, entries))
 
 
 @guarded
@@ -181,7 +183,7 @@ async def groups(update: Update, context: Context) -> None:
         + (", approval required" if s.group.approval_required else "")
         for s in await services(context).groups.summaries()
     ]
-    await reply(update, texts.group_list(lines))
+    await reply(update, group_texts.group_list(lines))
 
 
 # /newgroup: name -> code -> area -> approval -> bylaws
@@ -193,7 +195,7 @@ async def newgroup(update: Update, context: Context) -> None:
     who = await actor(update, context)
     await services(context).access.require(who, Action.CREATE_GROUP, target="new group")
     await services(context).flows.put(chat_id(update), NEWGROUP, "name")
-    await reply(update, texts.NEWGROUP_ASK_NAME)
+    await reply(update, group_texts.NEWGROUP_ASK_NAME)
 
 
 async def newgroup_step(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:
@@ -203,7 +205,7 @@ async def newgroup_step(update: Update, context: Context, step: str, data: dict[
     if step in ("approval",):
         await reply(
             update,
-            "Please tap one of the buttons. " + texts.NEWGROUP_ASK_APPROVAL,
+            "Please tap one of the buttons. " + group_texts.NEWGROUP_ASK_APPROVAL,
             _approval_buttons(),
         )
         return
@@ -215,7 +217,9 @@ async def newgroup_step(update: Update, context: Context, step: str, data: dict[
         suggestion = validation.suggest_code(name)
         await svc.flows.put(chat_id(update), NEWGROUP, "code", {"name": name, "code": suggestion})
         await reply(
-            update, texts.newgroup_ask_code(suggestion), buttons([[(suggestion, "newgroup:code")]])
+            update,
+            group_texts.newgroup_ask_code(suggestion),
+            buttons([[(suggestion, "newgroup:code")]]),
         )
     elif step == "code":
         code = validation.group_code(text)
@@ -223,20 +227,25 @@ async def newgroup_step(update: Update, context: Context, step: str, data: dict[
     elif step == "area":
         area = validation.area(text)
         await svc.flows.put(chat_id(update), NEWGROUP, "approval", {**data, "area": area})
-        await reply(update, texts.NEWGROUP_ASK_APPROVAL, _approval_buttons())
+        await reply(update, group_texts.NEWGROUP_ASK_APPROVAL, _approval_buttons())
     elif step == "bylaws":
         await _create_group(update, context, {**data, "bylaws": validation.bylaws(text)})
 
 
 def _approval_buttons() -> InlineKeyboardMarkup:
     return buttons(
-        [[(texts.APPROVAL_YES, "newgroup:approval:y"), (texts.APPROVAL_NO, "newgroup:approval:n")]]
+        [
+            [
+                (group_texts.APPROVAL_YES, "newgroup:approval:y"),
+                (group_texts.APPROVAL_NO, "newgroup:approval:n"),
+            ]
+        ]
     )
 
 
 async def _newgroup_to_area(update: Update, context: Context, data: dict[str, Any]) -> None:
     await services(context).flows.put(chat_id(update), NEWGROUP, "area", data)
-    await reply(update, f"Code: <b>{esc(data['code'])}</b>. " + texts.NEWGROUP_ASK_AREA)
+    await reply(update, f"Code: <b>{esc(data['code'])}</b>. " + group_texts.NEWGROUP_ASK_AREA)
 
 
 @guarded
@@ -249,16 +258,18 @@ async def newgroup_button(update: Update, context: Context) -> None:
     svc = services(context)
     data = dict(flow.data)
     if button == "newgroup:code" and flow.step == "code":
-        await edit_or_reply(update, texts.newgroup_ask_code(str(data["code"])))
+        await edit_or_reply(update, group_texts.newgroup_ask_code(str(data["code"])))
         await _newgroup_to_area(update, context, data)
     elif button.startswith("newgroup:approval:") and flow.step == "approval":
         data["approval"] = button.endswith(":y")
         await svc.flows.put(chat_id(update), NEWGROUP, "bylaws", data)
-        choice = texts.APPROVAL_YES if data["approval"] else texts.APPROVAL_NO
-        await edit_or_reply(update, f"{texts.NEWGROUP_ASK_APPROVAL}\n→ {choice}")
-        await reply(update, texts.NEWGROUP_ASK_BYLAWS, buttons([[(texts.SKIP, "newgroup:skip")]]))
+        choice = group_texts.APPROVAL_YES if data["approval"] else group_texts.APPROVAL_NO
+        await edit_or_reply(update, f"{group_texts.NEWGROUP_ASK_APPROVAL}\n→ {choice}")
+        await reply(
+            update, group_texts.NEWGROUP_ASK_BYLAWS, buttons([[(texts.SKIP, "newgroup:skip")]])
+        )
     elif button == "newgroup:skip" and flow.step == "bylaws":
-        await edit_or_reply(update, texts.NEWGROUP_ASK_BYLAWS + "\n→ " + texts.SKIP)
+        await edit_or_reply(update, group_texts.NEWGROUP_ASK_BYLAWS + "\n→ " + texts.SKIP)
         await _create_group(update, context, {**data, "bylaws": None})
     else:
         await edit_or_reply(update, texts.BUTTON_EXPIRED)
@@ -277,7 +288,7 @@ async def _create_group(update: Update, context: Context, data: dict[str, Any]) 
     )
     await svc.flows.clear(chat_id(update))
     link = f"https://t.me/{context.bot.username}?start=join-{group.code}"
-    await reply(update, texts.group_created(group.name, group.code, link))
+    await reply(update, group_texts.group_created(group.name, group.code, link))
 
 
 # /setleader
@@ -297,16 +308,16 @@ async def setleader(update: Update, context: Context) -> None:
         elif member_ref.isdigit():
             await _apply_leader(update, context, args[0], int(member_ref))
         else:
-            raise InvalidInput(texts.SETLEADER_USAGE)
+            raise InvalidInput(group_texts.SETLEADER_USAGE)
     elif len(args) == 1:
         await _leader_choices(update, context, args[0])
     else:
         summaries = await svc.groups.summaries()
         if not summaries:
-            await reply(update, texts.group_list([]))
+            await reply(update, group_texts.group_list([]))
             return
         choices = [(s.group.name, f"setleader:{s.group.code}") for s in summaries]
-        await reply(update, texts.CHOOSE_GROUP_FOR_LEADER, buttons(_rows(choices)))
+        await reply(update, group_texts.CHOOSE_GROUP_FOR_LEADER, buttons(_rows(choices)))
 
 
 async def _leader_choices(update: Update, context: Context, code: str) -> None:
@@ -319,11 +330,11 @@ async def _leader_choices(update: Update, context: Context, code: str) -> None:
     ]
     rows = _rows(choices)
     if group.leader_member_id is not None:
-        rows.append([(texts.REMOVE_LEADER, f"setleader:{group.code}:none")])
+        rows.append([(group_texts.REMOVE_LEADER, f"setleader:{group.code}:none")])
     if not rows:
-        await edit_or_reply(update, texts.roster(group.name, []))
+        await edit_or_reply(update, group_texts.roster(group.name, []))
         return
-    await edit_or_reply(update, texts.choose_leader(group.name), buttons(rows))
+    await edit_or_reply(update, group_texts.choose_leader(group.name), buttons(rows))
 
 
 @guarded
@@ -350,4 +361,4 @@ async def _apply_leader(update: Update, context: Context, code: str, member_id: 
         if person is not None and person.telegram_user_id is not None:
             await refresh_menu(context.bot, svc, person.telegram_user_id)
     name = change.new_leader.display_name if change.new_leader else None
-    await edit_or_reply(update, texts.leader_set(change.group.name, name))
+    await edit_or_reply(update, group_texts.leader_set(change.group.name, name))

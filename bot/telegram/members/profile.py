@@ -16,6 +16,8 @@ from bot.telegram.common import (
     services,
     user_id,
 )
+from bot.telegram.members import texts as member_texts
+from bot.telegram.menus import refresh_menu
 from core.errors import NotRegistered
 
 
@@ -33,7 +35,7 @@ async def show_profile(update: Update, context: Context) -> None:
         if member.latitude is not None and member.longitude is not None
         else None
     )
-    text = texts.profile(
+    text = member_texts.profile(
         member.display_name,
         member.phone_e164,
         member.address,
@@ -45,9 +47,9 @@ async def show_profile(update: Update, context: Context) -> None:
     markup = buttons(
         [
             [
-                (texts.EDIT_NAME, "edit:name"),
-                (texts.EDIT_PHONE, "edit:phone"),
-                (texts.EDIT_ADDRESS, "edit:address"),
+                (member_texts.EDIT_NAME, "edit:name"),
+                (member_texts.EDIT_PHONE, "edit:phone"),
+                (member_texts.EDIT_ADDRESS, "edit:address"),
             ]
         ]
     )
@@ -78,13 +80,13 @@ async def stop(update: Update, context: Context) -> None:
     svc = services(context)
     member = await svc.members.by_telegram(user_id(update))
     if member is None:
-        await reply(update, texts.NOTHING_STORED)
+        await reply(update, member_texts.NOTHING_STORED)
         return
     if member.messages_paused:
-        await reply(update, texts.ALREADY_STOPPED)
+        await reply(update, member_texts.ALREADY_STOPPED)
         return
     await svc.members.set_paused(user_id(update), True)
-    await reply(update, texts.STOPPED)
+    await reply(update, member_texts.STOPPED)
 
 
 @guarded
@@ -95,10 +97,10 @@ async def resume(update: Update, context: Context) -> None:
     if member is None:
         raise NotRegistered(texts.NEEDS_REGISTRATION)
     if not member.messages_paused:
-        await reply(update, texts.ALREADY_ON)
+        await reply(update, member_texts.ALREADY_ON)
         return
     await svc.members.set_paused(user_id(update), False)
-    await reply(update, texts.RESUMED)
+    await reply(update, member_texts.RESUMED)
 
 
 @guarded
@@ -108,12 +110,12 @@ async def forget(update: Update, context: Context) -> None:
         await services(context).flows.clear(chat_id(update))
         if await router.offer_forget(update, context):  # e.g. this chat's links to its tips
             return
-        await reply(update, texts.NOTHING_STORED)
+        await reply(update, member_texts.NOTHING_STORED)
         return
     await reply(
         update,
-        texts.FORGET_CONFIRM,
-        buttons([[(texts.FORGET_YES, "forget:yes"), (texts.FORGET_NO, "forget:no")]]),
+        member_texts.FORGET_CONFIRM,
+        buttons([[(member_texts.FORGET_YES, "forget:yes"), (member_texts.FORGET_NO, "forget:no")]]),
     )
 
 
@@ -123,19 +125,17 @@ async def forget_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     if query.data != "forget:yes":
-        await edit_or_reply(update, texts.FORGET_KEPT)
+        await edit_or_reply(update, member_texts.FORGET_KEPT)
         return
     svc = services(context)
     who = await actor(update, context)
     led = who.leads
     if await svc.members.forget(who):
-        await edit_or_reply(update, texts.FORGOTTEN)
+        await edit_or_reply(update, member_texts.FORGOTTEN)
         if led is not None:
-            from bot.telegram.menus import refresh_menu
-
             await refresh_menu(context.bot, svc, user_id(update))
     else:
-        await edit_or_reply(update, texts.NOTHING_STORED)
+        await edit_or_reply(update, member_texts.NOTHING_STORED)
 
 
 @guarded
