@@ -27,6 +27,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot core notifiers scheduler storage
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench.broadcast

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from core.access import AccessService
 from core.audit import AuditService
 from core.clock import Clock
-from core.delivery.outbox import Outbox
+from core.delivery import Outbox
 from core.settings import Settings
 from storage.engine import Database
 

@@ -17,9 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.access import AccessService
 from core.audit import AuditService
 from core.clock import Clock
-from core.delivery.outbox import SMS, TELEGRAM, Message, Outbox, sms_rendering
-from core.delivery.preferences import CATEGORIES, quiet_until
-from core.delivery.sms_text import segments
+from core.delivery import (
+    CATEGORIES,
+    SMS,
+    TELEGRAM,
+    Message,
+    Outbox,
+    quiet_until,
+    segments,
+    sms_rendering,
+)
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.markup import esc
 from core.permissions import Action, Actor

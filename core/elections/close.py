@@ -15,8 +15,8 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import AuditService
-from core.delivery.outbox import Outbox
-from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.delivery import Outbox
+from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.elections import messages as msg
 from core.members import GroupService, LeaderChange, MemberRecord, OfficerService
 from core.permissions import Actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.delivery.outbox import Buttons, Message
+from core.delivery import Buttons, Message
 from core.markup import esc
 from core.timefmt import local, local_date
 

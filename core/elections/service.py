@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.due.runner import DueRunner
+from core.due import DueRunner
 from core.elections import messages as msg
 from core.elections.close import ELECTION_CLOSE, TERM_REMINDER, close_due, term_due
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.delivery.outbox import Attachment
-from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.delivery import Attachment
+from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.localtime import latest_weekly, parse_offsets, parse_weekly
 from core.meetings import messages as msg

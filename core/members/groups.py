@@ -11,7 +11,7 @@ from core import validation
 from core.access import AccessService
 from core.audit import AuditService
 from core.clock import Clock
-from core.delivery.outbox import Message, Outbox
+from core.delivery import Message, Outbox
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
 from core.markup import esc
 from core.members.service import next_step

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.delivery.outbox import Message
-from core.due.runner import DueRunner
+from core.delivery import Message
+from core.due import DueRunner
 from core.errors import InvalidInput, NotFound
 from core.localtime import WEEKDAYS, local_date, local_moment, parse_clock
 from core.markup import esc

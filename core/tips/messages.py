@@ -10,7 +10,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from core import timefmt
-from core.delivery.outbox import Message
+from core.delivery import Message
 from core.markup import esc
 from core.tips.rules import CATEGORIES
 from storage.tips.records import TipRecord

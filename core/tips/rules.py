@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
-from core.delivery.outbox import Message, Outbox
+from core.delivery import Message, Outbox
 from core.errors import InvalidInput
 from core.members import OfficerService
 from storage.members.records import MemberRecord

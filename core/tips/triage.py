@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.delivery.outbox import Message
+from core.delivery import Message
 from core.emergency import emergency_terms
 from core.errors import Conflict, InvalidInput, NotFound
 from core.members import OfficerService

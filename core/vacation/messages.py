@@ -3,7 +3,7 @@ the "a neighbor is away" note to a leader (only with consent)."""
 
 from __future__ import annotations
 
-from core.delivery.outbox import Message
+from core.delivery import Message
 from core.markup import esc
 
 

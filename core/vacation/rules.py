@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from core import validation
-from core.delivery.outbox import Attachment, Message
+from core.delivery import Attachment, Message
 from core.errors import InvalidInput
 from core.markup import esc
 from core.timefmt import local

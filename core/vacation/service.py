@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.due.runner import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
 from core.localtime import latest_daily, local_date, local_moment, parse_clock
