@@ -103,12 +103,12 @@ class Services:
             sms_enabled=settings.sms_enabled,
         )
         officers = OfficerService(db, clock, audit, access)
-        groups = GroupService(db, clock, audit, access, outbox, settings.service_name)
+        shared = Shared(db, clock, settings, audit, access, outbox)
+        groups = GroupService(shared)
         erasure = Erasure()
         erasure.register("tips", tip_relay.erase_member_in)
         erasure.register("vacation", vacation.erase_member_in)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
-        shared = Shared(db, clock, settings, audit, access, outbox)
         tips = Tips(shared, officers)
         sms_keywords = SmsKeywords()
         sms_keywords.register_keyword("TIP", tips.relay.text_tip)
@@ -125,7 +125,7 @@ class Services:
             officers=officers,
             flows=FlowService(db, clock),
             preferences=PreferenceService(db, clock, settings.sms_enabled),
-            alerts=AlertService(db, clock, settings, audit, access, outbox),
+            alerts=AlertService(shared),
             reports=ReportService(db, audit),
             delivery=DeliveryWorker(
                 db,

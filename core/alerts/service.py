@@ -14,15 +14,11 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.access import AccessService
-from core.audit import AuditService
-from core.clock import Clock
 from core.delivery import (
     CATEGORIES,
     SMS,
     TELEGRAM,
     Message,
-    Outbox,
     quiet_until,
     segments,
     sms_rendering,
@@ -30,9 +26,8 @@ from core.delivery import (
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.markup import esc
 from core.permissions import Action, Actor
-from core.settings import Settings
+from core.shared import SharedService
 from storage.delivery.repositories import OutboxRepository
-from storage.engine import Database
 from storage.members.records import GroupRecord, MemberRecord
 from storage.members.repositories import GroupRepository, MemberRepository
 
@@ -122,24 +117,8 @@ class Preview:
     groups: list[GroupRecord] = field(default_factory=list)
 
 
-class AlertService:
+class AlertService(SharedService):
     """Composes, previews, sends, schedules and cancels alerts and broadcasts."""
-
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        settings: Settings,
-        audit: AuditService,
-        access: AccessService,
-        outbox: Outbox,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.audit = audit
-        self.access = access
-        self.outbox = outbox
 
     # Who may
 

@@ -8,15 +8,12 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
-from core.access import AccessService
-from core.audit import AuditService
-from core.clock import Clock
-from core.delivery import Message, Outbox
+from core.delivery import Message
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
 from core.markup import esc
 from core.members.service import next_step
 from core.permissions import Action, Actor
-from storage.engine import Database
+from core.shared import SharedService
 from storage.members.records import GroupRecord, MemberRecord, MembershipRecord
 from storage.members.repositories import GroupRepository, MemberRepository
 
@@ -46,24 +43,13 @@ class LeaderChange:
     previous_leader: MemberRecord | None
 
 
-class GroupService:
+class GroupService(SharedService):
     """Everything about watch groups and who is in them."""
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        audit: AuditService,
-        access: AccessService,
-        outbox: Outbox,
-        service_name: str,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.audit = audit
-        self.access = access
-        self.outbox = outbox
-        self.service_name = service_name
+    @property
+    def service_name(self) -> str:
+        """How the service names itself in messages."""
+        return self.settings.service_name
 
     # Reading
 
