@@ -12,11 +12,11 @@ from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
     actor,
+    button_in_flow,
     buttons,
     chat_id,
     command_args,
     edit_or_reply,
-    expired,
     guarded,
     reply,
     services,
@@ -128,10 +128,10 @@ async def meeting_button(update: Update, context: Context) -> None:
     action = query.data.removeprefix("mtg:")
     chat = chat_id(update)
     if action in ("skip", "create", "discard"):
-        flow = await svc.flows.get(chat)
-        if flow is None or flow.flow != MEETING:
-            await expired(update)
+        pressed = await button_in_flow(update, context, MEETING)
+        if pressed is None:
             return
+        flow = pressed[1]
         data = dict(flow.data)
         if action == "skip" and flow.step == "agenda":
             data["agenda"] = ""

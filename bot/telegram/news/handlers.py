@@ -10,6 +10,7 @@ from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
     actor,
+    button_in_flow,
     buttons,
     chat_id,
     command_args,
@@ -120,12 +121,13 @@ async def news_step(update: Update, context: Context, step: str, data: dict[str,
 @guarded
 async def news_button(update: Update, context: Context) -> None:
     """news:topic:KEY in the add flow."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
+    pressed = await button_in_flow(update, context, NEWS)
+    if pressed is None:
+        return
+    button, flow = pressed
     svc = services(context)
-    flow = await svc.flows.get(chat_id(update))
-    topic = query.data.removeprefix("news:topic:")
-    if flow is None or flow.flow != NEWS or flow.step != "topic" or topic not in TOPICS:
+    topic = button.removeprefix("news:topic:")
+    if flow.step != "topic" or topic not in TOPICS:
         await expired(update)
         return
     await svc.flows.put(chat_id(update), NEWS, "text", {"topic": topic})

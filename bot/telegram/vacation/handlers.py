@@ -11,6 +11,7 @@ from bot.telegram import texts as common_texts
 from bot.telegram.common import (
     Context,
     actor,
+    button_in_flow,
     buttons,
     chat_id,
     command_args,
@@ -142,14 +143,12 @@ async def vacation_step(update: Update, context: Context, step: str, data: dict[
 @guarded
 async def vacation_button(update: Update, context: Context) -> None:
     """vac:addr, vac:none, vac:leader:y|n, vac:confirm, vac:discard."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    svc = services(context)
-    flow = await svc.flows.get(chat_id(update))
-    if flow is None or flow.flow != VACATION:
-        await expired(update)
+    pressed = await button_in_flow(update, context, VACATION)
+    if pressed is None:
         return
-    data, step, action = dict(flow.data), flow.step, query.data.removeprefix("vac:")
+    button, flow = pressed
+    svc = services(context)
+    data, step, action = dict(flow.data), flow.step, button.removeprefix("vac:")
     if action == "addr" and step == "address" and data.get("default_address"):
         data["address"] = validation.street_address(str(data["default_address"]))
         await edit_or_reply(update, texts.USE_ADDRESS + f": {esc(str(data['address']))}")
