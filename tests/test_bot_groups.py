@@ -211,3 +211,26 @@ async def test_stale_button_is_answered(tg: TelegramHarness) -> None:
     before = tg.answered_callbacks()
     await tg.process(tg.factory.callback(tg.user(ANN), "nonsense:1", 1))
     assert tg.answered_callbacks() == before + 1
+
+
+async def test_a_list_longer_than_one_message_is_sent_in_parts(tg: TelegramHarness) -> None:
+    """/groups with many groups passes Telegram's 4,096 characters: it arrives in several
+    messages (each accepted by the fake Bot API, which checks the length), not as an error."""
+    from core.permissions import Actor
+
+    codes = [f"G{n:03d}" for n in range(90)]
+    for code in codes:
+        await tg.services.groups.create(
+            Actor.system("test"),
+            name=f"Neighborhood watch of the long avenue number {code}",
+            code=code,
+            area="x" * 150,
+        )
+    tg.api.calls.clear()
+    await tg.send(OFFICER_ID, "/groups")
+    sent = [c for c in tg.api.calls_to("sendMessage") if c.ok]
+    assert len(sent) >= 2
+    assert all(len(str(c.params["text"])) <= 4096 for c in sent)
+    shown = "\n".join(str(c.params["text"]) for c in sent)
+    assert "Something went wrong" not in shown
+    assert all(code in shown for code in codes)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from notifiers.base import OutboundMessage, Outcome
-from notifiers.telegram import TelegramNotifier, split_html
+from notifiers.telegram import TelegramNotifier
+from notifiers.telegram_html import split_html
 from tests.fakes.telegram_api import FakeBotAPI
 
 

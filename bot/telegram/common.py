@@ -26,6 +26,7 @@ from core.flows import FlowRecord
 from core.markup import esc
 from core.permissions import Actor
 from core.services import Services
+from notifiers.telegram_html import split_html
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +59,18 @@ async def actor(update: Update, context: Context) -> Actor:
 
 
 async def reply(update: Update, text: str, markup: Markup = None) -> None:
-    """Answer in the chat the update came from (HTML)."""
+    """Answer in the chat the update came from (HTML). Every reply goes through here: a text
+    past Telegram's limit goes as several messages, the buttons under the last one."""
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_message(
-        text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
-    )
+    parts = split_html(text)
+    for number, part in enumerate(parts, start=1):
+        await chat.send_message(
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if number == len(parts) else None,
+            disable_web_page_preview=True,
+        )
 
 
 async def edit_or_reply(
@@ -72,13 +79,16 @@ async def edit_or_reply(
     """Edit the message whose button was pressed (a flow edits its own message), else reply."""
     query = update.callback_query
     if query is not None and query.message is not None:
+        first, *rest = split_html(text)
         try:
             await query.edit_message_text(
-                text,
+                first,
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup,
+                reply_markup=None if rest else markup,
                 disable_web_page_preview=True,
             )
+            if rest:  # a list that outgrew one message: the rest follows, buttons last
+                await reply(update, "\n\n".join(rest), markup)
             return
         except BadRequest as error:
             if "not modified" in error.message.lower():

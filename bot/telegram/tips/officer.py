@@ -23,7 +23,6 @@ from bot.telegram.tips import texts as tip_texts
 from core.errors import Conflict, InvalidInput
 from core.tips.rules import OUTCOMES
 from core.tips.triage import TipView
-from notifiers.telegram import split_html
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +97,7 @@ async def show_tip(update: Update, context: Context, tip: int | str) -> None:
             await chat.send_location(view.tip.latitude, view.tip.longitude)
     except BadRequest as error:
         log.warning("tip media could not be shown: %s", error.message)
-    parts = split_html(tip_texts.tip_card(view, svc.settings.zone))
-    for part in parts[:-1]:
-        await reply(update, part)
-    await reply(update, parts[-1], _actions(view))
+    await reply(update, tip_texts.tip_card(view, svc.settings.zone), _actions(view))
 
 
 async def send_officer_reply(update: Update, context: Context, tip: int | str) -> None:
