@@ -82,7 +82,6 @@ class Config:
     long_sms: bool = False
     latency: float = 0.0
     claim_batch: int | None = None  # override delivery_worker.CLAIM_BATCH (exploration only)
-    proposed_dispatch: bool = False  # bench/explore_dispatch.py instead of the engine's own
     sqlite_pool_size: int | None = None  # Database(url, pool_size=n, max_overflow=0) on SQLite
     stop_after: float | None = None  # set the worker's stop after this many seconds instead
     trace_db: bool = False  # time every transaction by the function that opened it
@@ -110,10 +109,6 @@ async def run_engine(config: Config, url: str) -> dict[str, Any]:
     if config.claim_batch:
         delivery_worker.CLAIM_BATCH = config.claim_batch
         delivery_worker.ChannelSender._claim.__defaults__ = (config.claim_batch,)
-    if config.proposed_dispatch:
-        from bench import explore_dispatch
-
-        explore_dispatch.apply()
     async with temp_database(config.backend) as database_url:
         settings = bench_settings(
             database_url=database_url,
@@ -394,7 +389,6 @@ def print_table(config: Config, rows: list[dict[str, Any]]) -> None:
         f"SMS_SEGMENTS_PER_SECOND={config.service_sms_rate:g} "
         f"DELIVERY_CONCURRENCY={config.concurrency}"
         + (f" CLAIM_BATCH={config.claim_batch}" if config.claim_batch else "")
-        + (" [proposed dispatch: bench/explore_dispatch.py]" if config.proposed_dispatch else "")
         + (f" [SQLite pool_size={config.sqlite_pool_size}]" if config.sqlite_pool_size else "")
         + (f"; emulator latency {config.latency * 1000:g} ms" if config.latency else "")
     )
@@ -483,11 +477,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--latency", type=float, default=0.0, help="seconds the emulator adds to each answer")
     add("--claim-batch", type=int, default=None, help="override delivery_worker.CLAIM_BATCH")
     add(
-        "--proposed-dispatch",
-        action="store_true",
-        help="experiment: the engine with bench/explore_dispatch.py's _dispatch",
-    )
-    add(
         "--sqlite-pool-size",
         type=int,
         default=None,
@@ -539,7 +528,6 @@ def main(argv: list[str] | None = None) -> None:
         long_sms=args.long_sms,
         latency=args.latency,
         claim_batch=args.claim_batch,
-        proposed_dispatch=args.proposed_dispatch,
         sqlite_pool_size=args.sqlite_pool_size,
         stop_after=args.stop_after,
         trace_db=args.trace_db,

@@ -159,7 +159,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--sms-share", type=float, default=0.2, help="the share of SMS deliveries")
     add("--concurrency", default="8,64", help="DELIVERY_CONCURRENCY values, comma-separated")
     add("--claim-batch", type=int, default=None, help="override delivery_worker.CLAIM_BATCH")
-    add("--proposed-dispatch", action="store_true", help="bench/explore_dispatch.py's _dispatch")
     add("--sqlite-pool-size", type=int, default=None, help="pool_size on SQLite (experiment)")
     add("--repeat", type=int, default=1)
     add("--timeout", type=float, default=300.0, help="seconds per run before giving up")
@@ -176,10 +175,6 @@ def main(argv: list[str] | None = None) -> None:
     if args.claim_batch:
         delivery_worker.CLAIM_BATCH = args.claim_batch
         delivery_worker.ChannelSender._claim.__defaults__ = (args.claim_batch,)
-    if args.proposed_dispatch:
-        from bench import explore_dispatch
-
-        explore_dispatch.apply()
     rows = []
     for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
         for concurrency in [int(c) for c in args.concurrency.split(",")]:
@@ -210,7 +205,6 @@ def main(argv: list[str] | None = None) -> None:
         f"\nEngine ceiling: {args.deliveries:,} deliveries ({args.sms_share:.0%} SMS), instant "
         f"notifiers, rates {RATE_OFF:g}/s"
         + (f", CLAIM_BATCH={args.claim_batch}" if args.claim_batch else "")
-        + (" [proposed dispatch]" if args.proposed_dispatch else "")
         + (f" [SQLite pool_size={args.sqlite_pool_size}]" if args.sqlite_pool_size else "")
     )
     header = (

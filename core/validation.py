@@ -132,10 +132,3 @@ def suggest_code(name: str) -> str:
     """A join code derived from a group name (letters and digits, at most 10)."""
     letters = re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKD", name).upper())
     return (letters or "GROUP")[:10].ljust(3, "X")
-
-
-def mask_phone(phone: str | None) -> str:
-    """A phone number with all but the last two digits hidden, for logs and officers' views."""
-    if not phone:
-        return "-"
-    return phone[:2] + "*" * max(len(phone) - 4, 0) + phone[-2:]

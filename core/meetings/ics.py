@@ -63,7 +63,6 @@ class Event:
     location: str
     description: str
     stamp: datetime
-    organizer_name: str = ""
     cancelled: bool = False
 
 

@@ -289,10 +289,6 @@ class VacationService(SharedService):
             )
         return DONE
 
-    def expires_at(self, watch: WatchRecord) -> datetime:
-        """When the welcome back is due."""
-        return local_moment(watch.return_on + timedelta(days=1), NOTICE_AT, self.settings.zone)
-
 
 async def erase_member_in(session: AsyncSession, erased: Erased) -> None:
     """/forget: the member's watches and house checks go."""

@@ -18,10 +18,6 @@ from storage.delivery.models import Delivery, Notification
 from storage.delivery.records import DeliveryJob, NotificationRecord, ReportScope, Settlement
 from storage.members.models import Member
 
-# Terminal states: a delivery in one of these never changes again, except sent -> delivered/failed
-# reported by a provider's status callback.
-FINAL = frozenset({"sent", "delivered", "failed", "unknown", "skipped"})
-
 
 def _int_or_none(value: str | None) -> int | None:
     try:
@@ -455,10 +451,4 @@ class OutboxRepository:
                 )
             )
             or 0
-        )
-
-    async def next_due_at(self) -> datetime | None:
-        """When the earliest queued delivery becomes due."""
-        return await self.session.scalar(
-            select(func.min(Delivery.not_before)).where(Delivery.status == "queued")
         )

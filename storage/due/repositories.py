@@ -132,19 +132,6 @@ class DueRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    async def pending_for(self, kind: str, subject_id: int) -> list[DueRecord]:
-        """A subject's pending items of one kind."""
-        rows = await self.session.scalars(
-            select(CalendarDue)
-            .where(
-                CalendarDue.kind == kind,
-                CalendarDue.subject_id == subject_id,
-                CalendarDue.status == PENDING,
-            )
-            .order_by(CalendarDue.due_at)
-        )
-        return [due_record(r) for r in rows]
-
     async def count(self, status: str | None = None) -> int:
         """How many rows (of a status)."""
         from sqlalchemy import func

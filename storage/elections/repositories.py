@@ -240,15 +240,6 @@ class ElectionRepository:
         )
         return {int(member): int(n) for member, n in rows.all()}
 
-    async def voters(self, election_id: int) -> int:
-        """How many members voted."""
-        return int(
-            await self.session.scalar(
-                select(func.count(ElectionVote.id)).where(ElectionVote.election_id == election_id)
-            )
-            or 0
-        )
-
     # The group's term
 
     async def set_term(

@@ -127,15 +127,6 @@ class MeetingRepository:
         await self.session.flush()
         return previous
 
-    async def invitation(self, meeting_id: int, member_id: int) -> InvitationRecord | None:
-        """A member's invitation."""
-        row = await self.session.scalar(
-            select(MeetingInvitation).where(
-                MeetingInvitation.meeting_id == meeting_id, MeetingInvitation.member_id == member_id
-            )
-        )
-        return invitation_record(row) if row else None
-
     async def invitees(
         self, meeting_id: int, answers: tuple[str | None, ...] | None = None
     ) -> list[tuple[MemberRecord, InvitationRecord]]:

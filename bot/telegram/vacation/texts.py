@@ -67,9 +67,6 @@ VACATION_DISCARD = "Discard"
 VACATION_DISCARDED = "Discarded; nothing was stored."
 
 
-VACATION_TYPE_DATE = "Please type the date. " + dates.VACATION_DATE_FORMAT
-
-
 CHECKED_USAGE = "Usage: /checked ID [note], with the number from the patrol list."
 
 
