@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 import pytest
 from sqlalchemy import text
+from telegram import Bot
 
 from bot.telegram.app import build_application
 from core.clock import FrozenClock
@@ -32,7 +33,7 @@ from storage.engine import Database
 from storage.migrate import upgrade
 from storage.schema import Base
 from tests.fakes.telegram_api import FakeBotAPI
-from tests.harness import TelegramHarness
+from tests.support.harness import TelegramHarness
 
 PG_SERVER = os.environ.get("CRIMEWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 SKIP_PG = os.environ.get("CRIMEWATCH_SKIP_POSTGRES") == "1"
@@ -167,3 +168,14 @@ async def tg(services: Services, api: FakeBotAPI) -> AsyncIterator[TelegramHarne
     finally:
         await app.shutdown()
     assert api.violations == [], f"invalid Bot API calls: {api.violations}"
+
+
+@pytest.fixture
+async def bot_and_api() -> AsyncIterator[tuple[Bot, FakeBotAPI]]:
+    """A python-telegram-bot `Bot` on the fake Bot API, which must see no invalid call."""
+    api = FakeBotAPI()
+    bot = api.bot()
+    await bot.initialize()
+    yield bot, api
+    await bot.shutdown()
+    assert api.violations == []

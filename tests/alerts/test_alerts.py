@@ -1,0 +1,261 @@
+"""Alerts, broadcasts, settings and reports end to end through the fake Bot API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from core.clock import FrozenClock
+from storage.audit.models import AuditEntry
+from tests.conftest import OFFICER_ID
+from tests.support.chat import received
+from tests.support.harness import TelegramHarness
+from tests.support.neighborhood import ANN, BOB, CAT, DAN, neighborhood
+from tests.support.rows import deliveries
+
+
+async def test_one_line_alert_preview_send_and_report(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert all Car break-ins on Oak St overnight.\nLock your cars.")
+    preview = tg.last(OFFICER_ID)
+    assert "Preview — Alert" in preview and "to <b>everyone</b>" in preview
+    assert "Recipients: <b>4</b> — Telegram 4, SMS 0" in preview
+    assert "Time to deliver" in preview
+    assert not received(tg, ANN, "Car break-ins")  # nothing before Send
+    await tg.press(OFFICER_ID, "alert:send")
+    assert "is on its way: 4 deliveries queued" in tg.last(OFFICER_ID)
+    await tg.deliver()
+    for uid in (ANN, BOB, CAT, DAN):
+        assert received(tg, uid, "Car break-ins on Oak St overnight.\nLock your cars.")
+    await tg.send(OFFICER_ID, "/report")
+    assert "#" in tg.last(OFFICER_ID) and "4/4 done" in tg.last(OFFICER_ID)
+    notification = (await deliveries(tg))[-1].notification_id
+    await tg.send(OFFICER_ID, f"/report {notification}")
+    assert "<b>Telegram</b>: sent 4" in tg.last(OFFICER_ID)
+
+
+async def test_guided_alert_to_a_group_made_urgent(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert")
+    await tg.press(OFFICER_ID, "alert:aud:grp:ELM")
+    await tg.send(OFFICER_ID, "Police activity on Elm St: please avoid the area.")
+    assert "Recipients: <b>1</b>" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, "alert:urgency")
+    assert "🚨 urgent" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.deliver()
+    assert received(tg, CAT, "URGENT police alert")
+    assert not received(tg, ANN, "Police activity")
+
+
+async def test_alert_text_limits_and_unknown_group(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    before = len(await deliveries(tg))
+    await tg.send(OFFICER_ID, "/alert all " + "x" * 1001)
+    assert "1001 characters long; the limit is 1000" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/alert NOPE hello")
+    assert "No watch group has the code NOPE" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/alert all")
+    assert "Usage: /alert" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/alert")
+    await tg.press(OFFICER_ID, "alert:aud:all")
+    await tg.send(OFFICER_ID, "   ")
+    assert "empty" in tg.last(OFFICER_ID)
+    assert len(await deliveries(tg)) == before
+
+
+async def test_residents_and_leaders_cannot_alert_and_are_audited(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(BOB, "/alert all hi")
+    assert "Only a Crime Prevention Officer can send alerts" in tg.last(BOB)
+    await tg.send(ANN, "/alert ELM hi")
+    assert "/broadcast" in tg.last(ANN)
+    await tg.send(BOB, "/broadcast hi all")
+    assert "Only a group's leader" in tg.last(BOB)
+    async with tg.services.db.transaction() as session:
+        refused = list(
+            await session.scalars(select(AuditEntry.action).where(AuditEntry.outcome == "refused"))
+        )
+    assert refused.count("alert.send") == 2 and "broadcast.send" in refused
+
+
+async def test_leader_broadcast_reaches_only_their_group_with_a_daily_limit(
+    tg: TelegramHarness,
+) -> None:
+    await neighborhood(tg, extra=False)
+    tg.services.settings.leader_broadcasts_per_day = 2
+    for n in range(2):
+        await tg.send(ANN, f"/broadcast Meeting moved to Thursday ({n})")
+        assert "Preview — Broadcast" in tg.last(ANN) and "Oak Park" in tg.last(ANN)
+        await tg.press(ANN, "alert:send")
+    await tg.deliver()
+    assert received(tg, BOB, "Meeting moved to Thursday (1)")
+    assert not received(tg, CAT, "Meeting moved")
+    await tg.send(ANN, "/broadcast one more")
+    assert "daily limit" in tg.last(ANN)
+    await tg.send(ANN, "/report")
+    assert "broadcast" in tg.last(ANN)
+
+
+async def test_leader_cannot_broadcast_to_another_group(tg: TelegramHarness) -> None:
+    from core.alerts.service import Audience, AudienceKind
+    from core.errors import PermissionDenied
+
+    await neighborhood(tg, extra=False)
+    leader = await tg.services.access.actor(ANN)
+    try:
+        await tg.services.alerts.draft(
+            leader,
+            kind="broadcast",
+            text="hi",
+            audience=Audience(AudienceKind.GROUPS, group_codes=("ELM",)),
+        )
+    except PermissionDenied as refusal:
+        assert "own group" in str(refusal)
+    else:
+        raise AssertionError("a leader reached another group")
+
+
+async def test_quiet_hours_delay_normal_alerts_but_not_urgent(
+    tg: TelegramHarness, clock: FrozenClock
+) -> None:
+    await neighborhood(tg, extra=False)
+    clock.set(datetime(2026, 12, 2, 4, 0, tzinfo=UTC))  # 23:00 in New York
+    await tg.send(OFFICER_ID, "/alert all Normal news")
+    assert "4 in quiet hours" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.send(OFFICER_ID, "/alert urgent all Urgent news")
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.deliver()
+    assert received(tg, BOB, "Urgent news") and not received(tg, BOB, "Normal news")
+    clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=UTC))  # 07:00 in New York
+    await tg.deliver()
+    assert received(tg, BOB, "Normal news")
+
+
+async def test_scheduled_alert_and_unsend(tg: TelegramHarness, clock: FrozenClock) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert urgent all Road closed tomorrow")
+    await tg.press(OFFICER_ID, "alert:schedule")
+    await tg.send(OFFICER_ID, "yesterday-ish")
+    assert "couldn't read that time" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "in 2h")
+    assert "Scheduled for" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, "alert:send")
+    assert "scheduled for" in tg.last(OFFICER_ID)
+    await tg.deliver()
+    assert not received(tg, BOB, "Road closed")
+    clock.advance(hours=2, minutes=1)
+    await tg.deliver()
+    assert received(tg, BOB, "Road closed")
+    # A second one is cancelled before its time.
+    await tg.send(OFFICER_ID, "/alert urgent all Second notice")
+    await tg.press(OFFICER_ID, "alert:schedule")
+    await tg.send(OFFICER_ID, "in 30m")
+    await tg.press(OFFICER_ID, "alert:send")
+    notification = (await deliveries(tg))[-1].notification_id
+    await tg.send(BOB, f"/unsend {notification}")
+    assert "Only its author or an officer" in tg.last(BOB)
+    await tg.send(OFFICER_ID, f"/unsend {notification}")
+    assert "4 deliveries" in tg.last(OFFICER_ID)
+    clock.advance(hours=1)
+    await tg.deliver()
+    assert not received(tg, BOB, "Second notice")
+
+
+async def test_scam_alert_reaches_only_scam_subscribers(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(BOB, "/settings")
+    await tg.press(BOB, "set:cat:scam")
+    assert "▫️ Scams" in tg.last(BOB)
+    await tg.send(OFFICER_ID, "/scam Callers claiming to be from the utility demand gift cards.")
+    assert "Recipients: <b>3</b>" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.deliver()
+    assert received(tg, ANN, "Scam alert") and not received(tg, BOB, "Scam alert")
+
+
+async def test_settings_choices_and_bad_input(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(BOB, "/settings")
+    assert "Quiet hours: <b>22:00-07:00</b>" in tg.last(BOB)
+    await tg.press(BOB, "set:ch:sms")  # SMS is not configured in these tests
+    assert (
+        tg.api.calls_to("answerCallbackQuery")[-1]
+        .params["text"]
+        .startswith("Text messages are not available")
+    )
+    await tg.press(BOB, "set:quiet")
+    await tg.send(BOB, "late till early")
+    assert "22:00-07:00" in tg.last(BOB)
+    await tg.send(BOB, "23:30-6:15")
+    assert "Quiet hours: <b>23:30-06:15</b>" in tg.last(BOB)
+    await tg.press(BOB, "set:quiet:off")
+    assert "Quiet hours: <b>off</b>" in tg.last(BOB)
+    await tg.press(BOB, "settings:stop")
+    assert "stopped" in tg.last(BOB)
+    await tg.send(OFFICER_ID, "/alert all hello")
+    assert "1 (member stopped all messages)" in tg.last(OFFICER_ID)
+
+
+async def test_blocked_member_is_marked_and_not_retried(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    tg.api.block_user(BOB)
+    await tg.send(OFFICER_ID, "/alert all Blocked test")
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.deliver()
+    bob = await tg.services.members.by_telegram(BOB)
+    assert bob is not None and not bob.telegram_reachable
+    failed = [d for d in await deliveries(tg) if d.member_id == bob.id]
+    assert failed[-1].status == "failed" and "blocked" in failed[-1].reason
+    calls_to_bob = [c for c in tg.api.calls_to("sendMessage") if c.params["chat_id"] == BOB]
+    assert len(calls_to_bob) == 1
+    # The next alert skips Bob with the reason, until he writes to the bot again.
+    await tg.send(OFFICER_ID, "/alert all Second")
+    assert "1 (member blocked the bot)" in tg.last(OFFICER_ID)
+    tg.api.unblock_user(BOB)
+    await tg.send(BOB, "/help")
+    bob = await tg.services.members.by_telegram(BOB)
+    assert bob is not None and bob.telegram_reachable
+
+
+async def test_rate_limit_5xx_timeout_and_migration(
+    tg: TelegramHarness, clock: FrozenClock
+) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert all Storm test")
+    await tg.press(OFFICER_ID, "alert:send")
+    tg.api.fail_next("sendMessage", retry_after=7, chat_id=ANN)
+    sends_before = len(tg.api.calls_to("sendMessage"))
+    await tg.deliver()
+    first_pass = tg.api.calls_to("sendMessage")[sends_before:]
+    assert first_pass[0].status == 429
+    clock.advance(seconds=6)
+    await tg.deliver()
+    assert len(tg.api.calls_to("sendMessage")) - sends_before <= len(first_pass)
+    clock.advance(seconds=2)
+    await tg.deliver()
+    for uid in (ANN, BOB, CAT, DAN):
+        assert received(tg, uid, "Storm test")
+    # 502 then success; a timeout after delivery is `unknown` and never resent.
+    await tg.send(OFFICER_ID, "/alert all Second test")
+    await tg.press(OFFICER_ID, "alert:send")
+    tg.api.fail_next("sendMessage", status=502, chat_id=BOB)
+    tg.api.raise_timeout_next("sendMessage", after_delivery=True)
+    await tg.deliver()
+    clock.advance(minutes=5)
+    await tg.deliver()
+    rows = [
+        d
+        for d in await deliveries(tg)
+        if d.notification_id == (await deliveries(tg))[-1].notification_id
+    ]
+    assert sorted(d.status for d in rows) == ["sent", "sent", "sent", "unknown"]
+    assert received(tg, BOB, "Second test")
+    seconds = [
+        c
+        for c in tg.api.calls_to("sendMessage")
+        if "Second test" in c.params["text"] and c.params["chat_id"] != OFFICER_ID
+    ]
+    assert len(seconds) == 5  # 4 recipients + Bob's 502, nothing resent after the timeout

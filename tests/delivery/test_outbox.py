@@ -1,0 +1,198 @@
+"""The outbox and the delivery worker on both back ends, with a recording fake channel."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.clock import FrozenClock
+from core.delivery.outbox import Message
+from core.services import Services
+from notifiers.base import OutboundMessage, Outcome, SendResult
+from storage.delivery.models import Delivery
+from storage.delivery.repositories import OutboxRepository
+from storage.members.records import MemberRecord
+from tests.support.members import register
+
+
+@dataclass
+class RecordingNotifier:
+    """A channel that records sends and answers from a script (default: sent)."""
+
+    channel: str = "telegram"
+    script: list[SendResult] = field(default_factory=list)
+    sent: list[OutboundMessage] = field(default_factory=list)
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        self.sent.append(message)
+        if self.script:
+            return self.script.pop(0)
+        return SendResult(Outcome.SENT, provider_id=str(len(self.sent)))
+
+
+async def members(services: Services, n: int) -> list[MemberRecord]:
+    found = []
+    for uid in range(100, 100 + n):
+        await register(services, uid, f"M{uid}")
+        member = await services.members.by_telegram(uid)
+        assert member is not None
+        found.append(member)
+    return found
+
+
+async def enqueue(services: Services, recipients: list[MemberRecord]) -> int:
+    async with services.db.transaction() as session:
+        return await services.outbox.enqueue_in(
+            session, kind="test", message=Message("<b>hi</b>", "hi"), recipients=recipients
+        )
+
+
+async def statuses(services: Services) -> dict[int | None, str]:
+    async with services.db.transaction() as session:
+        rows = await session.scalars(select(Delivery))
+        return {d.member_id: d.status for d in rows}
+
+
+async def test_each_recipient_gets_one_delivery_and_is_sent_once(services: Services) -> None:
+    people = await members(services, 5)
+    channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", channel)
+    notification = await enqueue(services, people + people[:2])  # duplicates collapse
+    assert await services.delivery.run_once() == 5
+    assert await services.delivery.run_once() == 0
+    assert sorted(m.address for m in channel.sent) == sorted(
+        str(p.telegram_chat_id) for p in people
+    )
+    async with services.db.transaction() as session:
+        counts = await OutboxRepository(session).counts(notification)
+    assert counts == {("telegram", "sent"): 5}
+
+
+async def test_paused_and_unreachable_members_are_skipped_with_reason(services: Services) -> None:
+    people = await members(services, 2)
+    await services.members.set_paused(people[0].telegram_user_id or 0, True)
+    paused = await services.members.by_telegram(people[0].telegram_user_id or 0)
+    assert paused is not None
+    await enqueue(services, [paused, people[1]])
+    services.delivery.add_notifier("telegram", RecordingNotifier())
+    await services.delivery.run_once()
+    assert await statuses(services) == {paused.id: "skipped", people[1].id: "sent"}
+
+
+async def test_outcomes_are_classified_not_blindly_retried(
+    services: Services, clock: FrozenClock
+) -> None:
+    people = await members(services, 4)
+    channel = RecordingNotifier(
+        script=[
+            SendResult(Outcome.UNREACHABLE, reason="Forbidden: bot was blocked by the user"),
+            SendResult(Outcome.UNKNOWN, reason="TimedOut"),
+            SendResult(Outcome.FAILED, reason="BadRequest: can't parse entities"),
+            SendResult(Outcome.RETRY, reason="NetworkError: Bad Gateway"),
+        ]
+    )
+    services.delivery.add_notifier("telegram", channel)
+    await enqueue(services, people)
+    await services.delivery.run_once()
+    result = await statuses(services)
+    assert [result[p.id] for p in people] == ["failed", "unknown", "failed", "queued"]
+    blocked = await services.members.by_telegram(people[0].telegram_user_id or 0)
+    assert blocked is not None and not blocked.telegram_reachable
+    # The transient one waits for its backoff, then goes out; nothing else is resent.
+    assert await services.delivery.run_once() == 0
+    clock.advance(seconds=10)
+    await services.delivery.run_once()
+    assert (await statuses(services))[people[3].id] == "sent"
+    assert len(channel.sent) == 5
+
+
+async def test_rate_limit_pauses_the_channel(services: Services, clock: FrozenClock) -> None:
+    people = await members(services, 3)
+    channel = RecordingNotifier(
+        script=[
+            SendResult(Outcome.SENT, "1"),
+            SendResult(Outcome.RATE_LIMITED, reason="429", retry_after=30),
+        ]
+    )
+    services.delivery.add_notifier("telegram", channel)
+    await enqueue(services, people)
+    await services.delivery.run_once()
+    assert len(channel.sent) == 2
+    clock.advance(seconds=29)
+    await services.delivery.run_once()
+    assert len(channel.sent) == 2  # nothing before retry_after elapsed
+    clock.advance(seconds=2)
+    await services.delivery.run_once()
+    assert sorted((await statuses(services)).values()) == ["sent", "sent", "sent"]
+    assert len(channel.sent) == 4
+
+
+async def test_expired_lease_is_reclaimed(services: Services, clock: FrozenClock) -> None:
+    people = await members(services, 1)
+    await enqueue(services, people)
+    async with services.db.transaction() as session:
+        jobs = await OutboxRepository(session).claim(
+            channel="telegram",
+            now=clock.now(),
+            lease_until=clock.now() + timedelta(seconds=60),
+            limit=10,
+            skip_locked=not services.db.is_sqlite,
+        )
+    assert len(jobs) == 1  # a worker claimed it, then died
+    channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", channel)
+    await services.delivery.run_once()
+    assert channel.sent == []
+    clock.advance(seconds=61)
+    await services.delivery.run_once()
+    assert len(channel.sent) == 1 and (await statuses(services))[people[0].id] == "sent"
+
+
+async def test_concurrent_claims_never_overlap(services: Services, clock: FrozenClock) -> None:
+    people = await members(services, 30)
+    await enqueue(services, people)
+
+    async def claim() -> list[int]:
+        async with services.db.transaction() as session:
+            jobs = await OutboxRepository(session).claim(
+                channel="telegram",
+                now=clock.now(),
+                lease_until=clock.now() + timedelta(seconds=60),
+                limit=7,
+                skip_locked=not services.db.is_sqlite,
+            )
+        return [j.delivery_id for j in jobs]
+
+    batches = await asyncio.gather(*(claim() for _ in range(6)))
+    claimed = [i for batch in batches for i in batch]
+    assert len(claimed) == len(set(claimed)) == 30
+
+
+async def test_more_due_than_concurrency_at_full_speed_never_deadlocks(
+    services: Services,
+) -> None:
+    people = await members(services, 12)
+    await enqueue(services, people)
+    services.delivery.concurrency = 2
+    services.delivery.rates["telegram"] = 1_000_000  # limits off: no waits between sends
+    channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", channel)
+    assert await asyncio.wait_for(services.delivery.run_once(), timeout=10) == 12
+    assert len(channel.sent) == 12
+
+
+async def test_stopping_returns_an_unsent_batch_to_the_queue(services: Services) -> None:
+    people = await members(services, 5)
+    await enqueue(services, people)
+    stop = asyncio.Event()
+    stop.set()  # already shutting down when the batch is dispatched
+    sender_channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", sender_channel)
+    sender = services.delivery.senders["telegram"]
+    sender._stop = stop
+    assert await sender.run_once() == 0
+    assert sender_channel.sent == []
+    assert set((await statuses(services)).values()) == {"queued"}

@@ -1,0 +1,216 @@
+"""Groups and roles end to end: creating groups, joining, approval, leaders, menus, audit."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import OFFICER_ID
+from tests.support.harness import TelegramHarness
+from tests.support.neighborhood import make_group
+from tests.support.rows import audit_actions
+
+ANN, BOB, CAT = 601, 602, 603
+
+
+async def test_officer_creates_a_group_in_chat(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park North", None, approval=False)
+    text = tg.last(OFFICER_ID)
+    assert "Created <b>Oak Park North</b> with code <b>OAKPARKNOR</b>" in text
+    assert "https://t.me/crimewatch_test_bot?start=join-OAKPARKNOR" in text
+    assert "group.create" in await audit_actions(tg, "ok")
+
+
+async def test_newgroup_bad_input_is_explained_and_flow_continues(tg: TelegramHarness) -> None:
+    await tg.send(OFFICER_ID, "/newgroup")
+    await tg.send(OFFICER_ID, "No")
+    assert "at least 3 characters" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "Elm Street")
+    await tg.send(OFFICER_ID, "elm street!")
+    assert "3 to 12 letters or digits" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "elm")
+    await tg.send(OFFICER_ID, "Elm St")
+    await tg.send(OFFICER_ID, "yes")  # typed where buttons are expected
+    assert "tap one of the buttons" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, "newgroup:approval:y")
+    await tg.send(OFFICER_ID, "Be kind. No vigilantism.")
+    assert "code <b>ELM</b>" in tg.last(OFFICER_ID)
+    group = await tg.services.groups.by_code("ELM")
+    assert group.approval_required and group.bylaws == "Be kind. No vigilantism."
+
+
+async def test_residents_cannot_use_officer_commands_and_refusals_are_audited(
+    tg: TelegramHarness,
+) -> None:
+    await tg.register(ANN, "Ann")
+    for command in ("/newgroup", "/setleader OAK 1", "/audit", "/groups", "/pending", "/members"):
+        await tg.send(ANN, command)
+        assert "Only" in tg.last(ANN), command
+    refused = await audit_actions(tg, "refused")
+    assert refused == [
+        "group.create",
+        "group.set_leader",
+        "audit.view",
+        "group.create",
+        "group.review_members",
+        "group.view_roster",
+    ]
+    await tg.send(OFFICER_ID, "/audit refused")
+    text = tg.last(OFFICER_ID)
+    assert "Refusals" in text and "Ann (member, member #1)" in text
+    assert "555" not in text
+
+
+async def test_join_by_code_by_buttons_and_by_deep_link(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await make_group(tg, "Elm Street", "ELM", approval=False)
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/join oak")
+    assert "member of <b>Oak Park</b>" in tg.last(ANN)
+    await tg.send(ANN, "/join OAK")
+    assert "already a member of Oak Park" in tg.last(ANN)
+    await tg.send(ANN, "/join NOPE")
+    assert "No watch group has the code NOPE" in tg.last(ANN)
+    await tg.send(ANN, "/join")
+    assert [label for label, _ in tg.api.buttons(ANN)] == ["Elm Street (0)"]
+    await tg.press(ANN, "join:ELM")
+    assert "member of <b>Elm Street</b>" in tg.last(ANN)
+    # A new resident arrives by a flyer's deep link: registration, then straight into the group.
+    tg.names[BOB] = "Bob"
+    await tg.send(BOB, "/start join-OAK")
+    await tg.press(BOB, "consent:yes")
+    await tg.send(BOB, "Bob")
+    await tg.send(BOB, "2035550143")
+    await tg.send(BOB, "14 Oak St")
+    assert "member of <b>Oak Park</b>" in tg.last(BOB)
+
+
+async def test_join_before_registering_is_refused(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await tg.send(CAT, "/join OAK")
+    assert "finish registering first" in tg.last(CAT)
+
+
+async def test_approval_flow_with_leader_and_notifications(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=True)
+    await tg.register(ANN, "Ann")
+    await tg.register(BOB, "Bob")
+    await tg.send(ANN, "/join OAK")
+    assert "sent to its leader" in tg.last(ANN)
+    # The officer approves Ann and appoints her leader with buttons.
+    await tg.send(OFFICER_ID, "/pending OAK")
+    await tg.press(OFFICER_ID, "review:1:a")
+    assert "Ann approved for Oak Park" in tg.texts(OFFICER_ID)[-2]
+    await tg.send(OFFICER_ID, "/setleader")
+    await tg.press(OFFICER_ID, "setleader:OAK")
+    await tg.press(OFFICER_ID, "setleader:OAK:1")
+    assert "Ann now leads Oak Park" in tg.last(OFFICER_ID)
+    await tg.deliver()
+    ann_texts = tg.texts(ANN)
+    assert any("Welcome to <b>Oak Park</b>" in t for t in ann_texts)
+    assert "now the leader of <b>Oak Park</b>" in ann_texts[-1]
+    # Ann's menu now has the leader commands.
+    menus = [
+        c
+        for c in tg.api.calls_to("setMyCommands")
+        if c.params.get("scope", {}).get("chat_id") == ANN
+    ]
+    assert menus and "pending" in {c["command"] for c in menus[-1].params["commands"]}
+    # Bob asks to join; leader Ann is told and rejects him.
+    await tg.send(BOB, "/join OAK")
+    await tg.deliver()
+    assert "Bob asked to join" in tg.last(ANN)
+    await tg.send(ANN, "/pending")
+    assert "Bob (asked" in tg.last(ANN)
+    await tg.press(ANN, "review:2:r")
+    await tg.deliver()
+    assert "was not approved" in tg.last(BOB)
+    await tg.send(ANN, "/members")
+    roster = tg.last(ANN)
+    assert "Ann (leader)" in roster and "555" not in roster and "Bob" not in roster
+    # Pressing an already-handled request's button explains instead of failing.
+    await tg.press(ANN, "review:2:a") if any(
+        d == "review:2:a" for _, d in tg.api.buttons(ANN)
+    ) else None
+    actions = await audit_actions(tg, "ok")
+    assert "group.review_members" in actions and "group.set_leader" in actions
+
+
+async def test_leader_cannot_manage_another_group(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await make_group(tg, "Elm Street", "ELM", approval=True)
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/join OAK")
+    await tg.send(OFFICER_ID, "/setleader OAK 1")
+    await tg.send(ANN, "/pending ELM")
+    assert "Only the group's leader" in tg.last(ANN)
+    await tg.send(ANN, "/members ELM")
+    assert "Only the group's leader" in tg.last(ANN)
+    assert (await audit_actions(tg, "refused")).count("group.review_members") == 1
+
+
+async def test_setleader_bad_input(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await tg.send(OFFICER_ID, "/setleader OAK bob")
+    assert "Usage: /setleader" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/setleader OAK 99")
+    assert "not an active member" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/setleader NOPE 1")
+    assert "No watch group has the code NOPE" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/setleader OAK none")
+    assert "has no leader to remove" in tg.last(OFFICER_ID)
+
+
+async def test_leaving_and_the_leader_menu(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/leave")
+    assert "not in any group" in tg.last(ANN)
+    await tg.send(ANN, "/join OAK")
+    await tg.send(OFFICER_ID, "/setleader OAK 1")
+    await tg.send(ANN, "/leave")
+    await tg.press(ANN, "leave:OAK")
+    assert "You left <b>Oak Park</b>" in tg.last(ANN)
+    assert tg.api.calls_to("deleteMyCommands")[-1].params["scope"] == json.loads(
+        json.dumps({"type": "chat", "chat_id": ANN})
+    )
+    assert (await tg.services.access.actor(ANN)).leads is None
+
+
+async def test_help_lists_each_roles_commands(tg: TelegramHarness) -> None:
+    await tg.send(OFFICER_ID, "/help")
+    assert "/audit" in tg.last(OFFICER_ID) and "/newgroup" in tg.last(OFFICER_ID)
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/help")
+    assert "/audit" not in tg.last(ANN) and "/pending" not in tg.last(ANN)
+
+
+async def test_stale_button_is_answered(tg: TelegramHarness) -> None:
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/forget")
+    await tg.press(ANN, "forget:no")
+    before = tg.answered_callbacks()
+    await tg.process(tg.factory.callback(tg.user(ANN), "nonsense:1", 1))
+    assert tg.answered_callbacks() == before + 1
+
+
+async def test_a_list_longer_than_one_message_is_sent_in_parts(tg: TelegramHarness) -> None:
+    """/groups with many groups passes Telegram's 4,096 characters: it arrives in several
+    messages (each accepted by the fake Bot API, which checks the length), not as an error."""
+    from core.permissions import Actor
+
+    codes = [f"G{n:03d}" for n in range(90)]
+    for code in codes:
+        await tg.services.groups.create(
+            Actor.system("test"),
+            name=f"Neighborhood watch of the long avenue number {code}",
+            code=code,
+            area="x" * 150,
+        )
+    tg.api.calls.clear()
+    await tg.send(OFFICER_ID, "/groups")
+    sent = [c for c in tg.api.calls_to("sendMessage") if c.ok]
+    assert len(sent) >= 2
+    assert all(len(str(c.params["text"])) <= 4096 for c in sent)
+    shown = "\n".join(str(c.params["text"]) for c in sent)
+    assert "Something went wrong" not in shown
+    assert all(code in shown for code in codes)
