@@ -19,7 +19,6 @@ from core.delivery.sms_text import segments
 from core.delivery.worker import DeliveryWorker
 from core.due.runner import DueRunner
 from core.elections.service import ElectionService
-from core.erasure import Erasure
 from core.flows import FlowService
 from core.meetings.service import MeetingService
 from core.members import GroupService, MemberService, OfficerService
@@ -27,8 +26,6 @@ from core.news.service import NewsService
 from core.settings import Settings
 from core.shared import Shared
 from core.tips import Tips
-from core.tips import relay as tip_relay
-from core.vacation import service as vacation
 from core.vacation.service import VacationService
 from notifiers.base import Notifier
 from storage.delivery.records import DeliveryJob
@@ -105,14 +102,7 @@ class Services:
         officers = OfficerService(db, clock, audit, access)
         shared = Shared(db, clock, settings, audit, access, outbox)
         groups = GroupService(shared)
-        erasure = Erasure()
-        erasure.register("tips", tip_relay.erase_member_in)
-        erasure.register("vacation", vacation.erase_member_in)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
-        tips = Tips(shared, officers)
-        sms_keywords = SmsKeywords()
-        sms_keywords.register_keyword("TIP", tips.relay.text_tip)
-        sms_keywords.register_thread(tips.relay.text_message)
         return cls(
             settings=settings,
             db=db,
@@ -120,7 +110,7 @@ class Services:
             audit=audit,
             access=access,
             outbox=outbox,
-            members=MemberService(db, clock, audit, erasure),
+            members=MemberService(db, clock, audit, shared.erasure),
             groups=groups,
             officers=officers,
             flows=FlowService(db, clock),
@@ -146,6 +136,6 @@ class Services:
             meetings=MeetingService(shared, groups, officers, due),
             vacation=VacationService(shared, officers, due),
             news=NewsService(shared, due),
-            tips=tips,
-            sms_keywords=sms_keywords,
+            tips=Tips(shared, officers),
+            sms_keywords=shared.sms_keywords,
         )

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.access import AccessService
 from core.audit import AuditService
 from core.clock import Clock
-from core.delivery import Outbox
+from core.delivery import Outbox, SmsKeywords
+from core.erasure import Erasure
 from core.settings import Settings
 from storage.engine import Database
 
 
 @dataclass(frozen=True, slots=True)
 class Shared:
-    """The database, clock, settings, audit log, permission checks and outbox."""
+    """The database, clock, settings, audit log, permission checks, outbox and registries."""
 
     db: Database
     clock: Clock
@@ -22,6 +23,9 @@ class Shared:
     audit: AuditService
     access: AccessService
     outbox: Outbox
+    # The registries features plug into: what /forget erases, what the SMS number answers.
+    erasure: Erasure = field(default_factory=Erasure)
+    sms_keywords: SmsKeywords = field(default_factory=SmsKeywords)
 
 
 class SharedService:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.delivery.outbox import SMS, TELEGRAM, Attachment, Buttons, Message, Outbox, sms_rendering
 from core.delivery.preferences import CATEGORIES, quiet_until
+from core.delivery.sms_inbound import SmsKeywords
 from core.delivery.sms_text import segments
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Buttons",
     "Message",
     "Outbox",
+    "SmsKeywords",
     "quiet_until",
     "segments",
     "sms_rendering",

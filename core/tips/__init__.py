@@ -15,7 +15,7 @@ from __future__ import annotations
 from core.members import OfficerService
 from core.shared import Shared
 from core.tips.filing import TipFiling
-from core.tips.relay import TipRelay
+from core.tips.relay import TipRelay, erase_member_in
 from core.tips.triage import TipTriage
 
 
@@ -26,3 +26,6 @@ class Tips:
         self.filing = TipFiling(shared, officers)
         self.relay = TipRelay(shared, officers, self.filing)
         self.triage = TipTriage(shared, officers)
+        shared.erasure.register("tips", erase_member_in)
+        shared.sms_keywords.register_keyword("TIP", self.relay.text_tip)
+        shared.sms_keywords.register_thread(self.relay.text_message)

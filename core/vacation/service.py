@@ -68,6 +68,7 @@ class VacationService(SharedService):
         self.due = due
         due.register(CHECKLIST, self._checklist_due)
         due.register(EXPIRY, self._expiry_due)
+        shared.erasure.register("vacation", erase_member_in)
         due.register_tick(self._patrol_list_tick)
 
     def today(self) -> date:
