@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(default=8, ge=1, le=256)
     delivery_lease_seconds: int = Field(default=60, ge=1, le=3600)
     log_level: str = "INFO"
-    # The group calendar (core.calendar_time parses the times; see .env.example).
+    # What is due and when (core.localtime parses the times; see .env.example).
     leader_term_days: int = Field(default=365, ge=30, le=3650)
     election_days: int = Field(default=7, ge=1, le=30)
     patrol_list_time: str = "07:00"

@@ -1,9 +1,10 @@
-"""The calendar's scheduler jobs: plain module-level `async def job(services) -> None`.
+"""The jobs that settle what is due: plain module-level `async def job(services) -> None`.
 
-What is due lives in our tables; these jobs only drain it. `calendar_tick` runs every minute
-(and `calendar_start` once when the scheduler starts, which catches up after downtime); the
-cron jobs fire the daily patrol list, the weekly meeting list and news publication on the dot,
-in TIMEZONE, so they keep their local time across daylight saving changes. Every step is
+What is due lives in our tables (core.due); these jobs only drain it. `calendar_tick` runs
+every minute (and `calendar_start` once when the scheduler starts, which catches up after
+downtime; the job ids keep their first names, which the health page shows); the cron jobs
+fire the daily patrol list, the weekly meeting list and news publication on the dot, in
+TIMEZONE, so they keep their local time across daylight saving changes. Every step is
 idempotent: a tick and a cron job firing together send each thing once.
 """
 
