@@ -18,7 +18,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
 
 from core.clock import SystemClock
 from core.services import Services
@@ -28,6 +27,7 @@ from storage.migrate import upgrade
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeBotAPI, UpdateFactory
 from tests.fakes.telegram_http import FakeBotAPIServer
+from tests.support.rows import deliveries
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:" + "A" * 35
@@ -156,11 +156,12 @@ async def _prepare(url: str, members: int) -> None:
 
 
 async def _deliveries(url: str) -> list[Delivery]:
+    """The deliveries in the service's database, read after it stopped."""
     db = Database(url)
-    async with db.transaction() as session:
-        rows = list(await session.scalars(select(Delivery)))
-    await db.dispose()
-    return rows
+    try:
+        return await deliveries(db)
+    finally:
+        await db.dispose()
 
 
 def test_kill_9_mid_broadcast_loses_nothing_and_doubles_only_unknowns(
