@@ -53,8 +53,16 @@ def classify(error: TelegramError) -> SendResult:
         return SendResult(Outcome.UNKNOWN, reason=reason)
     if isinstance(error, NetworkError):
         cause = error.__cause__
-        if cause is None or isinstance(cause, NOT_SENT_CAUSES):
-            return SendResult(Outcome.RETRY, reason=reason)  # 5xx answer, or never connected
+        # An answer from the server: a 5xx with the Bot API's JSON (no cause), or one whose body
+        # was not JSON at all (nginx's HTML page for 502 and 504: PTB's parse error is the
+        # cause). Either way the server said the request failed, so it is sent again.
+        if isinstance(cause, TelegramError):
+            status = error.message.split(". Parsing the server response", 1)[0]
+            return SendResult(Outcome.RETRY, reason=f"NetworkError: {status}, not JSON"[:300])
+        if cause is None:
+            return SendResult(Outcome.RETRY, reason=reason)
+        if isinstance(cause, NOT_SENT_CAUSES):
+            return SendResult(Outcome.RETRY, reason=reason)  # never connected
         return SendResult(Outcome.UNKNOWN, reason=reason)
     return SendResult(Outcome.FAILED, reason=reason)
 

@@ -47,7 +47,9 @@ async def test_long_message_goes_in_parts(bot_and_api) -> None:  # type: ignore[
         ({"status": 400, "description": "Bad Request: chat not found"}, Outcome.UNREACHABLE),
         ({"status": 400, "description": "Bad Request: message is too long"}, Outcome.FAILED),
         ({"retry_after": 3}, Outcome.RATE_LIMITED),
-        ({"status": 502, "description": "Bad Gateway"}, Outcome.RETRY),
+        ({"status": 502, "description": "Bad Gateway"}, Outcome.RETRY),  # nginx's HTML page
+        ({"status": 504, "description": "Gateway Time-out"}, Outcome.RETRY),  # HTML too
+        ({"status": 500, "description": "Internal Server Error"}, Outcome.RETRY),  # JSON
         (
             {
                 "status": 400,
@@ -63,6 +65,7 @@ async def test_errors_are_classified(bot_and_api, fault, outcome) -> None:  # ty
     api.fail_next("sendMessage", **fault)
     result = await TelegramNotifier(bot).send(OutboundMessage("42", "hi", "hi"))
     assert result.outcome is outcome
+    assert "<html>" not in result.reason
     if outcome is Outcome.RATE_LIMITED:
         assert result.retry_after == 3
     if "migrate_to_chat_id" in fault:

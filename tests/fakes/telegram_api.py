@@ -127,6 +127,15 @@ class _SystemClock:
         return datetime.now(UTC)
 
 
+# Statuses that Telegram's nginx front end answers with an HTML page instead of the Bot API's JSON.
+NGINX_STATUSES = frozenset({502, 504})
+NGINX_PAGE = (
+    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+
 class _ApiError(Exception):
     def __init__(self, status: int, description: str, parameters: dict[str, int] | None = None):
         super().__init__(description)
@@ -509,6 +518,11 @@ class FakeBotAPI:
     @staticmethod
     def _error(call: ApiCall, error: _ApiError) -> tuple[int, bytes]:
         call.status, call.description = error.status, error.description
+        if error.status in NGINX_STATUSES:
+            # Telegram's front end answers these itself, with an HTML page and no JSON.
+            return error.status, NGINX_PAGE.format(
+                status=error.status, reason=error.description
+            ).encode()
         body: JSON = {"ok": False, "error_code": error.status, "description": error.description}
         if error.parameters:
             body["parameters"] = error.parameters
