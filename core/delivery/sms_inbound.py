@@ -2,10 +2,11 @@
 
 Twilio itself answers STOP, START and HELP and blocks opted-out numbers (error 21610); the
 webhook still receives those messages, so here we only mirror the state on our members and never
-send a confirmation of our own. Twilio opts a number out only on a single-word message; we
-honour an opt-out keyword as the first word too (a resident who wrote "stop sending these" meant
-it), but opt a number back in only on the bare keyword, as Twilio does, so we never believe a
-number is reachable while Twilio still blocks it. Phone numbers are never logged.
+send a confirmation of our own. Like Twilio, we take a keyword only when it is the whole
+message (trimmed, any case, a trailing "!" or "." allowed): "Stop sign at Oak is down again" is
+a message, not an opt-out, and "Help! he's back with a knife" is not a request for the HELP
+text. Every other text goes to the features (a TIP, an answer on an open tip); one that none of
+them takes gets 911 first when it sounds like an emergency. Phone numbers are never logged.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from core.clock import Clock
+from core.emergency import emergency_terms
 from core.errors import InvalidInput
 from core.validation import phone_e164
 from storage.delivery.repositories import OutboxRepository
@@ -22,7 +24,9 @@ from storage.members.repositories import MemberRepository
 
 log = logging.getLogger(__name__)
 
-OPT_OUT_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+OPT_OUT_KEYWORDS = frozenset(
+    {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
+)
 OPT_IN_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
 HELP_KEYWORDS = frozenset({"HELP", "INFO"})
 
@@ -55,6 +59,10 @@ HELP_TEXT = (
     "Not for emergencies: call 911.{telegram} Reply STOP to opt out."
 )
 TELEGRAM_TEXT = " Chat with us on Telegram: https://t.me/{bot}."
+EMERGENCY_TEXT = (
+    "{service}: if this is an emergency, call 911 now. To send what you saw to the police as a "
+    "tip, text TIP and the details."
+)
 USAGE_TEXT = (
     "{service}: text TIP and what you saw to send a tip; joining by text is coming soon. "
     "Emergency? Call 911. Reply HELP for help, STOP to opt out."
@@ -149,11 +157,11 @@ class SmsInbound:
         kind = (opt_out_type or "").upper()
         if kind not in ("STOP", "START", "HELP"):
             kind = ""
-            if word in OPT_OUT_KEYWORDS:
+            if alone and word in OPT_OUT_KEYWORDS:
                 kind = "STOP"
-            elif word in OPT_IN_KEYWORDS and alone:
+            elif alone and word in OPT_IN_KEYWORDS:
                 kind = "START"
-            elif word in HELP_KEYWORDS:
+            elif alone and word in HELP_KEYWORDS:
                 kind = "HELP"
         if kind == "HELP":
             return self.help_text()
@@ -169,7 +177,11 @@ class SmsInbound:
             await self._opt_in(phone)
             return None
         answered = await self.keywords.answer(word, phone, body)
-        return answered if answered is not None else self.usage_text()
+        if answered is not None:
+            return answered
+        if emergency_terms(body):
+            return EMERGENCY_TEXT.format(service=self.service_name)
+        return self.usage_text()
 
     async def _opt_out(self, phone: str) -> None:
         now = self.clock.now()

@@ -158,13 +158,40 @@ async def test_stop_keywords_opt_out_every_member_with_the_number(
     assert await sms_status(database, other.id) == "ok"
 
 
-async def test_a_sentence_starting_with_stop_opts_out_too(
-    client: httpx.AsyncClient, twilio: FakeTwilio, database: Database, clock: FrozenClock
+@pytest.mark.parametrize(
+    "body", ["Stop sign at Oak is down again", "stop sending these please", "END of the block"]
+)
+async def test_a_keyword_inside_a_sentence_is_a_message_not_an_opt_out(
+    client: httpx.AsyncClient, twilio: FakeTwilio, database: Database, clock: FrozenClock, body: str
+) -> None:
+    # Twilio opts a number out only on the bare keyword; mirroring more would stop texts that
+    # Twilio still delivers, and swallow what the person wrote.
+    ann = await add_member(database, clock, 1001, PHONE)
+    reply = reply_of(await post(client, twilio, INBOUND_PATH, text_form(body)))
+    assert reply is not None and "text TIP" in reply
+    assert await sms_status(database, ann.id) == "ok"
+
+
+@pytest.mark.parametrize("body", ["  stop  ", "Stop!", "optout", "REVOKE"])
+async def test_a_bare_keyword_in_any_case_opts_out(
+    client: httpx.AsyncClient, twilio: FakeTwilio, database: Database, clock: FrozenClock, body: str
 ) -> None:
     ann = await add_member(database, clock, 1001, PHONE)
-    response = await post(client, twilio, INBOUND_PATH, text_form("stop sending these please"))
-    assert reply_of(response) is None
+    assert reply_of(await post(client, twilio, INBOUND_PATH, text_form(body))) is None
     assert await sms_status(database, ann.id) == "opted_out"
+
+
+async def test_help_inside_an_emergency_gets_911_first_not_the_help_text(
+    client: httpx.AsyncClient, twilio: FakeTwilio, database: Database, clock: FrozenClock
+) -> None:
+    await add_member(database, clock, 1001, PHONE)
+    reply = reply_of(
+        await post(client, twilio, INBOUND_PATH, text_form("Help! he's back with a knife"))
+    )
+    assert reply is not None
+    assert reply.startswith("Stratford Crime Watch: if this is an emergency, call 911 now.")
+    assert "Reply STOP" not in reply  # not the HELP boilerplate
+    assert segments(reply) == 1
 
 
 async def test_twilios_opt_out_type_wins_for_custom_keywords(

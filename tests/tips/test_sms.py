@@ -79,9 +79,20 @@ async def test_tip_by_text_relay_and_answers(
     assert "The 300 block, near the church" in tg.api.last_text(OFFICER_ID)
     kinds = [e.kind for e in await events(tg, tip.id)]
     assert kinds == ["filed", "officer_message", "tipster_message"]
-    # HELP and STOP keep their meaning for a tipster too.
+    # HELP and STOP keep their meaning for a tipster too, as whole messages.
     assert "Reply STOP to opt out" in await text(sms, twilio, "HELP")
     assert len(await events(tg, tip.id)) == 3
+    # A sentence that starts with a keyword is the tipster's words: threaded to the tip, and
+    # an emergency in it makes the tip urgent and tells officers at once.
+    reply = await text(sms, twilio, "Help! he's back with a knife")
+    assert "T-2026-00001" in reply and "911" in reply
+    reply = await text(sms, twilio, "Stop sign at Oak is down again, he drove through it")
+    assert "T-2026-00001" in reply
+    timeline = await events(tg, tip.id)
+    assert [e.kind for e in timeline][-2:] == ["tipster_message", "tipster_message"]
+    assert (await tips(tg))[0].urgent
+    await tg.deliver()
+    assert any("knife" in t for t in tg.api.texts(OFFICER_ID))
 
 
 async def test_texts_thread_under_the_named_or_newest_open_tip(
