@@ -88,11 +88,14 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
         register(application)
     application.add_handler(CallbackQueryHandler(router.unknown_button))
 
-    application.add_handler(MessageHandler(PRIVATE & filters.COMMAND, router.unknown_command))
     application.add_handler(
-        MessageHandler(
-            PRIVATE & ~filters.COMMAND & filters.UpdateType.MESSAGE, router.private_message
-        )
+        MessageHandler(router.NEW_PRIVATE & filters.COMMAND, router.unknown_command)
+    )
+    application.add_handler(
+        MessageHandler(router.NEW_PRIVATE & ~filters.COMMAND, router.private_message)
+    )
+    application.add_handler(
+        MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, router.edited_message)
     )
     application.add_error_handler(on_error)
 

@@ -36,6 +36,9 @@ DEEP_LINKS: dict[str, DeepLink] = {}
 
 
 PRIVATE = filters.ChatType.PRIVATE
+# Commands and replies act on new messages only: python-telegram-bot's handlers accept edited
+# messages by default, and an edited "/tip ..." would file the tip again.
+NEW_PRIVATE = PRIVATE & filters.UpdateType.MESSAGE
 
 
 def register_flow(name: str, handler: StepHandler) -> None:
@@ -93,7 +96,7 @@ def add_feature(
     """Add a feature's three tables: private-chat commands, buttons by callback-data pattern,
     and the stored flows it continues."""
     for name, callback in (commands or {}).items():
-        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+        application.add_handler(CommandHandler(name, callback, filters=NEW_PRIVATE))
     for pattern, button in (buttons or {}).items():
         application.add_handler(CallbackQueryHandler(button, pattern=pattern))
     for flow, step in (flows or {}).items():
@@ -128,6 +131,12 @@ async def private_message(update: Update, context: Context) -> None:
 
 
 @guarded
+async def edited_message(update: Update, context: Context) -> None:
+    """An edited private message: nothing is done again, and the person is told so."""
+    await reply(update, texts.EDITS_NOT_READ)
+
+
+@guarded
 async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not have."""
     text = update.effective_message.text if update.effective_message else ""
@@ -154,6 +163,8 @@ async def touch(update: Update, context: Context) -> None:
 async def group_chat(update: Update, context: Context) -> None:
     """In a group chat: /help gets a short answer, other commands a private-chat link."""
     message = update.effective_message
+    if update.edited_message is not None:
+        raise ApplicationHandlerStop  # an edit in a group asks nothing of the bot
     if message is None or not message.text or not message.text.startswith("/"):
         raise ApplicationHandlerStop
     command = message.text.split()[0].split("@")[0].lower()

@@ -116,6 +116,10 @@ SOMETHING_WENT_WRONG = (
 
 
 BUTTON_EXPIRED = "That button is no longer active."
+EDITS_NOT_READ = (
+    "✏️ I don't act on edited messages. If you meant to change something, send it again as a "
+    "new message."
+)
 
 
 SKIP = "Skip"

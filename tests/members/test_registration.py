@@ -188,3 +188,22 @@ async def test_a_blocked_bot_does_not_break_the_handler(tg: TelegramHarness) -> 
     tg.api.unblock_user(ANN)
     await tg.send(ANN, "/help")
     assert "call 911" in tg.last(ANN)
+
+
+async def test_an_edited_command_is_not_run_again(tg: TelegramHarness) -> None:
+    """Editing `/tip TEXT` must not file a second tip and page officers again; the person is
+    told edits are not acted on. An edit in a group chat is left alone."""
+    from tests.support.tips import tips
+
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/tip Blue van with no plates parked on Oak St for three days")
+    assert len(await tips(tg)) == 1
+    calls = len(tg.api.calls)
+    await tg.edit(ANN, "/tip Blue van with no plates parked on Oak St for four days", 1)
+    assert len(await tips(tg)) == 1
+    assert "don't act on edited messages" in tg.last(ANN)
+    await tg.edit(ANN, "/start", 2)
+    assert len(await tips(tg)) == 1 and "don't act on edited messages" in tg.last(ANN)
+    assert len(tg.api.calls) == calls + 2  # the two notes, nothing else
+    await tg.process(tg.factory.edited_text(tg.user(ANN), "/help", 3, chat_id=-100123))
+    assert len(tg.api.calls) == calls + 2

@@ -35,6 +35,10 @@ class TelegramHarness:
         """A text message (or command) from a user."""
         await self.process(self.factory.text(self.user(user_id), text, chat_id=chat_id))
 
+    async def edit(self, user_id: int, text: str, message_id: int) -> None:
+        """The user edits one of their earlier messages to this text."""
+        await self.process(self.factory.edited_text(self.user(user_id), text, message_id))
+
     async def contact(self, user_id: int, phone: str, contact_user_id: int | None = None) -> None:
         """A shared contact (the user's own unless told otherwise)."""
         await self.process(self.factory.contact(self.user(user_id), phone, contact_user_id))

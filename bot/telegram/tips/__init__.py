@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.telegram.router import PRIVATE, add_feature, register_forget_offer
+from bot.telegram.router import NEW_PRIVATE, add_feature, register_forget_offer
 from bot.telegram.tips import filing, handlers, officer, tipster
 
 
@@ -32,6 +32,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         },
     )
     application.add_handler(
-        MessageHandler(PRIVATE & ~filters.COMMAND & tipster.RepliesToTip(), tipster.reply_to_tip)
+        MessageHandler(
+            NEW_PRIVATE & ~filters.COMMAND & tipster.RepliesToTip(), tipster.reply_to_tip
+        )
     )
     register_forget_offer(tipster.offer_forget)
