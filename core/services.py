@@ -12,7 +12,6 @@ from core.audit import AuditService
 from core.clock import Clock, SystemClock
 from core.delivery.outbox import SMS, TELEGRAM, Outbox
 from core.delivery.pacing import telegram_chat_interval
-from core.delivery.preferences import PreferenceService
 from core.delivery.reports import ReportService
 from core.delivery.sms_inbound import SmsKeywords
 from core.delivery.sms_text import segments
@@ -21,7 +20,7 @@ from core.due.runner import DueRunner
 from core.elections.service import ElectionService
 from core.flows import FlowService
 from core.meetings.service import MeetingService
-from core.members import GroupService, MemberService, OfficerService
+from core.members import GroupService, MemberService, OfficerService, PreferenceService
 from core.news.service import NewsService
 from core.settings import Settings
 from core.shared import Shared
@@ -103,6 +102,13 @@ class Services:
         shared = Shared(db, clock, settings, audit, access, outbox)
         groups = GroupService(shared)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
+        # Built in this order on purpose: it is the order of the registries' steps. /forget
+        # erases tips, then vacation watch; each tick publishes news, then sends the patrol list,
+        # then the weekly meeting list.
+        tips = Tips(shared, officers)
+        news = NewsService(shared, due)
+        vacation = VacationService(shared, officers, due)
+        meetings = MeetingService(shared, groups, officers, due)
         return cls(
             settings=settings,
             db=db,
@@ -133,9 +139,9 @@ class Services:
             ),
             due=due,
             elections=ElectionService(shared, groups, officers, due),
-            meetings=MeetingService(shared, groups, officers, due),
-            vacation=VacationService(shared, officers, due),
-            news=NewsService(shared, due),
-            tips=Tips(shared, officers),
+            meetings=meetings,
+            vacation=vacation,
+            news=news,
+            tips=tips,
             sms_keywords=shared.sms_keywords,
         )

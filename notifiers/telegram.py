@@ -19,7 +19,7 @@ from telegram.error import (
 )
 
 from notifiers.base import OutboundMessage, Outcome, SendResult
-from notifiers.telegram_html import split_html
+from notifiers.telegram_html import MESSAGE_LIMIT, split_html
 
 # Failures where the request certainly never reached Telegram, so sending again cannot double.
 NOT_SENT_CAUSES = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -71,7 +71,7 @@ class TelegramNotifier:
     """Sends messages through the Bot API."""
 
     channel = "telegram"
-    MAX_TEXT = 4096
+    MAX_TEXT = MESSAGE_LIMIT
     MAX_PER_SECOND_DEFAULT = 25  # Telegram allows about 30 to different chats
     PRIVATE_CHAT_INTERVAL = 1.0  # about one message per second per private chat
     GROUP_CHAT_PER_MINUTE = 20

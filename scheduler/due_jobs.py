@@ -60,7 +60,7 @@ async def publish_news(services: Services) -> None:
 
 
 def triggers(services: Services) -> dict[str, Any]:
-    """The calendar's triggers by job id, in the department's time zone."""
+    """The due-item jobs' triggers by job id, in the department's time zone."""
     settings = services.settings
     zone = settings.zone
     patrol = parse_clock(settings.patrol_list_time)
@@ -85,7 +85,7 @@ JOBS = {
 
 
 def add_jobs(scheduler: BaseScheduler, services: Services) -> None:
-    """Add the calendar's jobs (references to module-level functions, never closures)."""
+    """Add the due-item jobs (references to module-level functions, never closures)."""
     scheduler.add_job(
         calendar_start, "date", args=[services], id="calendar_start", replace_existing=True
     )

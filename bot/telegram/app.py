@@ -1,4 +1,5 @@
-"""The python-telegram-bot Application: handlers registered in one place."""
+"""The python-telegram-bot Application: the bookkeeping and group-chat guard first, then every
+feature's `register()`, then the fallbacks for what no feature took."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.telegram import (
     alerts,
     audit,
     elections,
+    fallback,
     groups,
     meetings,
     members,
@@ -81,21 +83,21 @@ def build_application(
 
 def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register every handler (groups: -2 bookkeeping, -1 group chats, 0 the commands)."""
-    application.add_handler(TypeHandler(Update, router.touch), group=-2)
-    application.add_handler(MessageHandler(filters.ChatType.GROUPS, router.group_chat), group=-1)
+    application.add_handler(TypeHandler(Update, fallback.touch), group=-2)
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS, fallback.group_chat), group=-1)
 
     for register in FEATURES:
         register(application)
-    application.add_handler(CallbackQueryHandler(router.unknown_button))
+    application.add_handler(CallbackQueryHandler(fallback.unknown_button))
 
     application.add_handler(
-        MessageHandler(router.NEW_PRIVATE & filters.COMMAND, router.unknown_command)
+        MessageHandler(router.NEW_PRIVATE & filters.COMMAND, fallback.unknown_command)
     )
     application.add_handler(
-        MessageHandler(router.NEW_PRIVATE & ~filters.COMMAND, router.private_message)
+        MessageHandler(router.NEW_PRIVATE & ~filters.COMMAND, fallback.private_message)
     )
     application.add_handler(
-        MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, router.edited_message)
+        MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, fallback.edited_message)
     )
     application.add_error_handler(on_error)
 

@@ -80,6 +80,7 @@ async def edit_or_reply(
     query = update.callback_query
     if query is not None and query.message is not None:
         first, *rest = split_html(text)
+        edited = True
         try:
             await query.edit_message_text(
                 first,
@@ -87,13 +88,14 @@ async def edit_or_reply(
                 reply_markup=None if rest else markup,
                 disable_web_page_preview=True,
             )
-            if rest:  # a list that outgrew one message: the rest follows, buttons last
+        except BadRequest as error:
+            edited = "not modified" in error.message.lower()  # already shows the first part
+            if not edited:
+                log.info("could not edit message, replying instead: %s", error.message)
+        if edited:
+            if rest:  # a text that outgrew one message: the rest follows, buttons last
                 await reply(update, "\n\n".join(rest), markup)
             return
-        except BadRequest as error:
-            if "not modified" in error.message.lower():
-                return
-            log.info("could not edit message, replying instead: %s", error.message)
     await reply(update, text, markup)
 
 

@@ -1,39 +1,26 @@
-"""Messages that are not commands: continue the chat's flow, or explain what the bot can do.
-
-Also the guard for group chats, where the bot answers /help and asks for a private message
-for everything else, storing nothing.
-"""
+"""The registries features plug into, kept with each Application: the stored flows they
+continue, the deep links they open, and what they offer to delete on /forget; and
+`add_feature`, which adds a feature's commands, buttons and flows in one call."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    filters,
-)
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot.telegram import texts
-from bot.telegram.common import Context, actor, chat_id, guarded, reply, services, user_id
+from bot.telegram.common import Context
 
 # A flow's step handler: (update, context, step, data) for a message in that flow.
 StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
-FLOW_STEPS: dict[str, StepHandler] = {}
-# What /forget offers someone who never registered (a feature's links to this chat); each
-# returns True when it made an offer.
+# What /forget offers someone who never registered (a feature's links to this chat); True when
+# it made an offer.
 ForgetOffer = Callable[[Update, Context], Awaitable[bool]]
-FORGET_OFFERS: list[ForgetOffer] = []
-# Deep links (https://t.me/<bot>?start=<payload>): the feature that owns a payload's prefix
-# opens it with the rest ("join-OAKPARK" -> the groups feature joins OAKPARK), after /start has
-# registered the person if need be.
+# Opens a deep link (https://t.me/<bot>?start=<payload>) with the payload after its prefix.
 DeepLink = Callable[[Update, Context, str], Awaitable[None]]
-DEEP_LINKS: dict[str, DeepLink] = {}
-
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 PRIVATE = filters.ChatType.PRIVATE
 # Commands and replies act on new messages only: python-telegram-bot's handlers accept edited
@@ -41,31 +28,55 @@ PRIVATE = filters.ChatType.PRIVATE
 NEW_PRIVATE = PRIVATE & filters.UpdateType.MESSAGE
 
 
-def register_flow(name: str, handler: StepHandler) -> None:
-    """Let a feature module continue its own stored flow when a message arrives."""
-    FLOW_STEPS[name] = handler
+@dataclass
+class Registry:
+    """What the features of one Application registered."""
+
+    flows: dict[str, StepHandler] = field(default_factory=dict)
+    # The feature that owns a payload's prefix opens it with the rest ("join-OAKPARK" -> the
+    # groups feature joins OAKPARK), after /start has registered the person if need be.
+    deep_links: dict[str, DeepLink] = field(default_factory=dict)
+    forget_offers: list[ForgetOffer] = field(default_factory=list)
 
 
-def register_deep_link(prefix: str, opener: DeepLink) -> None:
+def registry(application: AnyApplication) -> Registry:
+    """The Application's registry (made on first use)."""
+    found = application.bot_data.get("registry")
+    if not isinstance(found, Registry):
+        found = application.bot_data["registry"] = Registry()
+    return found
+
+
+def register_flow(application: AnyApplication, name: str, handler: StepHandler) -> None:
+    """Let a feature continue its own stored flow when a message arrives."""
+    registry(application).flows[name] = handler
+
+
+def register_deep_link(application: AnyApplication, prefix: str, opener: DeepLink) -> None:
     """Let a feature open the deep links it owns (`join-` opens a group's join)."""
-    DEEP_LINKS[prefix] = opener
+    registry(application).deep_links[prefix] = opener
 
 
-def _deep_link(payload: str) -> tuple[DeepLink, str] | None:
-    for prefix, opener in DEEP_LINKS.items():
+def register_forget_offer(application: AnyApplication, offer: ForgetOffer) -> None:
+    """Let a feature offer to delete what it holds about a chat that never registered."""
+    registry(application).forget_offers.append(offer)
+
+
+def _deep_link(context: Context, payload: str) -> tuple[DeepLink, str] | None:
+    for prefix, opener in registry(context.application).deep_links.items():
         if payload.startswith(prefix) and len(payload) > len(prefix):
             return opener, payload[len(prefix) :]
     return None
 
 
-def is_deep_link(payload: str) -> bool:
+def is_deep_link(context: Context, payload: str) -> bool:
     """Whether a /start payload is a deep link some feature opens."""
-    return _deep_link(payload) is not None
+    return _deep_link(context, payload) is not None
 
 
 async def open_deep_link(update: Update, context: Context, payload: str) -> bool:
     """Open a deep link for a registered person; False when no feature owns it."""
-    found = _deep_link(payload)
+    found = _deep_link(context, payload)
     if found is None:
         return False
     opener, argument = found
@@ -73,21 +84,21 @@ async def open_deep_link(update: Update, context: Context, payload: str) -> bool
     return True
 
 
-def register_forget_offer(offer: ForgetOffer) -> None:
-    """Let a feature offer to delete what it holds about a chat that never registered."""
-    FORGET_OFFERS.append(offer)
-
-
 async def offer_forget(update: Update, context: Context) -> bool:
     """/forget from someone who never registered: the features' offers; False when none."""
-    for offer in FORGET_OFFERS:
+    for offer in registry(context.application).forget_offers:
         if await offer(update, context):
             return True
     return False
 
 
+def step_handler(context: Context, flow: str) -> StepHandler | None:
+    """The handler that continues a stored flow, if a feature registered one."""
+    return registry(context.application).flows.get(flow)
+
+
 def add_feature(
-    application: Application[Any, Any, Any, Any, Any, Any],
+    application: AnyApplication,
     *,
     commands: Mapping[str, Callable[[Update, Context], Coroutine[Any, Any, Any]]] | None = None,
     buttons: Mapping[str, Callable[[Update, Context], Coroutine[Any, Any, Any]]] | None = None,
@@ -100,81 +111,4 @@ def add_feature(
     for pattern, button in (buttons or {}).items():
         application.add_handler(CallbackQueryHandler(button, pattern=pattern))
     for flow, step in (flows or {}).items():
-        register_flow(flow, step)
-
-
-async def _help(update: Update, context: Context, lead: str) -> None:
-    who = await actor(update, context)
-    await reply(
-        update,
-        lead
-        + "\n\n"
-        + texts.help_text(
-            who.leads is not None, who.is_officer, services(context).settings.service_name
-        ),
-    )
-
-
-@guarded
-async def private_message(update: Update, context: Context) -> None:
-    """Text, a contact or a location in a private chat."""
-    svc = services(context)
-    flow = await svc.flows.get(chat_id(update))
-    if flow is None:
-        await _help(update, context, texts.NOT_UNDERSTOOD)
-        return
-    if flow.flow in FLOW_STEPS:
-        await FLOW_STEPS[flow.flow](update, context, flow.step, dict(flow.data))
-    else:  # a flow from a newer version, or one that no longer exists
-        await svc.flows.clear(chat_id(update))
-        await _help(update, context, texts.NOT_UNDERSTOOD)
-
-
-@guarded
-async def edited_message(update: Update, context: Context) -> None:
-    """An edited private message: nothing is done again, and the person is told so."""
-    await reply(update, texts.EDITS_NOT_READ)
-
-
-@guarded
-async def unknown_command(update: Update, context: Context) -> None:
-    """A command the bot does not have."""
-    text = update.effective_message.text if update.effective_message else ""
-    command = (text or "/").split()[0].split("@")[0]
-    await _help(update, context, texts.unknown_command(command))
-
-
-@guarded
-async def unknown_button(update: Update, context: Context) -> None:
-    """A button from an old message whose action no longer exists."""
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await query.edit_message_reply_markup(reply_markup=None)
-
-
-async def touch(update: Update, context: Context) -> None:
-    """Before any private update: keep a member's chat id current and mark it reachable."""
-    if update.effective_user is None or update.effective_chat is None:
-        return
-    if update.effective_chat.type == "private":
-        await services(context).members.seen_in_chat(user_id(update), chat_id(update))
-
-
-async def group_chat(update: Update, context: Context) -> None:
-    """In a group chat: /help gets a short answer, other commands a private-chat link."""
-    message = update.effective_message
-    if update.edited_message is not None:
-        raise ApplicationHandlerStop  # an edit in a group asks nothing of the bot
-    if message is None or not message.text or not message.text.startswith("/"):
-        raise ApplicationHandlerStop
-    command = message.text.split()[0].split("@")[0].lower()
-    if command == "/help":
-        await reply(update, texts.GROUP_HELP)
-    else:
-        link = f"https://t.me/{context.bot.username}"
-        await reply(
-            update,
-            texts.GROUP_CHAT_PRIVATE,
-            InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_CHAT, url=link)]]),
-        )
-    raise ApplicationHandlerStop
+        register_flow(application, flow, step)

@@ -1,4 +1,5 @@
-"""Every text the Telegram face sends, in one place, ready for translation.
+"""The texts every Telegram feature shares (help, unknown input, 911, buttons); each feature's
+own texts live in its package, ready for translation.
 
 Texts are HTML (the bot sends with parse_mode=HTML); anything a user typed is passed through
 `esc` before it is put into one.

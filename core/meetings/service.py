@@ -188,8 +188,7 @@ class MeetingService(SharedService):
     # Scheduling
 
     async def _interested(self, session: AsyncSession, group_id: int) -> list[MemberRecord]:
-        members = await GroupRepository(session).members_of(group_id, "active")
-        return [m for m, _ in members if "meetings" in m.category_set]
+        return await MemberRepository(session).registered(group_ids=[group_id], category="meetings")
 
     async def _schedule_reminders(self, session: AsyncSession, meeting: MeetingRecord) -> None:
         now = self.clock.now()

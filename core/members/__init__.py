@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from core.members.groups import GroupService, JoinOutcome, LeaderChange
 from core.members.officers import OfficerService
+from core.members.preferences import PreferenceService
 from core.members.service import MemberRecord, MemberService, Profile, RegistrationStep, next_step
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "MemberRecord",
     "MemberService",
     "OfficerService",
+    "PreferenceService",
     "Profile",
     "RegistrationStep",
     "next_step",

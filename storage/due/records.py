@@ -1,4 +1,4 @@
-"""Plain, immutable records of the calendar tables (never ORM objects)."""
+"""Plain, immutable records of what is due (never ORM objects)."""
 
 from __future__ import annotations
 

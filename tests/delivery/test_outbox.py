@@ -6,16 +6,14 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from core.clock import FrozenClock
 from core.delivery.outbox import Message
 from core.services import Services
 from notifiers.base import OutboundMessage, Outcome, SendResult
-from storage.delivery.models import Delivery
 from storage.delivery.repositories import OutboxRepository
 from storage.members.records import MemberRecord
 from tests.support.members import register
+from tests.support.rows import deliveries
 
 
 @dataclass
@@ -51,9 +49,8 @@ async def enqueue(services: Services, recipients: list[MemberRecord]) -> int:
 
 
 async def statuses(services: Services) -> dict[int | None, str]:
-    async with services.db.transaction() as session:
-        rows = await session.scalars(select(Delivery))
-        return {d.member_id: d.status for d in rows}
+    """Each recipient's delivery status."""
+    return {d.member_id: d.status for d in await deliveries(services)}
 
 
 async def test_each_recipient_gets_one_delivery_and_is_sent_once(services: Services) -> None:

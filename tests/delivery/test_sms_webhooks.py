@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 from starlette.applications import Starlette
 
 from bot.sms import INBOUND_PATH, STATUS_PATH, sms_routes
@@ -22,6 +22,7 @@ from storage.members.records import MemberRecord
 from storage.members.repositories import MemberRepository
 from tests.conftest import make_settings
 from tests.fakes.twilio_api import FakeTwilio
+from tests.support.rows import rows
 from tests.support.sms import PHONE, PUBLIC_URL, post, reply_of, text_form
 
 OTHER_PHONE = "+12035550199"
@@ -341,15 +342,10 @@ async def queued_sms(services: Services, clock: FrozenClock, sid: str, status: s
 
 async def delivery_row(db: Database, notification_id: int) -> tuple[str, str]:
     """(status, reason) of the notification's SMS delivery."""
-    async with db.transaction() as session:
-        row = (
-            await session.execute(
-                select(Delivery.status, Delivery.reason).where(
-                    Delivery.notification_id == notification_id, Delivery.channel == "sms"
-                )
-            )
-        ).one()
-    return row[0], row[1]
+    [row] = await rows(
+        db, Delivery, Delivery.notification_id == notification_id, Delivery.channel == "sms"
+    )
+    return row.status, row.reason
 
 
 def status_form(sid: str, status: str, error_code: str | None = None) -> dict[str, str]:

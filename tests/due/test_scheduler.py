@@ -20,8 +20,8 @@ from storage.due.models import CalendarDue
 from storage.due.repositories import DueRepository
 from storage.engine import Database
 from tests.conftest import OFFICER_ID
-from tests.support.calendar import tick, utc
 from tests.support.chat import count_received, documents, ics_lines, received
+from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, neighborhood
 

@@ -12,8 +12,8 @@ from core.clock import FrozenClock
 from core.errors import NotFound
 from storage.elections.models import ElectionCandidate, ElectionVote
 from tests.conftest import OFFICER_ID
-from tests.support.calendar import tick
 from tests.support.chat import received
+from tests.support.due import tick
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import (
     ANN,

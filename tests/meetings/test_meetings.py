@@ -12,8 +12,8 @@ from scheduler import due_jobs
 from storage.due.models import CalendarDue
 from storage.meetings.models import Meeting
 from tests.conftest import OFFICER_ID
-from tests.support.calendar import tick, utc
 from tests.support.chat import count_received, documents, ics_lines, received
+from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, EVE, FAY, neighborhood
 from tests.support.rows import audit_actions

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from storage.flows.models import ChatFlow
 from storage.members.models import Member
 from tests.support.harness import TelegramHarness
+from tests.support.tips import tips
 
 ANN = 501
 
@@ -193,8 +194,6 @@ async def test_a_blocked_bot_does_not_break_the_handler(tg: TelegramHarness) -> 
 async def test_an_edited_command_is_not_run_again(tg: TelegramHarness) -> None:
     """Editing `/tip TEXT` must not file a second tip and page officers again; the person is
     told edits are not acted on. An edit in a group chat is left alone."""
-    from tests.support.tips import tips
-
     await tg.register(ANN, "Ann")
     await tg.send(ANN, "/tip Blue van with no plates parked on Oak St for three days")
     assert len(await tips(tg)) == 1

@@ -10,8 +10,8 @@ from core.news.library import STARTER_ITEMS
 from scheduler import due_jobs
 from storage.news.models import NewsItem
 from tests.conftest import OFFICER_ID
-from tests.support.calendar import tick, utc
 from tests.support.chat import count_received, received
+from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, DAN, neighborhood
 from tests.support.rows import audit_actions

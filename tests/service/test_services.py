@@ -213,3 +213,15 @@ async def test_officer_seed_is_idempotent_and_audited(services: Services) -> Non
     with pytest.raises(PermissionDenied):
         await services.officers.add(resident, 5)
     assert not (await services.access.actor(5)).is_officer
+
+
+async def test_the_registries_run_in_their_documented_order(services: Services) -> None:
+    """/forget erases tips before vacation watch; each tick publishes news, then the patrol
+    list, then the weekly meeting list (the order the calendar always had)."""
+    assert list(services.due.tick_steps[i].__qualname__ for i in range(3)) == [
+        "NewsService._publish_tick",
+        "VacationService._patrol_list_tick",
+        "MeetingService._weekly_list_tick",
+    ]
+    erasers = services.members.erasure.erasers
+    assert list(erasers) == ["tips", "vacation"]

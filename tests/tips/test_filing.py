@@ -13,24 +13,20 @@ from storage.tips.models import TipRateMark
 from tests.conftest import OFFICER_ID
 from tests.support.chat import received, sent_to
 from tests.support.harness import TelegramHarness
+from tests.support.images import jpeg_segment
 from tests.support.rows import notifications
 from tests.support.tips import events, guided_tip, photos, relays, tips
 
 ANN, BOB = 801, 802
 
 
-def segment(marker: int, payload: bytes) -> bytes:
-    """A JPEG marker segment."""
-    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
-
-
 EXIF_JPEG = (
     b"\xff\xd8"
-    + segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
-    + segment(0xE1, b"Exif\x00\x00GPS 41.1N 73.1W")
-    + segment(0xFE, b"Serial 123")
-    + segment(0xDB, b"\x00\x00")
-    + segment(0xDA, b"")
+    + jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+    + jpeg_segment(0xE1, b"Exif\x00\x00GPS 41.1N 73.1W")
+    + jpeg_segment(0xFE, b"Serial 123")
+    + jpeg_segment(0xDB, b"\x00\x00")
+    + jpeg_segment(0xDA, b"")
     + b"PIXELDATA\xff\xd9"
 )
 

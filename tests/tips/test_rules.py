@@ -20,6 +20,7 @@ from core.tips.rules import (
     parse_reference,
     rate_key,
 )
+from tests.support.images import jpeg_segment
 
 
 @pytest.mark.parametrize(
@@ -111,23 +112,19 @@ def test_aliases_tokens_and_rate_keys() -> None:
     )
 
 
-def _segment(marker: int, payload: bytes) -> bytes:
-    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
-
-
 def test_jpeg_metadata_is_dropped_and_the_picture_kept() -> None:
     jpeg = (
         b"\xff\xd8"
-        + _segment(0xE0, b"JFIF\x00\x01\x02")
-        + _segment(0xE1, b"Exif\x00\x00GPSLatitude")
-        + _segment(0xE1, b"http://ns.adobe.com/xap/1.0/ <x:xmpmeta/>")
-        + _segment(0xE2, b"ICC_PROFILE")
-        + _segment(0xED, b"Photoshop 3.0 IPTC")
-        + _segment(0xFE, b"taken by Zelda")
-        + _segment(0xEE, b"Adobe")
-        + _segment(0xDB, b"\x00" * 65)
-        + _segment(0xC0, b"\x08\x00\x10\x00\x10\x01\x01\x11\x00")
-        + _segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+        + jpeg_segment(0xE0, b"JFIF\x00\x01\x02")
+        + jpeg_segment(0xE1, b"Exif\x00\x00GPSLatitude")
+        + jpeg_segment(0xE1, b"http://ns.adobe.com/xap/1.0/ <x:xmpmeta/>")
+        + jpeg_segment(0xE2, b"ICC_PROFILE")
+        + jpeg_segment(0xED, b"Photoshop 3.0 IPTC")
+        + jpeg_segment(0xFE, b"taken by Zelda")
+        + jpeg_segment(0xEE, b"Adobe")
+        + jpeg_segment(0xDB, b"\x00" * 65)
+        + jpeg_segment(0xC0, b"\x08\x00\x10\x00\x10\x01\x01\x11\x00")
+        + jpeg_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
         + b"\x12\x34\xff\x00\x56\xff\xd9"
     )
     stripped = strip_jpeg(jpeg)

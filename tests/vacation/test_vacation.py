@@ -16,8 +16,8 @@ from storage.delivery.models import Notification
 from storage.due.models import CalendarDue
 from storage.vacation.models import VacationCheck, VacationWatch
 from tests.conftest import OFFICER_ID
-from tests.support.calendar import tick, utc
 from tests.support.chat import count_received, document_text, documents, received
+from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, EVE, neighborhood
 from tests.support.rows import audit_actions

@@ -22,6 +22,7 @@ from bot.telegram.common import (
     command_args,
     edit_or_reply,
     guarded,
+    number,
     reply,
     services,
 )
@@ -272,10 +273,10 @@ async def report(update: Update, context: Context) -> None:
     args = command_args(context)
     zone = svc.settings.zone
     if args:
-        number = args[0].lstrip("#")
-        if not number.isdigit():
+        report_id = number(args[0])
+        if report_id is None:
             raise InvalidInput("Usage: /report, or /report ID with the number from the list.")
-        detail = await svc.reports.detail(who, int(number))
+        detail = await svc.reports.detail(who, report_id)
         await reply(update, alert_texts.report_detail(detail, zone))
         return
     lines = await svc.reports.recent(who)
@@ -288,7 +289,8 @@ async def cancel_alert(update: Update, context: Context) -> None:
     svc = services(context)
     who = await actor(update, context)
     args = command_args(context)
-    if not args or not args[0].lstrip("#").isdigit():
+    notification_id = number(args[0]) if args else None
+    if notification_id is None:
         raise InvalidInput("Usage: /unsend ID (the number from /report).")
-    cancelled = await svc.alerts.cancel(who, int(args[0].lstrip("#")))
+    cancelled = await svc.alerts.cancel(who, notification_id)
     await reply(update, alert_texts.unsent(cancelled))

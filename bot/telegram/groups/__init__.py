@@ -33,4 +33,4 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         },
         flows={handlers.NEWGROUP: handlers.newgroup_step},
     )
-    register_deep_link(handlers.JOIN_LINK, handlers.join_and_reply)
+    register_deep_link(application, handlers.JOIN_LINK, handlers.join_and_reply)

@@ -79,7 +79,9 @@ async def start(update: Update, context: Context) -> None:
     """/start [payload]: intro and consent, or the profile for someone already registered."""
     svc = services(context)
     payload = context.args[0] if context.args else ""
-    link = payload[:64] if router.is_deep_link(payload) else ""  # Telegram allows 64 characters
+    link = (
+        payload[:64] if router.is_deep_link(context, payload) else ""
+    )  # Telegram allows 64 characters
     member = await svc.members.by_telegram(user_id(update))
     if member is None:
         data = {"start": link} if link else {}

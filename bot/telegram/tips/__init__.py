@@ -36,4 +36,4 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             NEW_PRIVATE & ~filters.COMMAND & tipster.RepliesToTip(), tipster.reply_to_tip
         )
     )
-    register_forget_offer(tipster.offer_forget)
+    register_forget_offer(application, tipster.offer_forget)

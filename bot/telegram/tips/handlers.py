@@ -1,4 +1,4 @@
-"""The tips feature's Telegram handlers, registered through `bot.telegram.app.FEATURES`.
+"""The /tip command, registered by `bot.telegram.tips.register` with the rest of the feature.
 
 /tip is both the resident's way to file a tip (/tip, /tip TEXT) and the officer's way to open
 one (/tip T-2026-00042); a resident who names a tip of their own sees its status.

@@ -12,7 +12,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.telegram import router
+from bot.telegram import fallback
 from bot.telegram.common import (
     Context,
     actor,
@@ -123,7 +123,7 @@ async def reply_to_tip(update: Update, context: Context) -> None:
     assert reference is not None
     svc = services(context)
     if await svc.flows.get(chat_id(update)) is not None:
-        await router.private_message(update, context)  # a step's answer, quoted by habit
+        await fallback.private_message(update, context)  # a step's answer, quoted by habit
         return
     token = await svc.tips.relay.token_for(TELEGRAM, _address(update), reference)
     if token is not None:
@@ -135,7 +135,7 @@ async def reply_to_tip(update: Update, context: Context) -> None:
     if who.is_officer and message.text:
         await send_officer_reply(update, context, f"T-{reference[0]}-{reference[1]:05d}")
         return
-    await router.private_message(update, context)
+    await fallback.private_message(update, context)
 
 
 # Buttons

@@ -1,4 +1,4 @@
-"""Helpers for the calendar features' tests: UTC moments and the scheduler's tick."""
+"""Helpers for what is due: UTC moments and one run of the scheduler's minute job."""
 
 from __future__ import annotations
 

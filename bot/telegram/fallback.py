@@ -1,0 +1,90 @@
+"""What is left when no feature took an update: free text continues the chat's stored flow (or
+gets what the bot can do), unknown commands and buttons, edits, and group chats, where the bot
+answers /help and asks for a private message for everything else, storing nothing; and the
+bookkeeping before every update."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.telegram import texts
+from bot.telegram.common import Context, actor, chat_id, guarded, reply, services, user_id
+from bot.telegram.router import step_handler
+
+
+async def _help(update: Update, context: Context, lead: str) -> None:
+    who = await actor(update, context)
+    await reply(
+        update,
+        lead
+        + "\n\n"
+        + texts.help_text(
+            who.leads is not None, who.is_officer, services(context).settings.service_name
+        ),
+    )
+
+
+@guarded
+async def private_message(update: Update, context: Context) -> None:
+    """Text, a contact or a location in a private chat."""
+    svc = services(context)
+    flow = await svc.flows.get(chat_id(update))
+    if flow is None:
+        await _help(update, context, texts.NOT_UNDERSTOOD)
+        return
+    if (step := step_handler(context, flow.flow)) is not None:
+        await step(update, context, flow.step, dict(flow.data))
+    else:  # a flow from a newer version, or one that no longer exists
+        await svc.flows.clear(chat_id(update))
+        await _help(update, context, texts.NOT_UNDERSTOOD)
+
+
+@guarded
+async def edited_message(update: Update, context: Context) -> None:
+    """An edited private message: nothing is done again, and the person is told so."""
+    await reply(update, texts.EDITS_NOT_READ)
+
+
+@guarded
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not have."""
+    text = update.effective_message.text if update.effective_message else ""
+    command = (text or "/").split()[0].split("@")[0]
+    await _help(update, context, texts.unknown_command(command))
+
+
+@guarded
+async def unknown_button(update: Update, context: Context) -> None:
+    """A button from an old message whose action no longer exists."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def touch(update: Update, context: Context) -> None:
+    """Before any private update: keep a member's chat id current and mark it reachable."""
+    if update.effective_user is None or update.effective_chat is None:
+        return
+    if update.effective_chat.type == "private":
+        await services(context).members.seen_in_chat(user_id(update), chat_id(update))
+
+
+async def group_chat(update: Update, context: Context) -> None:
+    """In a group chat: /help gets a short answer, other commands a private-chat link."""
+    message = update.effective_message
+    if update.edited_message is not None:
+        raise ApplicationHandlerStop  # an edit in a group asks nothing of the bot
+    if message is None or not message.text or not message.text.startswith("/"):
+        raise ApplicationHandlerStop
+    command = message.text.split()[0].split("@")[0].lower()
+    if command == "/help":
+        await reply(update, texts.GROUP_HELP)
+    else:
+        link = f"https://t.me/{context.bot.username}"
+        await reply(
+            update,
+            texts.GROUP_CHAT_PRIVATE,
+            InlineKeyboardMarkup([[InlineKeyboardButton(texts.OPEN_PRIVATE_CHAT, url=link)]]),
+        )
+    raise ApplicationHandlerStop
