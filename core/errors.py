@@ -27,6 +27,17 @@ class Conflict(UserError):
     """The action clashes with what is stored (already a member, name taken, ...)."""
 
 
+class AlreadyDone(Conflict):
+    """A confirm whose step was already taken: pressed twice, or from an older message."""
+
+    def __init__(
+        self,
+        message: str = "That was already done, or this button is out of date: "
+        "use the newest message.",
+    ) -> None:
+        super().__init__(message)
+
+
 class NotRegistered(UserError):
     """The action needs a completed registration."""
 

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.clock import Clock
+from core.errors import AlreadyDone
 from storage.engine import Database
 from storage.flows.records import FlowRecord
 from storage.flows.repositories import FlowRepository
 
-__all__ = ["FlowRecord", "FlowService"]
+__all__ = ["Claim", "FlowRecord", "FlowService", "take_in"]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A confirm button's claim on the stored step it was made for: the chat, the flow and
+    the flow's version when the button was sent."""
+
+    chat_id: int
+    flow: str
+    version: int
+
+
+async def take_in(session: AsyncSession, claim: Claim | None) -> None:
+    """Take the claimed step in the caller's transaction, the one that carries out the confirm:
+    it ends the flow, so a second press, a concurrent one or a stale button finds nothing to take
+    and raises AlreadyDone, and the transaction (the confirm's effect) rolls back."""
+    if claim is not None and not await FlowRepository(session).take(
+        claim.chat_id, claim.flow, claim.version
+    ):
+        raise AlreadyDone()
 
 
 class FlowService:
@@ -26,10 +50,18 @@ class FlowService:
 
     async def put(
         self, chat_id: int, flow: str, step: str, data: dict[str, Any] | None = None
-    ) -> None:
-        """Start a flow or move it to a step."""
+    ) -> int:
+        """Start a flow or move it to a step; returns the flow's new version."""
         async with self.db.transaction() as session:
-            await FlowRepository(session).put(chat_id, flow, step, data or {}, self.clock.now())
+            return await FlowRepository(session).put(
+                chat_id, flow, step, data or {}, self.clock.now()
+            )
+
+    async def take(self, claim: Claim) -> None:
+        """Take a claimed step on its own (a confirm whose effect needs no transaction of ours);
+        AlreadyDone when it was taken before."""
+        async with self.db.transaction() as session:
+            await take_in(session, claim)
 
     async def clear(self, chat_id: int) -> bool:
         """Leave the chat's flow; False when there was none."""

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import (
@@ -22,7 +23,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import texts
 from core.errors import UserError
-from core.flows import FlowRecord
+from core.flows import Claim, FlowRecord
 from core.markup import esc
 from core.permissions import Actor
 from core.services import Services
@@ -106,18 +107,43 @@ def buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     )
 
 
-async def button_in_flow(
-    update: Update, context: Context, flow_name: str
-) -> tuple[str, FlowRecord] | None:
-    """A pressed button's data and the chat's stored flow, if the button belongs to that flow;
-    otherwise the button is marked expired and None is returned."""
+def versioned(data: str, version: int) -> str:
+    """Callback data that names the version of the stored step its message was made for."""
+    return f"{data}@{version}"
+
+
+def unversioned(data: str) -> str:
+    """Callback data without the version of the step it was made for."""
+    head, at, suffix = data.rpartition("@")
+    return head if at and suffix.isdigit() else data
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """A button of a stored flow: its data (without the version), the flow, and the claim a
+    confirm takes in the transaction of its effect."""
+
+    data: str
+    flow: FlowRecord
+    claim: Claim
+
+
+async def button_in_flow(update: Update, context: Context, flow_name: str) -> Pressed | None:
+    """A pressed button of the chat's stored flow. A button of another flow, or of a flow that
+    ended, is marked expired; one made for an older version of the step (an earlier preview)
+    is marked stale; either way None is returned and nothing is done."""
     query = update.callback_query
     assert query is not None and query.data is not None
+    data = unversioned(query.data)
+    suffix = query.data[len(data) + 1 :]
     flow = await services(context).flows.get(chat_id(update))
     if flow is None or flow.flow != flow_name:
         await edit_or_reply(update, texts.BUTTON_EXPIRED)
         return None
-    return query.data, flow
+    if suffix and int(suffix) != flow.version:
+        await edit_or_reply(update, texts.BUTTON_STALE)
+        return None
+    return Pressed(data, flow, Claim(flow.chat_id, flow.flow, flow.version))
 
 
 def command_args(context: Context) -> list[str]:

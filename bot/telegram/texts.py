@@ -117,6 +117,9 @@ SOMETHING_WENT_WRONG = (
 
 
 BUTTON_EXPIRED = "That button is no longer active."
+BUTTON_STALE = (
+    "This message is out of date: a newer one replaced it. Use the buttons on the newest one."
+)
 EDITS_NOT_READ = (
     "✏️ I don't act on edited messages. If you meant to change something, send it again as a "
     "new message."

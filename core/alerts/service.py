@@ -24,6 +24,7 @@ from core.delivery import (
     sms_rendering,
 )
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.flows import Claim, take_in
 from core.markup import esc
 from core.permissions import Action, Actor
 from core.shared import SharedService
@@ -290,8 +291,12 @@ class AlertService(SharedService):
 
     # Sending
 
-    async def send(self, actor: Actor, draft: Draft) -> tuple[int, int]:
-        """Queue the draft for delivery; returns (notification id, deliveries to send)."""
+    async def send(
+        self, actor: Actor, draft: Draft, *, claim: Claim | None = None
+    ) -> tuple[int, int]:
+        """Queue the draft for delivery; returns (notification id, deliveries to send). With a
+        claim, the preview's stored step is taken in the same transaction, so a second press
+        (or an older preview's) sends nothing (AlreadyDone)."""
         await self.authorize(actor, draft)
         if draft.kind == "broadcast" and actor.leads is not None:
             await self._check_broadcast_quota(actor.leads)
@@ -301,6 +306,7 @@ class AlertService(SharedService):
         else:
             author = name or ""
         async with self.db.transaction() as session:
+            await take_in(session, claim)
             groups = await self._groups(session, draft.audience)
             members = await self._recipients(session, draft)
             notification_id = await self.outbox.enqueue_in(

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.delivery import Attachment
 from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
+from core.flows import Claim, take_in
 from core.localtime import latest_weekly, parse_offsets, parse_weekly
 from core.meetings import messages as msg
 from core.meetings.ics import Event, calendar_file
@@ -204,10 +205,11 @@ class MeetingService(SharedService):
                 )
 
     async def schedule(
-        self, actor: Actor, code: str | None, draft: MeetingDraft
+        self, actor: Actor, code: str | None, draft: MeetingDraft, *, claim: Claim | None = None
     ) -> tuple[MeetingRecord, GroupRecord, int]:
         """Create the meeting, invite the group and schedule the reminders; returns how many
-        members were invited."""
+        members were invited. With a claim, the confirm's stored step is taken in the same
+        transaction, so a second press creates nothing (AlreadyDone)."""
         group = await self.group_for(actor, code)
         title, place, agenda = (
             clean_title(draft.title),
@@ -217,6 +219,7 @@ class MeetingService(SharedService):
         now = self.clock.now()
         starts_at = check_start(draft.starts_at, now)
         async with self.db.transaction() as session:
+            await take_in(session, claim)
             repo = MeetingRepository(session)
             meeting = await repo.create(
                 group_id=group.id,

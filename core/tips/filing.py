@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core import validation
 from core.emergency import emergency_terms
 from core.errors import Conflict, InvalidInput, NotFound
+from core.flows import Claim, take_in
 from core.members import OfficerService
 from core.shared import Shared, SharedService
 from core.tips import messages as tip_messages
@@ -90,6 +91,7 @@ class TipFiling(SharedService):
         named: bool = False,
         name: str | None = None,
         member_id: int | None = None,
+        claim: Claim | None = None,
     ) -> Filed:
         """Store a tip with its relay; an urgent one alerts the officers in the same transaction.
 
@@ -113,6 +115,7 @@ class TipFiling(SharedService):
         terms = emergency_terms(f"{text}\n{conduct or ''}\n{when_text or ''}")
         now = self.clock.now()
         async with self.db.transaction() as session:
+            await take_in(session, claim)  # a guided tip's last step: filed once
             key = await self._check_rate_in(session, source, now)
             tipster_name: str | None = None
             if named:

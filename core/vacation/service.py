@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
+from core.flows import Claim, take_in
 from core.localtime import latest_daily, local_date, local_moment, parse_clock
 from core.members import OfficerService
 from core.permissions import Action, Actor
@@ -108,12 +109,16 @@ class VacationService(SharedService):
             )
         return member
 
-    async def create(self, telegram_user_id: int, request: VacationRequest) -> WatchRecord:
+    async def create(
+        self, telegram_user_id: int, request: VacationRequest, *, claim: Claim | None = None
+    ) -> WatchRecord:
         """Store the watch, schedule the checklist and the expiry, and tell the leader if
-        the resident agreed."""
+        the resident agreed. With a claim, the confirm's stored step is taken in the same
+        transaction, so a second press stores nothing (AlreadyDone)."""
         checked = request.checked(self.today())
         zone, now = self.settings.zone, self.clock.now()
         async with self.db.transaction() as session:
+            await take_in(session, claim)
             member = await self._member(session, telegram_user_id)
             if await self._current(session, member.id) is not None:
                 raise Conflict("You already have a vacation watch. Send /back to end it first.")

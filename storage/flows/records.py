@@ -15,3 +15,4 @@ class FlowRecord:
     step: str
     data: dict[str, object]
     updated_at: datetime
+    version: int = 0

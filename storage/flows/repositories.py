@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.flows.models import ChatFlow
@@ -24,21 +24,43 @@ class FlowRepository:
         row = await self.session.get(ChatFlow, chat_id)
         if row is None:
             return None
-        return FlowRecord(row.chat_id, row.flow, row.step, json.loads(row.data), row.updated_at)
+        return FlowRecord(
+            row.chat_id, row.flow, row.step, json.loads(row.data), row.updated_at, row.version
+        )
 
     async def put(
         self, chat_id: int, flow: str, step: str, data: dict[str, Any], now: datetime
-    ) -> None:
-        """Start or advance the chat's flow."""
-        row = await self.session.get(ChatFlow, chat_id)
+    ) -> int:
+        """Start or advance the chat's flow; returns its new version."""
         encoded = json.dumps(data, separators=(",", ":"))
-        if row is None:
-            self.session.add(
-                ChatFlow(chat_id=chat_id, flow=flow, step=step, data=encoded, updated_at=now)
+        version = await self.session.scalar(
+            update(ChatFlow)
+            .where(ChatFlow.chat_id == chat_id)
+            .values(
+                flow=flow, step=step, data=encoded, updated_at=now, version=ChatFlow.version + 1
             )
-        else:
-            row.flow, row.step, row.data, row.updated_at = flow, step, encoded, now
-        await self.session.flush()
+            .returning(ChatFlow.version)
+            .execution_options(synchronize_session=False)
+        )
+        if version is None:
+            self.session.add(
+                ChatFlow(
+                    chat_id=chat_id, flow=flow, step=step, data=encoded, updated_at=now, version=1
+                )
+            )
+            await self.session.flush()
+            version = 1
+        return int(version)
+
+    async def take(self, chat_id: int, flow: str, version: int) -> bool:
+        """End the chat's flow only if it is still this flow at this version: True for the one
+        caller that took it (concurrent callers wait on the row and then find it gone)."""
+        result = await self.session.execute(
+            delete(ChatFlow).where(
+                ChatFlow.chat_id == chat_id, ChatFlow.flow == flow, ChatFlow.version == version
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def clear(self, chat_id: int) -> bool:
         """End the chat's flow; False when there was none."""

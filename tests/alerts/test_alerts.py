@@ -9,10 +9,10 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from storage.audit.models import AuditEntry
 from tests.conftest import OFFICER_ID
-from tests.support.chat import received
+from tests.support.chat import count_received, received
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, DAN, neighborhood
-from tests.support.rows import deliveries
+from tests.support.rows import deliveries, notifications
 
 
 async def test_one_line_alert_preview_send_and_report(tg: TelegramHarness) -> None:
@@ -259,3 +259,34 @@ async def test_rate_limit_5xx_timeout_and_migration(
         if "Second test" in c.params["text"] and c.params["chat_id"] != OFFICER_ID
     ]
     assert len(seconds) == 5  # 4 recipients + Bob's 502, nothing resent after the timeout
+
+
+async def test_send_pressed_twice_at_once_sends_the_alert_once(tg: TelegramHarness) -> None:
+    """Two concurrent presses of Send (a webhook runs updates side by side) both read the
+    stored preview; only the one that takes it in its transaction sends."""
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert all Water main break on Elm St, avoid the area")
+    await tg.press_at_once(OFFICER_ID, "alert:send", times=3)
+    await tg.deliver()
+    for uid in (ANN, BOB, CAT, DAN):
+        assert count_received(tg, uid, "Water main break") == 1
+    assert len(await notifications(tg, "alert")) == 1
+    assert len(tg.api.calls_to("answerCallbackQuery")) == 3  # every press is answered
+    assert sum("is on its way" in t for t in tg.texts(OFFICER_ID)) == 1
+
+
+async def test_an_older_previews_send_does_not_send_the_newer_draft(tg: TelegramHarness) -> None:
+    """/alert A, then /alert B: Send on A's preview says it is out of date and sends nothing;
+    B's own Send sends B."""
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert all First draft about porch thefts")
+    first, first_send = tg.button(OFFICER_ID, "alert:send")
+    await tg.send(OFFICER_ID, "/alert OAK Second draft for Oak only")
+    await tg.process(tg.factory.callback(tg.user(OFFICER_ID), first_send, first))
+    await tg.deliver()
+    assert "out of date" in tg.last(OFFICER_ID)
+    assert await notifications(tg, "alert") == []
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.deliver()
+    assert received(tg, BOB, "Second draft for Oak only") and not received(tg, CAT, "Second")
+    assert not any(received(tg, uid, "First draft") for uid in (ANN, BOB, CAT, DAN))

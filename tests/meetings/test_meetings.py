@@ -22,7 +22,9 @@ from tests.support.rows import audit_actions
 MEETING_UTC = utc(2026, 12, 9, 0, 0)
 
 
-async def schedule(tg: TelegramHarness, when: str = "12/8 7pm", agenda: str | None = None) -> None:
+async def schedule(
+    tg: TelegramHarness, when: str = "12/8 7pm", agenda: str | None = None, presses: int = 1
+) -> None:
     await tg.send(ANN, "/meeting")
     assert "New meeting for <b>Oak Park</b>" in tg.last(ANN)
     await tg.send(ANN, "Monthly watch meeting; bring a friend, please")
@@ -33,8 +35,8 @@ async def schedule(tg: TelegramHarness, when: str = "12/8 7pm", agenda: str | No
     else:
         await tg.send(ANN, agenda)
     assert "Invite the group?" in tg.last(ANN)
-    await tg.press(ANN, "mtg:create")
-    assert "Meeting #1 is scheduled" in tg.last(ANN)
+    await tg.press_at_once(ANN, "mtg:create", times=presses)
+    assert any("Meeting #1 is scheduled" in t for t in tg.texts(ANN))
     await tg.deliver()
 
 
@@ -219,3 +221,10 @@ async def test_officers_get_the_weekly_list_of_upcoming_meetings(
     await tick(tg)
     assert count_received(tg, OFFICER_ID, "Watch group meetings") == 1
     assert not received(tg, ANN, "Watch group meetings")
+
+
+async def test_create_pressed_twice_at_once_makes_one_meeting(tg: TelegramHarness) -> None:
+    await neighborhood(tg)
+    await schedule(tg, presses=2)
+    assert await meeting_count(tg) == 1
+    assert count_received(tg, BOB, "Monthly watch meeting") == 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
 
+from bot.telegram.common import unversioned
 from core.services import Services
 from tests.fakes.telegram_api import FakeBotAPI, UpdateFactory
 
@@ -53,6 +55,11 @@ class TelegramHarness:
 
     def message_with_button(self, chat_id: int, data: str) -> int:
         """The id of the newest bot message in a chat whose keyboard has this callback data."""
+        return self.button(chat_id, data)[0]
+
+    def button(self, chat_id: int, data: str) -> tuple[int, str]:
+        """The newest bot message in a chat with a button for this callback data, and the
+        button's data as sent (with the version of the step it was made for, if any)."""
         for call in reversed(self.api.calls):
             if not call.ok or not isinstance(call.result, dict):
                 continue
@@ -61,15 +68,27 @@ class TelegramHarness:
             message_id = call.result["message_id"]
             current = self.api.message(chat_id, message_id) or {}
             rows = current.get("reply_markup", {}).get("inline_keyboard", [])
-            if any(b.get("callback_data") == data for row in rows for b in row):
-                return int(message_id)
+            for row in rows:
+                for b in row:
+                    sent = str(b.get("callback_data", ""))
+                    if sent == data or unversioned(sent) == data:
+                        return int(message_id), sent
         shown = self.api.buttons(chat_id)
         raise AssertionError(f"no button {data!r} in chat {chat_id}; newest keyboard: {shown}")
 
     async def press(self, user_id: int, data: str) -> None:
         """Press an inline button the bot showed this user."""
-        message_id = self.message_with_button(user_id, data)
-        await self.process(self.factory.callback(self.user(user_id), data, message_id))
+        message_id, sent = self.button(user_id, data)
+        await self.process(self.factory.callback(self.user(user_id), sent, message_id))
+
+    async def press_at_once(self, user_id: int, data: str, times: int = 2) -> None:
+        """Press the same button several times at once, as a webhook delivers updates
+        concurrently (python-telegram-bot runs them side by side)."""
+        message_id, sent = self.button(user_id, data)
+        updates = [
+            self.factory.callback(self.user(user_id), sent, message_id) for _ in range(times)
+        ]
+        await asyncio.gather(*(self.process(update) for update in updates))
 
     def last(self, chat_id: int) -> str:
         """The text of the newest message the bot sent or edited in a chat."""

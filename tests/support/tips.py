@@ -39,9 +39,16 @@ async def events(tg: TelegramHarness, tip_id: int) -> list[TipEvent]:
 
 
 async def guided_tip(
-    tg: TelegramHarness, uid: int, text: str, *, category: str = "vehicle", named: bool = False
+    tg: TelegramHarness,
+    uid: int,
+    text: str,
+    *,
+    category: str = "vehicle",
+    named: bool = False,
+    presses: int = 1,
 ) -> None:
-    """/tip through every step, skipping the optional ones, choosing a category."""
+    """/tip through every step, skipping the optional ones, choosing a category; the last
+    button pressed `presses` times at once."""
     await tg.send(uid, "/tip")
     await tg.send(uid, text)
     await tg.press(uid, "tipf:skip")  # when
@@ -50,7 +57,7 @@ async def guided_tip(
     await tg.press(uid, f"tipf:cat:{category}")
     if category == "suspicious":
         await tg.press(uid, "tipf:skip")
-    await tg.press(uid, "tipf:named" if named else "tipf:anon")
+    await tg.press_at_once(uid, "tipf:named" if named else "tipf:anon", times=presses)
 
 
 async def digest(tg: TelegramHarness, clock: FrozenClock) -> None:

@@ -342,3 +342,10 @@ async def test_photos_can_be_added_later_from_mytips(tg: TelegramHarness) -> Non
     [tip] = await tips(tg)
     assert await photos(tg, tip.id) == ["LATER"]
     assert (await events(tg, tip.id))[-1].body == "1 photo"
+
+
+async def test_the_last_step_pressed_twice_at_once_files_one_tip(tg: TelegramHarness) -> None:
+    await tg.register(ANN, "Ann")
+    await guided_tip(tg, ANN, "Two men trying car doors on Pine St", presses=2)
+    assert len(await tips(tg)) == 1
+    assert sum("Your tip is in" in t for t in tg.texts(ANN)) == 1

@@ -25,7 +25,9 @@ from tests.support.rows import audit_actions
 # The clock starts Tue Dec 1 2026, 10:00 in New York.
 
 
-async def request_watch(tg: TelegramHarness, uid: int = BOB, tell_leader: bool = True) -> None:
+async def request_watch(
+    tg: TelegramHarness, uid: int = BOB, tell_leader: bool = True, presses: int = 1
+) -> None:
     await tg.send(uid, "/vacation")
     assert "Vacation watch" in tg.last(uid)
     await tg.press(uid, "vac:addr")
@@ -44,8 +46,8 @@ async def request_watch(tg: TelegramHarness, uid: int = BOB, tell_leader: bool =
     assert "Please check your vacation watch" in summary
     assert "🗓 Thu Dec 10 → Mon Dec 14" in summary and "Jane Doe, +12035550199" in summary
     assert "Vehicles left at the house: —" in summary
-    await tg.press(uid, "vac:confirm")
-    assert "Vacation watch #1 is on, Thu Dec 10 → Mon Dec 14" in tg.last(uid)
+    await tg.press_at_once(uid, "vac:confirm", times=presses)
+    assert any("Vacation watch #1 is on, Thu Dec 10 → Mon Dec 14" in t for t in tg.texts(uid))
     await tg.deliver()
 
 
@@ -219,3 +221,10 @@ async def test_forget_deletes_the_members_watches(tg: TelegramHarness, clock: Fr
             )
         )
     assert statuses == {"done", "cancelled"}  # the checklist went; the expiry is cancelled
+
+
+async def test_confirm_pressed_twice_at_once_stores_one_watch(tg: TelegramHarness) -> None:
+    await neighborhood(tg)
+    await request_watch(tg, presses=2)
+    assert len(await watches(tg)) == 1
+    assert sum("is on" in t for t in tg.texts(BOB)) == 1

@@ -25,6 +25,7 @@ from bot.telegram.common import (
     number,
     reply,
     services,
+    versioned,
 )
 from bot.telegram.dates import parse_when
 from core import timefmt
@@ -66,14 +67,20 @@ def _decode(data: dict[str, Any]) -> Draft:
     )
 
 
-def _preview_markup(draft: Draft) -> InlineKeyboardMarkup:
+def _preview_markup(draft: Draft, version: int) -> InlineKeyboardMarkup:
+    """The preview's buttons, made for this version of the draft (an older preview's Send
+    cannot send a newer draft)."""
     urgency = alert_texts.MAKE_NORMAL if draft.urgency == "urgent" else alert_texts.MAKE_URGENT
-    rows = [
-        [(alert_texts.SEND_NOW if not draft.send_at else alert_texts.SEND_SCHEDULED, "alert:send")]
-    ]
+    send = alert_texts.SEND_SCHEDULED if draft.send_at else alert_texts.SEND_NOW
+    rows = [[(send, versioned("alert:send", version))]]
     if draft.kind != "broadcast":
-        rows.append([(urgency, "alert:urgency"), (alert_texts.SCHEDULE, "alert:schedule")])
-    rows.append([(alert_texts.CANCEL_DRAFT, "alert:cancel")])
+        rows.append(
+            [
+                (urgency, versioned("alert:urgency", version)),
+                (alert_texts.SCHEDULE, versioned("alert:schedule", version)),
+            ]
+        )
+    rows.append([(alert_texts.CANCEL_DRAFT, versioned("alert:cancel", version))])
     return buttons(rows)
 
 
@@ -81,7 +88,7 @@ async def show_preview(update: Update, context: Context, draft: Draft) -> None:
     """Store the draft and show (or refresh) its preview with the action buttons."""
     svc = services(context)
     preview = await svc.alerts.preview(draft)
-    await svc.flows.put(chat_id(update), ALERT, "preview", _encode(draft))
+    version = await svc.flows.put(chat_id(update), ALERT, "preview", _encode(draft))
     message = svc.alerts.render(draft, "")
     zone = svc.settings.zone
     text = alert_texts.alert_preview(
@@ -96,7 +103,7 @@ async def show_preview(update: Update, context: Context, draft: Draft) -> None:
         waiting=preview.waiting_for_quiet_hours,
         send_at=timefmt.local(draft.send_at, zone) if draft.send_at else None,
     )
-    await edit_or_reply(update, text, _preview_markup(draft))
+    await edit_or_reply(update, text, _preview_markup(draft, version))
 
 
 @guarded
@@ -214,7 +221,7 @@ async def alert_button(update: Update, context: Context) -> None:
     pressed = await button_in_flow(update, context, ALERT)
     if pressed is None:
         return
-    button, flow = pressed
+    button, flow = pressed.data, pressed.flow
     svc = services(context)
     data = dict(flow.data)
     action = button.removeprefix("alert:")
@@ -256,7 +263,7 @@ async def alert_button(update: Update, context: Context) -> None:
             draft = Draft(
                 draft.kind, draft.audience, draft.text, draft.urgency, draft.category, None
             )
-        notification_id, queued = await svc.alerts.send(who, draft)
+        notification_id, queued = await svc.alerts.send(who, draft, claim=pressed.claim)
         await svc.flows.clear(chat_id(update))
         svc.delivery.poke()
         when = timefmt.local(draft.send_at, svc.settings.zone) if draft.send_at else None

@@ -254,7 +254,7 @@ async def newgroup_button(update: Update, context: Context) -> None:
     pressed = await button_in_flow(update, context, NEWGROUP)
     if pressed is None:
         return
-    button, flow = pressed
+    button, flow = pressed.data, pressed.flow
     svc = services(context)
     data = dict(flow.data)
     if button == "newgroup:code" and flow.step == "code":

@@ -21,11 +21,14 @@ from bot.telegram.common import (
     reply,
     services,
     toast_guarded,
+    unversioned,
     user_id,
+    versioned,
 )
 from bot.telegram.dates import parse_meeting_time
 from bot.telegram.meetings import texts
 from core import timefmt
+from core.flows import Claim
 from core.markup import esc
 from core.meetings.messages import RSVP_LABELS, meeting_details
 from core.meetings.service import (
@@ -54,13 +57,20 @@ async def meeting(update: Update, context: Context) -> None:
     await reply(update, texts.MEETING_ASK_TITLE.format(group=esc(group.name)))
 
 
-def _summary_markup() -> InlineKeyboardMarkup:
-    return buttons([[(texts.MEETING_CREATE, "mtg:create"), (texts.MEETING_DISCARD, "mtg:discard")]])
+def _summary_markup(version: int) -> InlineKeyboardMarkup:
+    return buttons(
+        [
+            [
+                (texts.MEETING_CREATE, versioned("mtg:create", version)),
+                (texts.MEETING_DISCARD, versioned("mtg:discard", version)),
+            ]
+        ]
+    )
 
 
 async def _show_summary(update: Update, context: Context, data: dict[str, Any]) -> None:
     svc = services(context)
-    await svc.flows.put(chat_id(update), MEETING, "confirm", data)
+    version = await svc.flows.put(chat_id(update), MEETING, "confirm", data)
     details = meeting_details(
         data["title"],
         datetime.fromisoformat(data["starts_at"]),
@@ -68,7 +78,7 @@ async def _show_summary(update: Update, context: Context, data: dict[str, Any]) 
         data.get("agenda", ""),
         svc.settings.zone,
     )
-    await reply(update, texts.meeting_summary(data["group"], details), _summary_markup())
+    await reply(update, texts.meeting_summary(data["group"], details), _summary_markup(version))
 
 
 async def meeting_step(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:
@@ -77,7 +87,8 @@ async def meeting_step(update: Update, context: Context, step: str, data: dict[s
     message = update.effective_message
     text = message.text if message and message.text else ""
     if step == "confirm":
-        await reply(update, common_texts.USE_BUTTONS, _summary_markup())
+        flow = await svc.flows.get(chat_id(update))
+        await reply(update, common_texts.USE_BUTTONS, _summary_markup(flow.version if flow else 0))
         return
     if not text:
         await reply(update, "Please type your answer, or /cancel.")
@@ -125,13 +136,13 @@ async def meeting_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     svc = services(context)
-    action = query.data.removeprefix("mtg:")
+    action = unversioned(query.data).removeprefix("mtg:")
     chat = chat_id(update)
     if action in ("skip", "create", "discard"):
         pressed = await button_in_flow(update, context, MEETING)
         if pressed is None:
             return
-        flow = pressed[1]
+        flow = pressed.flow
         data = dict(flow.data)
         if action == "skip" and flow.step == "agenda":
             data["agenda"] = ""
@@ -141,7 +152,7 @@ async def meeting_button(update: Update, context: Context) -> None:
             await svc.flows.clear(chat)
             await edit_or_reply(update, texts.MEETING_DISCARDED)
         elif action == "create" and flow.step == "confirm":
-            await _create(update, context, data)
+            await _create(update, context, data, pressed.claim)
         else:
             await edit_or_reply(update, common_texts.USE_BUTTONS)
         return
@@ -176,7 +187,7 @@ async def meeting_button(update: Update, context: Context) -> None:
         await edit_or_reply(update, common_texts.USE_BUTTONS)
 
 
-async def _create(update: Update, context: Context, data: dict[str, Any]) -> None:
+async def _create(update: Update, context: Context, data: dict[str, Any], claim: Claim) -> None:
     svc = services(context)
     who = await actor(update, context)
     draft = MeetingDraft(
@@ -185,7 +196,7 @@ async def _create(update: Update, context: Context, data: dict[str, Any]) -> Non
         place=data["place"],
         agenda=data.get("agenda", ""),
     )
-    created, _, invited = await svc.meetings.schedule(who, data["code"], draft)
+    created, _, invited = await svc.meetings.schedule(who, data["code"], draft, claim=claim)
     await svc.flows.clear(chat_id(update))
     svc.delivery.poke()
     reminders = " and ".join(svc.settings.meeting_reminders.split(",")) or "none"

@@ -124,7 +124,7 @@ async def news_button(update: Update, context: Context) -> None:
     pressed = await button_in_flow(update, context, NEWS)
     if pressed is None:
         return
-    button, flow = pressed
+    button, flow = pressed.data, pressed.flow
     svc = services(context)
     topic = button.removeprefix("news:topic:")
     if flow.step != "topic" or topic not in TOPICS:

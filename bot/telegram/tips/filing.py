@@ -22,11 +22,14 @@ from bot.telegram.common import (
     guarded,
     reply,
     services,
+    unversioned,
     user_id,
+    versioned,
 )
 from bot.telegram.tips import texts as tip_texts
 from core.emergency import suggests_emergency
-from core.errors import Conflict, InvalidInput
+from core.errors import AlreadyDone, Conflict, InvalidInput
+from core.flows import Claim
 from core.image_meta import STRIPPABLE, strip_metadata
 from core.tips.rules import PHOTOS_MAX, Filed, Source, TipDraft, check_photo, clean_tip_text
 from core.validation import display_name
@@ -64,18 +67,27 @@ def _next(step: str, data: dict[str, Any]) -> str | None:
     return None
 
 
-def _markup(step: str) -> InlineKeyboardMarkup | None:
-    skip = [(common_texts.SKIP, "tipf:skip")]
+def _markup(step: str, version: int | None = None) -> InlineKeyboardMarkup | None:
+    """A step's buttons, made for the flow's version when it is known (so an older message's
+    buttons are recognised as stale)."""
+
+    def data(value: str) -> str:
+        return versioned(value, version) if version is not None else value
+
+    skip = [(common_texts.SKIP, data("tipf:skip"))]
     if step == "when":
-        return buttons([[(tip_texts.JUST_NOW, "tipf:now"), *skip]])
+        return buttons([[(tip_texts.JUST_NOW, data("tipf:now")), *skip]])
     if step in ("where", "photos", "conduct"):
         return buttons([skip])
     if step == "category":
-        pairs = [(label, f"tipf:cat:{key}") for key, label in tip_texts.CATEGORY_BUTTONS]
+        pairs = [(label, data(f"tipf:cat:{key}")) for key, label in tip_texts.CATEGORY_BUTTONS]
         return buttons([pairs[i : i + 2] for i in range(0, len(pairs), 2)] + [skip])
     if step == "identity":
         return buttons(
-            [[(tip_texts.STAY_ANONYMOUS, "tipf:anon")], [(tip_texts.WITH_MY_NAME, "tipf:named")]]
+            [
+                [(tip_texts.STAY_ANONYMOUS, data("tipf:anon"))],
+                [(tip_texts.WITH_MY_NAME, data("tipf:named"))],
+            ]
         )
     return None
 
@@ -100,8 +112,8 @@ async def goto(update: Update, context: Context, data: dict[str, Any], step: str
     if step is None:
         await _finish(update, context, data)
         return
-    await services(context).flows.put(chat_id(update), TIP, step, data)
-    await edit_or_reply(update, await _prompt(update, context, step), _markup(step))
+    version = await services(context).flows.put(chat_id(update), TIP, step, data)
+    await edit_or_reply(update, await _prompt(update, context, step), _markup(step, version))
 
 
 def _draft(data: dict[str, Any]) -> TipDraft:
@@ -118,10 +130,23 @@ def _draft(data: dict[str, Any]) -> TipDraft:
     )
 
 
+async def _claim(update: Update, context: Context) -> Claim:
+    """The guided tip's stored step as this update found it: filing takes it, once."""
+    flow = await services(context).flows.get(chat_id(update))
+    if flow is None or flow.flow != TIP:
+        raise AlreadyDone()
+    return Claim(flow.chat_id, TIP, flow.version)
+
+
 async def _file_now(update: Update, context: Context, data: dict[str, Any]) -> Filed:
-    """Store the draft; the flow goes on (if it does) with the stored tip's token."""
+    """Store the draft, taking the flow's step in the same transaction (a second press or a
+    concurrent update files nothing); the flow goes on (if it does) with the tip's token."""
     filed = await services(context).tips.filing.file(
-        _draft(data), source(update), named=bool(data.get("named")), name=data.get("name")
+        _draft(data),
+        source(update),
+        named=bool(data.get("named")),
+        name=data.get("name"),
+        claim=await _claim(update, context),
     )
     category = data.get("category")
     data.clear()
@@ -365,7 +390,7 @@ async def filing_button(update: Update, context: Context) -> None:
     """The tip flow's buttons (tipf:...)."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    action = query.data.removeprefix("tipf:")
+    action = unversioned(query.data).removeprefix("tipf:")
     if action.startswith("more:"):
         await add_details(update, context, action.removeprefix("more:"), None)
         return
@@ -377,7 +402,7 @@ async def filing_button(update: Update, context: Context) -> None:
     if pressed is None:
         return
     svc = services(context)
-    step, data = pressed[1].step, dict(pressed[1].data)
+    step, data = pressed.flow.step, dict(pressed.flow.data)
     if step == "when" and action == "now":
         await _apply(update, context, data, step, occurred_now=True)
     elif step == "photos" and action in ("done", "skip"):

@@ -22,6 +22,7 @@ from bot.telegram.common import (
     reply,
     services,
     user_id,
+    versioned,
 )
 from bot.telegram.dates import parse_date
 from bot.telegram.vacation import texts
@@ -76,7 +77,7 @@ async def vacation(update: Update, context: Context) -> None:
 
 async def _ask(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:
     """Store the flow at `step` and ask its question."""
-    await services(context).flows.put(chat_id(update), VACATION, step, data)
+    version = await services(context).flows.put(chat_id(update), VACATION, step, data)
     if step == "leave":
         await reply(update, texts.VACATION_ASK_LEAVE)
     elif step == "return":
@@ -95,7 +96,12 @@ async def _ask(update: Update, context: Context, step: str, data: dict[str, Any]
             update,
             texts.vacation_summary(watch_lines(request), request.tell_leader),
             buttons(
-                [[(texts.VACATION_CONFIRM, "vac:confirm"), (texts.VACATION_DISCARD, "vac:discard")]]
+                [
+                    [
+                        (texts.VACATION_CONFIRM, versioned("vac:confirm", version)),
+                        (texts.VACATION_DISCARD, versioned("vac:discard", version)),
+                    ]
+                ]
             ),
         )
 
@@ -146,7 +152,7 @@ async def vacation_button(update: Update, context: Context) -> None:
     pressed = await button_in_flow(update, context, VACATION)
     if pressed is None:
         return
-    button, flow = pressed
+    button, flow = pressed.data, pressed.flow
     svc = services(context)
     data, step, action = dict(flow.data), flow.step, button.removeprefix("vac:")
     if action == "addr" and step == "address" and data.get("default_address"):
@@ -166,7 +172,7 @@ async def vacation_button(update: Update, context: Context) -> None:
         await svc.flows.clear(chat_id(update))
         await edit_or_reply(update, texts.VACATION_DISCARDED)
     elif action == "confirm" and step == "confirm":
-        created = await svc.vacation.create(user_id(update), _request(data))
+        created = await svc.vacation.create(user_id(update), _request(data), claim=pressed.claim)
         await svc.flows.clear(chat_id(update))
         svc.delivery.poke()
         await edit_or_reply(
