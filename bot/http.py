@@ -2,7 +2,9 @@
 
 The webhook answers 200 only after the update has been handled (its writes committed), so an
 update Telegram considers delivered is never lost; a request without the right secret-token
-header gets 403 and changes nothing.
+header gets 403 and changes nothing. Telegram delivers up to `max_connections` updates at once
+and delivers one again when an answer was late: each update_id is handled once, and one chat's
+updates one after another (different chats side by side).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Update
+
+from bot.webhooks import BodyTooLarge, KeyedLocks, Once, read_body
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +46,33 @@ def build_http_app(
         report = await health()
         return JSONResponse(report, status_code=200 if report.get("status") == "ok" else 503)
 
+    updates: Once[None] = Once()
+    chats = KeyedLocks()
+
     async def telegram_webhook(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not webhook_secret or not hmac.compare_digest(given.encode(), webhook_secret.encode()):
             log.warning("telegram webhook: refused a request without the right secret token")
             return Response(status_code=403)
-        body = await request.body()
-        if len(body) > MAX_UPDATE_BYTES:
+        try:
+            body = await read_body(request, MAX_UPDATE_BYTES)
+        except BodyTooLarge:
             return Response(status_code=413)
         try:
             data = json.loads(body)
             update = Update.de_json(data, application.bot)  # type: ignore[union-attr]
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return Response(status_code=400)
         if update is None:
             return Response(status_code=400)
-        await application.process_update(update)  # type: ignore[union-attr]
+        chat = update.effective_chat or update.effective_user
+        key = chat.id if chat is not None else None
+
+        async def handle() -> None:
+            async with chats.hold(key):
+                await application.process_update(update)  # type: ignore[union-attr]
+
+        await updates.run(update.update_id, handle)
         return Response(status_code=200)
 
     routes = [Route("/healthz", healthz, methods=["GET"])]

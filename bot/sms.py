@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
+from bot.webhooks import BodyTooLarge, Once, read_body
 from core.delivery.sms_inbound import SmsInbound
 
 log = logging.getLogger(__name__)
@@ -51,12 +52,10 @@ def sms_routes(service: SmsInbound, public_url: str, auth_token: str) -> list[Ro
         if not signature:
             log.warning("twilio webhook %s: refused a request without a signature", path)
             return None
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_FORM_BYTES):
+        try:
+            raw = await read_body(request, MAX_FORM_BYTES)
+        except BodyTooLarge:
             log.warning("twilio webhook %s: refused an oversized request", path)
-            return None
-        raw = await request.body()
-        if len(raw) > MAX_FORM_BYTES:
             return None
         # Parsed by hand: Starlette's request.form() needs python-multipart, which we don't use.
         form = ImmutableMultiDict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
@@ -68,13 +67,22 @@ def sms_routes(service: SmsInbound, public_url: str, auth_token: str) -> list[Ro
             return None
         return dict(form.items())
 
+    texts: Once[str | None] = Once()
+
     async def inbound(request: Request) -> Response:
         form = await verified_form(request, INBOUND_PATH)
         if form is None:
             return Response(status_code=403)
-        reply = await service.inbound(
-            form.get("From", ""), form.get("Body", ""), opt_out_type=form.get("OptOutType")
-        )
+
+        async def handle() -> str | None:
+            return await service.inbound(
+                form.get("From", ""), form.get("Body", ""), opt_out_type=form.get("OptOutType")
+            )
+
+        # Twilio sends a text again when our answer was late or failed: the same MessageSid
+        # gets the same reply, and files nothing twice.
+        sid = form.get("MessageSid") or form.get("SmsSid")
+        reply = await texts.run(sid, handle) if sid else await handle()
         return twiml(reply)
 
     async def status(request: Request) -> Response:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 from starlette.applications import Starlette
 
-from bot.sms import INBOUND_PATH, STATUS_PATH, sms_routes
+from bot.sms import INBOUND_PATH, MAX_FORM_BYTES, STATUS_PATH, sms_routes
 from core.clock import FrozenClock
 from core.delivery.outbox import Message
 from core.delivery.sms_inbound import SmsInbound
@@ -421,3 +421,23 @@ async def test_status_callback_service_rules(sms_services: Services, clock: Froz
     assert status == "failed"
     assert reason == "Twilio 30099: see twilio.com/docs/api/errors/30099"
     assert await inbound.status_callback(sid, "delivered", None) is False  # failed is final
+
+
+async def test_a_chunked_body_is_refused_once_it_passes_the_limit(
+    client: httpx.AsyncClient,
+) -> None:
+    """An unauthenticated body without Content-Length is counted as it arrives, never read
+    whole into memory before the signature is checked."""
+    sent = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal sent
+        while sent < 10 * MAX_FORM_BYTES:
+            sent += 4096
+            yield b"a" * 4096
+
+    response = await client.post(
+        INBOUND_PATH, content=endless(), headers={"X-Twilio-Signature": "anything"}
+    )
+    assert response.status_code == 403
+    assert sent < 2 * MAX_FORM_BYTES + 8192

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from bot.http import SECRET_HEADER, TELEGRAM_WEBHOOK_PATH, build_http_app
+from bot.http import MAX_UPDATE_BYTES, SECRET_HEADER, TELEGRAM_WEBHOOK_PATH, build_http_app
 from bot.logs import RedactingFilter
+from bot.webhooks import KeyedLocks
 from tests.support.harness import TelegramHarness
+from tests.support.tips import tips
 
 SECRET = "s3cret-token_value"
 
@@ -73,3 +77,53 @@ def test_log_lines_never_hold_phones_or_secrets(message: str) -> None:
     rendered = record.getMessage()
     for secret in ("2035550142", "555-0142", "AAHdqTcv", "abcdef0123456789"):
         assert secret not in rendered
+
+
+async def test_an_update_delivered_twice_at_once_is_handled_once(tg: TelegramHarness) -> None:
+    """Telegram delivers an update again when our answer was late; both deliveries may be in
+    flight together. The tip is filed once and both get 200."""
+    await tg.register(700, "Ann")
+    update = tg.factory.text(tg.user(700), "/tip Someone keeps trying car doors on Pine St")
+    headers = {SECRET_HEADER: SECRET}
+    async with client(tg) as http:
+        first, second = await asyncio.gather(
+            http.post(TELEGRAM_WEBHOOK_PATH, json=update, headers=headers),
+            http.post(TELEGRAM_WEBHOOK_PATH, json=update, headers=headers),
+        )
+        third = await http.post(TELEGRAM_WEBHOOK_PATH, json=update, headers=headers)
+    assert (first.status_code, second.status_code, third.status_code) == (200, 200, 200)
+    assert len(await tips(tg)) == 1
+    assert sum("Your tip is in" in t for t in tg.texts(700)) == 1
+
+
+async def test_a_chunked_body_is_refused_once_it_passes_the_limit(tg: TelegramHarness) -> None:
+    """No Content-Length to check first: the body is counted as it arrives."""
+    sent = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal sent
+        while sent < 10 * MAX_UPDATE_BYTES:
+            sent += 65536
+            yield b" " * 65536
+
+    async with client(tg) as http:
+        response = await http.post(
+            TELEGRAM_WEBHOOK_PATH, content=endless(), headers={SECRET_HEADER: SECRET}
+        )
+    assert response.status_code == 413
+    assert sent < 2 * MAX_UPDATE_BYTES  # it stopped reading
+
+
+async def test_one_chats_updates_run_in_order_and_other_chats_alongside() -> None:
+    locks = KeyedLocks()
+    events: list[str] = []
+
+    async def work(chat: int, name: str, pause: float) -> None:
+        async with locks.hold(chat):
+            events.append(f"{name} start")
+            await asyncio.sleep(pause)
+            events.append(f"{name} end")
+
+    await asyncio.gather(work(1, "a1", 0.05), work(1, "a2", 0), work(2, "b", 0.01))
+    assert events.index("a1 end") < events.index("a2 start")  # same chat: in order
+    assert events.index("b start") < events.index("a1 end")  # another chat: alongside

@@ -3,6 +3,7 @@ the fake Twilio, and the signed webhooks in front of the service."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from xml.etree import ElementTree
@@ -89,11 +90,15 @@ async def post(
     return await http.post(path, data=params, headers=headers)
 
 
-def text_form(body: str, sender: str = PHONE) -> dict[str, str]:
-    """An inbound SMS webhook's parameters."""
+_message_numbers = itertools.count(1)
+
+
+def text_form(body: str, sender: str = PHONE, sid: str | None = None) -> dict[str, str]:
+    """An inbound SMS webhook's parameters (each text its own MessageSid unless given)."""
+    sid = sid or f"SM{next(_message_numbers):032x}"
     return {
-        "MessageSid": "SM" + "1" * 32,
-        "SmsSid": "SM" + "1" * 32,
+        "MessageSid": sid,
+        "SmsSid": sid,
         "AccountSid": "AC" + "0123456789abcdef" * 2,
         "From": sender,
         "To": "+12035550100",

@@ -3,6 +3,7 @@ relayed by SMS through the real SmsNotifier on the fake Twilio, answers threaded
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -166,3 +167,17 @@ async def test_sms_relay_addresses_are_scrubbed_after_delivery(
     assert any(d.address == PHONE for d in await deliveries(tg))
     await digest(tg, clock)
     assert not any(d.address == PHONE for d in await deliveries(tg))
+
+
+async def test_a_text_twilio_sends_again_files_one_tip(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    """Twilio retries a webhook whose answer was late or failed, with the same MessageSid: the
+    retry gets the same reply and files nothing more."""
+    form = text_form("TIP Truck dumping tires behind the school", sid="SM" + "a" * 32)
+    first, again = await asyncio.gather(
+        post(sms, twilio, INBOUND_PATH, form), post(sms, twilio, INBOUND_PATH, form)
+    )
+    later = await post(sms, twilio, INBOUND_PATH, form)
+    assert reply_of(first) == reply_of(again) == reply_of(later)
+    assert len(await tips(tg)) == 1
