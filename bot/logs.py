@@ -8,14 +8,13 @@ import re
 PHONE = re.compile(r"\+?\d[\d ().-]{8,}\d")
 BOT_TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,}")
 # Libraries kept at WARNING even with LOG_LEVEL=DEBUG: HTTP clients log URLs holding the token,
-# and python-telegram-bot's bot logs every call with its chat id and text, which would link an
-# anonymous tipster's chat to their tip.
+# and python-telegram-bot logs every call and every update (the Application at DEBUG) with its
+# chat id, name and text, which would link an anonymous tipster's chat to their tip.
 QUIET_LOGGERS = (
     "httpx",
     "httpcore",
     "apscheduler.executors.default",
-    "telegram.Bot",
-    "telegram.ext.ExtBot",
+    "telegram",  # the whole tree: telegram.Bot, telegram.ext.Application, ...
     "aiosqlite",  # its DEBUG lines carry SQL parameters: addresses, phone numbers
 )
 
@@ -54,5 +53,10 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    quiet_libraries()
+
+
+def quiet_libraries() -> None:
+    """Keep the libraries that would log tokens, chats or SQL parameters at WARNING."""
     for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)

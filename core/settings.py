@@ -17,7 +17,8 @@ from core.errors import ConfigurationError
 from core.localtime import WEEKDAYS, parse_clock, parse_offsets, parse_weekly
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,}$")
-SECRET_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Telegram allows 1-256 of these characters; we ask for 32 or more, so it cannot be guessed.
+SECRET_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,256}$")
 BOTFATHER_HINT = (
     "TELEGRAM_BOT_TOKEN is not set: open Telegram, talk to @BotFather, send /newbot, and put the "
     "token it gives you in .env as TELEGRAM_BOT_TOKEN=..."
@@ -174,12 +175,15 @@ class Settings(BaseSettings):
             )
         if self.public_url and self.webhook_secret is None:
             raise ValueError(
-                "WEBHOOK_SECRET must be set when PUBLIC_URL is (1-256 characters: A-Z a-z 0-9 _ -)"
+                "WEBHOOK_SECRET must be set when PUBLIC_URL is (32-256 characters: A-Z a-z 0-9 _ -)"
             )
         if self.webhook_secret is not None and not SECRET_TOKEN_PATTERN.match(
             self.webhook_secret.get_secret_value()
         ):
-            raise ValueError("WEBHOOK_SECRET may only use A-Z a-z 0-9 _ - (1-256 characters)")
+            raise ValueError(
+                "WEBHOOK_SECRET must be 32-256 characters of A-Z a-z 0-9 _ - "
+                '(python3 -c "import secrets; print(secrets.token_urlsafe(32))" makes one)'
+            )
         return self
 
     @property

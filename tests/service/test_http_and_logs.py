@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.http import MAX_UPDATE_BYTES, SECRET_HEADER, TELEGRAM_WEBHOOK_PATH, build_http_app
-from bot.logs import RedactingFilter
+from bot.logs import QUIET_LOGGERS, RedactingFilter, configure_logging
 from bot.webhooks import KeyedLocks
 from tests.support.harness import TelegramHarness
 from tests.support.tips import tips
@@ -127,3 +127,19 @@ async def test_one_chats_updates_run_in_order_and_other_chats_alongside() -> Non
     await asyncio.gather(work(1, "a1", 0.05), work(1, "a2", 0), work(2, "b", 0.01))
     assert events.index("a1 end") < events.index("a2 start")  # same chat: in order
     assert events.index("b start") < events.index("a1 end")  # another chat: alongside
+
+
+def test_the_telegram_library_stays_quiet_below_warning_even_at_debug() -> None:
+    """python-telegram-bot's Application logs every update (chat id, name, text) at DEBUG."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    try:
+        configure_logging("DEBUG", [])
+        for name in ("telegram.ext.Application", "telegram.ext.Updater", "telegram.Bot"):
+            assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+        assert logging.getLogger("core.tips.filing").isEnabledFor(logging.DEBUG)
+    finally:
+        root.handlers[:], root.level = handlers, level
+        for name, old in levels.items():
+            logging.getLogger(name).setLevel(old)

@@ -64,6 +64,10 @@ def test_env_example_documents_every_setting_and_loads() -> None:
         ({"database_url": "postgresql://x/y"}, "DATABASE_URL: use the async driver"),
         ({"twilio_account_sid": "AC123"}, "SMS is half configured"),
         ({"public_url": "https://cw.example.org"}, "WEBHOOK_SECRET must be set"),
+        (
+            {"public_url": "https://cw.example.org", "webhook_secret": "short-secret"},
+            "WEBHOOK_SECRET must be 32-256 characters",
+        ),
         ({"http_port": "99999"}, "HTTP_PORT"),
     ],
 )

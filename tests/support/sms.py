@@ -29,7 +29,7 @@ def twilio_settings(twilio: FakeTwilio, public_url: str) -> Settings:
         twilio_auth_token=twilio.auth_token,
         twilio_from_number=FROM_NUMBER,
         public_url=public_url,
-        webhook_secret="secret-token",
+        webhook_secret="secret-token-of-thirty-two-or-more-chars",
         sms_segments_per_second=200,  # tests should not wait on a real long code's pace
     )
 
