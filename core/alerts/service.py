@@ -142,6 +142,20 @@ class AlertService(SharedService):
                     detail="leaders reach their own group only",
                 )
                 raise PermissionDenied("A leader can broadcast to their own group only.")
+            if not actor.is_officer and (draft.urgency != "normal" or draft.send_at is not None):
+                # The preview offers neither, but button data can be made by hand: an urgent
+                # broadcast would ignore every neighbor's quiet hours.
+                await self.audit.record(
+                    actor,
+                    "broadcast.send",
+                    outcome="refused",
+                    target=",".join(sorted(codes))[:200],
+                    detail="urgent or scheduled broadcasts are for officers",
+                )
+                raise PermissionDenied(
+                    "A leader's broadcast goes out now and respects quiet hours; for anything "
+                    "urgent, call the Crime Prevention Unit (or 911 in an emergency)."
+                )
             return
         await self.access.require(actor, Action.SEND_ALERT, target=draft.audience.describe())
 

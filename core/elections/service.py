@@ -225,14 +225,29 @@ class ElectionService(SharedService):
     async def nominees_to_choose(
         self, actor: Actor, election_id: int
     ) -> tuple[GroupRecord, list[MemberRecord]]:
-        """Active members of the election's group who are not nominated yet."""
+        """Active members of the election's group who are not nominated yet: shown only to the
+        group's own active members (an old button in anyone else's hands shows nobody)."""
         async with self.db.transaction() as session:
             election, group = await self._election_and_group(session, election_id)
             self._require_open(election)
-            taken = {c.member_id for c in await ElectionRepository(session).candidates(election_id)}
-            return group, [
-                m for m in await self.active_members(session, group.id) if m.id not in taken
-            ]
+            member = actor.member
+            allowed = member is not None and await self._is_active(session, member.id, group.id)
+            if allowed:
+                taken = {
+                    c.member_id for c in await ElectionRepository(session).candidates(election_id)
+                }
+                return group, [
+                    m for m in await self.active_members(session, group.id) if m.id not in taken
+                ]
+        # Audited after the read has ended (SQLite allows one writer).
+        await self.audit.record(
+            actor,
+            "election.nominees",
+            target=f"election #{election_id}",
+            outcome="refused",
+            detail="not a member of the group",
+        )
+        raise PermissionDenied(f"Only members of {group.name} can nominate in its election.")
 
     async def _election_and_group(
         self, session: AsyncSession, election_id: int

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from core.clock import FrozenClock
+from core.errors import PermissionDenied
 from storage.audit.models import AuditEntry
 from tests.conftest import OFFICER_ID
 from tests.support.chat import count_received, received
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, DAN, neighborhood
-from tests.support.rows import deliveries, notifications
+from tests.support.rows import audit_actions, deliveries, notifications
 
 
 async def test_one_line_alert_preview_send_and_report(tg: TelegramHarness) -> None:
@@ -100,7 +101,6 @@ async def test_leader_broadcast_reaches_only_their_group_with_a_daily_limit(
 
 async def test_leader_cannot_broadcast_to_another_group(tg: TelegramHarness) -> None:
     from core.alerts.service import Audience, AudienceKind
-    from core.errors import PermissionDenied
 
     await neighborhood(tg, extra=False)
     leader = await tg.services.access.actor(ANN)
@@ -290,3 +290,18 @@ async def test_an_older_previews_send_does_not_send_the_newer_draft(tg: Telegram
     await tg.deliver()
     assert received(tg, BOB, "Second draft for Oak only") and not received(tg, CAT, "Second")
     assert not any(received(tg, uid, "First draft") for uid in (ANN, BOB, CAT, DAN))
+
+
+async def test_a_leader_cannot_make_a_broadcast_urgent_with_hand_made_buttons(
+    tg: TelegramHarness, clock: FrozenClock
+) -> None:
+    """The broadcast preview has no urgency button; pressing one made by hand must not send
+    an urgent message that ignores quiet hours. Core refuses it and audits the refusal."""
+    await neighborhood(tg, extra=False)
+    await tg.send(ANN, "/broadcast Meeting moved to the library")
+    message_id, _ = tg.button(ANN, "alert:send")
+    await tg.process(tg.factory.callback(tg.user(ANN), "alert:urgency", message_id))
+    await tg.press(ANN, "alert:send")
+    await tg.deliver()
+    assert await notifications(tg, "broadcast") == []
+    assert "broadcast.send" in await audit_actions(tg, "refused")

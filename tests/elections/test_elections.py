@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.clock import FrozenClock
-from core.errors import NotFound
+from core.errors import NotFound, PermissionDenied
 from storage.elections.models import ElectionCandidate, ElectionVote
 from tests.conftest import OFFICER_ID
 from tests.support.chat import received
@@ -277,3 +277,19 @@ async def test_the_group_is_reminded_30_days_before_the_term_ends(
     clock.advance(minutes=1)
     await tick(tg)
     assert received(tg, EVE, "Bob's term as leader of <b>Oak Park</b> ends on")
+
+
+async def test_nominees_are_shown_only_to_the_groups_members(tg: TelegramHarness) -> None:
+    """An old nomination button in the hands of someone outside the group shows no names."""
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/election open OAK 3")
+    election = (await tg.services.elections.open_for_member(ANN))[0].election.id
+    with pytest.raises(PermissionDenied):
+        await tg.services.elections.nominees_to_choose(
+            await tg.services.access.actor(CAT), election
+        )
+    assert "election.nominees" in await audit_actions(tg, "refused")
+    group, names = await tg.services.elections.nominees_to_choose(
+        await tg.services.access.actor(BOB), election
+    )
+    assert group.code == "OAK" and {m.display_name for m in names} == {"Ann", "Bob"}
