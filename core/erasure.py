@@ -18,6 +18,17 @@ class Erased:
     telegram_chat: str
     phone_e164: str | None
     now: datetime
+    name: str | None = None  # the display name, to scrub from texts that quote it
+
+    @property
+    def label_mark(self) -> str:
+        """What every audit-style label of this member contains ("Ann (leader, member #5)")."""
+        return f"member #{self.member_id})"
+
+    @property
+    def forgotten(self) -> str:
+        """What stands where the member was named."""
+        return f"forgotten member #{self.member_id}"
 
 
 # An eraser deletes or scrubs one feature's data about the member, inside the caller's

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.due import DueRunner
 from core.elections import messages as msg
 from core.elections.close import ELECTION_CLOSE, TERM_REMINDER, close_due, term_due
+from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.members import GroupService, LeaderChange, OfficerService
 from core.permissions import Action, Actor
@@ -75,6 +76,12 @@ class ElectionSummary:
     tally: list[tuple[str, int]]
 
 
+async def erase_member_in(session: AsyncSession, erased: Erased) -> None:
+    """/forget: elections they opened no longer name them (their candidacies and votes go
+    with their member row)."""
+    await ElectionRepository(session).forget_opener(erased.label_mark, erased.forgotten)
+
+
 class ElectionService(SharedService):
     """Runs the groups' leader elections."""
 
@@ -92,6 +99,7 @@ class ElectionService(SharedService):
         # Called with a Telegram user id whose roles changed (the face refreshes its menu).
         self.role_listeners: list[RoleListener] = []
         due.register(ELECTION_CLOSE, functools.partial(close_due, self))
+        shared.erasure.register("elections", erase_member_in)
         due.register(TERM_REMINDER, functools.partial(term_due, self))
 
     # Helpers

@@ -12,6 +12,7 @@ from core.erasure import Erased, Erasure
 from core.errors import NotRegistered
 from core.permissions import Actor
 from storage.audit.repositories import AuditRepository
+from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
 from storage.flows.repositories import FlowRepository
 from storage.members.records import GroupRecord, MemberRecord, MembershipRecord
@@ -150,7 +151,13 @@ class MemberService:
             if led:
                 await groups.set_leader(led.id, None)
             chat = member.telegram_chat_id or actor.telegram_user_id
-            erased = Erased(member.id, str(chat), member.phone_e164, self.clock.now())
+            erased = Erased(
+                member.id, str(chat), member.phone_e164, self.clock.now(), member.display_name
+            )
+            # Notifications they wrote keep their counts, not their name or signature.
+            await OutboxRepository(session).forget_author(
+                member.id, member.display_name, erased.forgotten
+            )
             await self.erasure.erase_in(session, erased)
             await MemberRepository(session).delete(member.id)
             if member.telegram_chat_id is not None:

@@ -160,6 +160,8 @@ class VacationService(SharedService):
                 recipients=[leader],
                 group_id=group.id,
                 audience=f"leader of {group.code}",
+                # Sent on the resident's behalf: /forget finds it by them and takes their name.
+                author_member_id=member.id,
             )
 
     async def end_early(self, telegram_user_id: int) -> Ended:

@@ -315,6 +315,19 @@ class OutboxRepository:
         await self.add_deliveries(notification_id, [(member_id, channel, "", now)], now)
         return True
 
+    async def forget_author(self, member_id: int, name: str | None, label: str) -> int:
+        """A forgotten member's notifications: the author label becomes `label`, their name
+        leaves the bodies (a broadcast's signature, "a neighbor, Ann, is away"), and the link
+        goes; the counts stay. Returns how many notifications were touched."""
+        values: dict[str, Any] = {"author_label": label, "author_member_id": None}
+        if name:
+            values["body_html"] = func.replace(Notification.body_html, name, "a former member")
+            values["body_text"] = func.replace(Notification.body_text, name, "a former member")
+        result = await self.session.execute(
+            update(Notification).where(Notification.author_member_id == member_id).values(**values)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def cancel_queued(self, notification_id: int, reason: str, now: datetime) -> int:
         """Mark a notification cancelled and skip every delivery of it that has not gone out;
         returns how many were skipped."""

@@ -53,6 +53,16 @@ class ElectionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def forget_opener(self, label_mark: str, label: str) -> int:
+        """Elections opened by a forgotten member: `opened_by` (their label, which contains
+        `label_mark`) becomes `label`."""
+        result = await self.session.execute(
+            update(Election)
+            .where(Election.opened_by.contains(label_mark, autoescape=True))
+            .values(opened_by=label)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def create(
         self,
         *,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -208,6 +208,23 @@ class TipRepository:
         if member_id is not None:
             conditions.append(Tip.tipster_member_id == member_id)
         for condition in conditions:
+            named = (
+                await self.session.execute(select(Tip.id, Tip.tipster_name).where(condition))
+            ).all()
+            for tip_id, name in named:
+                if not name:
+                    continue
+                # The timeline said who filed and who answered: "the tipster" says it now.
+                await self.session.execute(
+                    update(TipEvent)
+                    .where(TipEvent.tip_id == tip_id)
+                    .values(
+                        author=case(
+                            (TipEvent.author == name, "the tipster"), else_=TipEvent.author
+                        ),
+                        body=func.replace(TipEvent.body, name, "the tipster"),
+                    )
+                )
             await self.session.execute(
                 update(Tip)
                 .where(condition)
