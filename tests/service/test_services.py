@@ -224,4 +224,4 @@ async def test_the_registries_run_in_their_documented_order(services: Services) 
         "MeetingService._weekly_list_tick",
     ]
     erasers = services.members.erasure.erasers
-    assert list(erasers) == ["tips", "vacation"]
+    assert list(erasers) == ["tips", "vacation", "elections"]
