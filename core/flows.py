@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,9 @@ from storage.flows.records import FlowRecord
 from storage.flows.repositories import FlowRepository
 
 __all__ = ["Claim", "FlowRecord", "FlowService", "take_in"]
+
+
+STEP_LIFETIME = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +48,15 @@ class FlowService:
         self.clock = clock
 
     async def get(self, chat_id: int) -> FlowRecord | None:
-        """The chat's current flow."""
+        """The chat's current flow; a step left untouched for a week has expired (a message
+        a week later is not the answer to an old question) and is removed."""
         async with self.db.transaction() as session:
-            return await FlowRepository(session).get(chat_id)
+            repo = FlowRepository(session)
+            flow = await repo.get(chat_id)
+            if flow is not None and self.clock.now() - flow.updated_at > STEP_LIFETIME:
+                await repo.clear(chat_id)
+                return None
+            return flow
 
     async def put(
         self, chat_id: int, flow: str, step: str, data: dict[str, Any] | None = None

@@ -5,11 +5,23 @@ bookkeeping before every update."""
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram import texts
-from bot.telegram.common import Context, actor, chat_id, guarded, reply, services, user_id
+from bot.telegram.common import (
+    Context,
+    actor,
+    chat_id,
+    guarded,
+    reply,
+    services,
+    toast_guarded,
+    user_id,
+)
 from bot.telegram.router import step_handler
 
 
@@ -54,12 +66,15 @@ async def unknown_command(update: Update, context: Context) -> None:
     await _help(update, context, texts.unknown_command(command))
 
 
-@guarded
-async def unknown_button(update: Update, context: Context) -> None:
-    """A button from an old message whose action no longer exists."""
+@toast_guarded
+async def unknown_button(update: Update, context: Context) -> str:
+    """A button no feature knows (an old message's, or data made by hand): its keyboard goes
+    and the person is told, rather than nothing happening."""
     query = update.callback_query
-    if query is not None and query.message is not None:
-        await query.edit_message_reply_markup(reply_markup=None)
+    if query is not None and query.message is not None and query.message.chat.type == "private":
+        with contextlib.suppress(BadRequest):  # already without buttons, or too old to edit
+            await query.edit_message_reply_markup(reply_markup=None)
+    return texts.BUTTON_INVALID
 
 
 async def touch(update: Update, context: Context) -> None:

@@ -117,6 +117,7 @@ SOMETHING_WENT_WRONG = (
 
 
 BUTTON_EXPIRED = "That button is no longer active."
+BUTTON_INVALID = "This button is no longer valid."
 BUTTON_STALE = (
     "This message is out of date: a newer one replaced it. Use the buttons on the newest one."
 )

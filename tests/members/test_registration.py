@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from core.clock import FrozenClock
 from storage.flows.models import ChatFlow
 from storage.members.models import Member
 from tests.support.harness import TelegramHarness
@@ -206,3 +207,20 @@ async def test_an_edited_command_is_not_run_again(tg: TelegramHarness) -> None:
     assert len(tg.api.calls) == calls + 2  # the two notes, nothing else
     await tg.process(tg.factory.edited_text(tg.user(ANN), "/help", 3, chat_id=-100123))
     assert len(tg.api.calls) == calls + 2
+
+
+async def test_a_button_no_feature_knows_says_it_is_no_longer_valid(tg: TelegramHarness) -> None:
+    await tg.register(ANN, "Ann")
+    await tg.process(tg.factory.callback(tg.user(ANN), "zz:\x00\xff made by hand", 1))
+    answers = tg.api.calls_to("answerCallbackQuery")
+    assert answers and answers[-1].params.get("text") == "This button is no longer valid."
+
+
+async def test_a_step_left_for_a_week_has_expired(tg: TelegramHarness, clock: FrozenClock) -> None:
+    """A message a week after a question is not its answer: the old step is gone."""
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/tip")
+    clock.advance(days=8)
+    await tg.send(ANN, "hello there")
+    assert "not sure what you mean" in tg.last(ANN)
+    assert len(await tips(tg)) == 0
