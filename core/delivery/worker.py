@@ -3,9 +3,10 @@
 A sender claims due deliveries with a lease (`claimed`), books each a slot with the channel's
 pacer, marks it `sending` just before it goes on the wire, and records the outcome. Outcomes are
 classified by the notifier before anything is retried: permanent errors are never retried, a
-timeout after the request left is `unknown` (not resent blindly), and a 429 pauses the whole
-channel until its `retry_after` has passed. At most `concurrency` sends are on the wire at once,
-which bounds what a crash can leave uncertain.
+timeout after the request left is `unknown` (on Telegram sent once more after the backoff,
+flagged "may have arrived twice"; on SMS left for the status callback), and a 429 pauses the
+whole channel until its `retry_after` has passed. At most `concurrency` sends are on the wire
+at once, which bounds what a crash can leave uncertain.
 """
 
 from __future__ import annotations
@@ -267,6 +268,13 @@ class ChannelSender:
                 "resent after an interrupted attempt" if job.uncertain else "",
             )
         if outcome is Outcome.UNKNOWN:
+            if self.channel == TELEGRAM and not job.uncertain:
+                # The request left and no answer came: it may or may not have arrived. Silence
+                # is worse than a double, so it goes once more after the backoff, flagged "may
+                # have arrived twice" in /report; a second unknown is final.
+                due = when + backoff(job.attempts)
+                await outbox.requeue([job.delivery_id], due, when, result.reason, uncertain=True)
+                return None
             return Settlement(job.delivery_id, "unknown", None, result.reason)
         if outcome is Outcome.FAILED:
             return Settlement(job.delivery_id, "failed", None, result.reason)

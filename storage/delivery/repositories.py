@@ -242,9 +242,16 @@ class OutboxRepository:
         )
 
     async def requeue(
-        self, ids: list[int], not_before: datetime, now: datetime, reason: str = ""
+        self,
+        ids: list[int],
+        not_before: datetime,
+        now: datetime,
+        reason: str = "",
+        *,
+        uncertain: bool = False,
     ) -> None:
-        """Put leased deliveries back in the queue until `not_before`."""
+        """Put leased deliveries back in the queue until `not_before` (flagged "may arrive
+        twice" when the last attempt may have reached the person)."""
         if not ids:
             return
         values: dict[str, object] = {
@@ -253,6 +260,8 @@ class OutboxRepository:
             "lease_until": None,
             "updated_at": now,
         }
+        if uncertain:
+            values["uncertain"] = True
         if reason:
             values["reason"] = reason[:300]
         await self.session.execute(

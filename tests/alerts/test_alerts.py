@@ -238,7 +238,7 @@ async def test_rate_limit_5xx_timeout_and_migration(
     await tg.deliver()
     for uid in (ANN, BOB, CAT, DAN):
         assert received(tg, uid, "Storm test")
-    # 502 then success; a timeout after delivery is `unknown` and never resent.
+    # 502 then success; a timeout after delivery is sent once more, flagged, never a third time.
     await tg.send(OFFICER_ID, "/alert all Second test")
     await tg.press(OFFICER_ID, "alert:send")
     tg.api.fail_next("sendMessage", status=502, chat_id=BOB)
@@ -251,14 +251,17 @@ async def test_rate_limit_5xx_timeout_and_migration(
         for d in await deliveries(tg)
         if d.notification_id == (await deliveries(tg))[-1].notification_id
     ]
-    assert sorted(d.status for d in rows) == ["sent", "sent", "sent", "unknown"]
+    assert sorted(d.status for d in rows) == ["sent", "sent", "sent", "sent"]
+    assert sum(d.uncertain for d in rows) == 1  # the one whose first answer never came
     assert received(tg, BOB, "Second test")
     seconds = [
         c
         for c in tg.api.calls_to("sendMessage")
         if "Second test" in c.params["text"] and c.params["chat_id"] != OFFICER_ID
     ]
-    assert len(seconds) == 5  # 4 recipients + Bob's 502, nothing resent after the timeout
+    assert len(seconds) == 6  # 4 recipients + Bob's 502 + the one resend after the timeout
+    await tg.send(OFFICER_ID, f"/report {rows[0].notification_id}")
+    assert "may have arrived twice" in tg.last(OFFICER_ID)
 
 
 async def test_send_pressed_twice_at_once_sends_the_alert_once(tg: TelegramHarness) -> None:

@@ -95,15 +95,37 @@ async def test_outcomes_are_classified_not_blindly_retried(
     await enqueue(services, people)
     await services.delivery.run_once()
     result = await statuses(services)
-    assert [result[p.id] for p in people] == ["failed", "unknown", "failed", "queued"]
+    # The unknown one (no answer after the request left) waits too: it goes once more.
+    assert [result[p.id] for p in people] == ["failed", "queued", "failed", "queued"]
     blocked = await services.members.by_telegram(people[0].telegram_user_id or 0)
     assert blocked is not None and not blocked.telegram_reachable
-    # The transient one waits for its backoff, then goes out; nothing else is resent.
+    # The transient and the unknown wait for their backoff, then go out; nothing else is resent.
     assert await services.delivery.run_once() == 0
     clock.advance(seconds=10)
     await services.delivery.run_once()
-    assert (await statuses(services))[people[3].id] == "sent"
-    assert len(channel.sent) == 5
+    result = await statuses(services)
+    assert (result[people[1].id], result[people[3].id]) == ("sent", "sent")
+    assert len(channel.sent) == 6
+    flagged = [d.member_id for d in await deliveries(services) if d.uncertain]
+    assert flagged == [people[1].id]  # /report: may have arrived twice
+
+
+async def test_an_unknown_telegram_send_goes_once_more_then_is_final(
+    services: Services, clock: FrozenClock
+) -> None:
+    [person] = await members(services, 1)
+    channel = RecordingNotifier(
+        script=[SendResult(Outcome.UNKNOWN, reason="TimedOut")] * 2,
+    )
+    services.delivery.add_notifier("telegram", channel)
+    await enqueue(services, [person])
+    await services.delivery.run_once()
+    clock.advance(minutes=5)
+    await services.delivery.run_once()
+    clock.advance(minutes=5)
+    await services.delivery.run_once()
+    assert (await statuses(services))[person.id] == "unknown"
+    assert len(channel.sent) == 2
 
 
 async def test_rate_limit_pauses_the_channel(services: Services, clock: FrozenClock) -> None:
