@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
@@ -9,6 +11,8 @@ from core.permissions import Actor
 from storage.audit.records import AuditRecord
 from storage.audit.repositories import AuditRepository
 from storage.engine import Database
+
+REFUSAL_WINDOW = timedelta(minutes=10)
 
 
 class AuditService:
@@ -28,9 +32,22 @@ class AuditService:
         outcome: str = "ok",
         detail: str = "",
     ) -> None:
-        """Write a line inside the caller's transaction (it lands only if the action does)."""
-        await AuditRepository(session).append(
-            at=self.clock.now(),
+        """Write a line inside the caller's transaction (it lands only if the action does).
+        A refusal repeated by the same user (the same action on the same target) within
+        REFUSAL_WINDOW is written once: a script pressing a button a thousand times cannot
+        flood the log, and the first refusal is on record."""
+        repo = AuditRepository(session)
+        now = self.clock.now()
+        if (
+            outcome == "refused"
+            and actor.telegram_user_id is not None
+            and await repo.refusals_since(
+                actor.telegram_user_id, action, target[:200], now - REFUSAL_WINDOW
+            )
+        ):
+            return
+        await repo.append(
+            at=now,
             actor_telegram_id=actor.telegram_user_id,
             actor_label=actor.label,
             action=action,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.audit.models import AuditEntry
@@ -41,6 +41,21 @@ class AuditRepository:
             )
         )
         await self.session.flush()
+
+    async def refusals_since(
+        self, actor_telegram_id: int, action: str, target: str, since: datetime
+    ) -> int:
+        """How many times this user was refused this action on this target since a moment."""
+        count = await self.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.actor_telegram_id == actor_telegram_id,
+                AuditEntry.action == action,
+                AuditEntry.target == target,
+                AuditEntry.outcome == "refused",
+                AuditEntry.at >= since,
+            )
+        )
+        return count or 0
 
     async def recent(
         self, limit: int = 20, *, outcome: str | None = None, before_id: int | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.clock import FrozenClock
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.members import JoinOutcome
 from core.services import Services
@@ -225,3 +226,23 @@ async def test_the_registries_run_in_their_documented_order(services: Services) 
     ]
     erasers = services.members.erasure.erasers
     assert list(erasers) == ["tips", "vacation", "elections"]
+
+
+async def test_a_repeated_refusal_is_audited_once_per_window(
+    services: Services, clock: FrozenClock
+) -> None:
+    """Pressing a forbidden button over and over writes one refusal, not a thousand; a new
+    window, or another action, is written again."""
+    await register(services, 60, "Mallory")
+    resident = await services.access.actor(60)
+    for _ in range(5):
+        with pytest.raises(PermissionDenied):
+            await services.groups.create(resident, name="Elm", code="ELM", area="Elm St")
+    assert [r.action for r in await audit_rows(services) if r.outcome == "refused"] == [
+        "group.create"
+    ]
+    clock.advance(minutes=11)
+    with pytest.raises(PermissionDenied):
+        await services.groups.create(resident, name="Elm", code="ELM", area="Elm St")
+    refused = [r for r in await audit_rows(services) if r.outcome == "refused"]
+    assert len(refused) == 2
