@@ -81,6 +81,15 @@ class TelegramHarness:
         message_id, sent = self.button(user_id, data)
         await self.process(self.factory.callback(self.user(user_id), sent, message_id))
 
+    async def press_if_shown(self, user_id: int, data: str) -> bool:
+        """Press a button if the newest message with such a button is the newest message."""
+        try:
+            message_id, sent = self.button(user_id, data)
+        except AssertionError:
+            return False
+        await self.process(self.factory.callback(self.user(user_id), sent, message_id))
+        return True
+
     async def press_at_once(self, user_id: int, data: str, times: int = 2) -> None:
         """Press the same button several times at once, as a webhook delivers updates
         concurrently (python-telegram-bot runs them side by side)."""

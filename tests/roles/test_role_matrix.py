@@ -1,0 +1,165 @@
+"""The role matrix: every privileged command and button (its data made by hand) tried by every
+role. Whoever may not do it changes nothing, and the refusal is in the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from core.vacation.rules import VacationRequest
+from storage.schema import Base
+from tests.conftest import OFFICER_ID
+from tests.support.harness import TelegramHarness
+from tests.support.neighborhood import make_group
+from tests.support.rows import audit_rows
+
+ZED, DAN, BOB, CAT, ANN, EVE = 990, 991, 992, 993, 994, 995
+ROLES = {
+    "unregistered": ZED,
+    "resident": DAN,  # registered, in no group
+    "member": BOB,  # a member of OAK
+    "leader of another group": CAT,  # leads ELM
+    "leader": ANN,  # leads OAK
+    "officer": OFFICER_ID,
+}
+# What each action may be done by; everyone else is refused.
+COMMANDS: dict[str, set[str]] = {
+    "/alert all Water main break": {"officer"},
+    "/scam Fake police calls asking for money": {"officer"},
+    "/members OAK": {"leader", "officer"},
+    "/pending ELM": {"leader of another group", "officer"},
+    "/groups": {"officer"},
+    "/setleader OAK 3": {"officer"},
+    "/audit": {"officer"},
+    "/tips": {"officer"},
+    "/tip T-2026-00001": {"officer", "resident"},  # Dan filed it: he sees its status
+    "/election open OAK 3": {"leader", "officer"},
+    "/checked 1 All quiet": {"officer"},
+    "/news": {"officer"},
+    "/unsend 1": {"officer"},
+}
+BUTTONS: dict[str, set[str]] = {
+    "tip:c:1": {"officer"},  # claim a tip
+    "tip:s:1": {"officer"},  # mark it spam
+    "review:{eve}:a": {"leader of another group", "officer"},  # approve Eve into ELM
+    "mtg:cancelyes:1": {"leader", "officer"},  # cancel OAK's meeting
+}
+# The tables a privileged action changes; flows, members' last-seen chats and the audit log
+# are left out (they change for everyone who writes to the bot).
+WATCHED = (
+    "notifications",
+    "watch_groups",
+    "memberships",
+    "tips",
+    "tip_events",
+    "elections",
+    "meetings",
+    "vacation_checks",
+    "news_items",
+    "officers",
+)
+
+
+async def state(tg: TelegramHarness) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the watched tables."""
+    tables = {t.name: t for t in Base.metadata.sorted_tables}
+    out = {}
+    async with tg.services.db.transaction() as session:
+        for name in WATCHED:
+            table = tables[name]
+            rows = await session.execute(select(table).order_by(*table.primary_key.columns))
+            out[name] = [tuple(row) for row in rows]
+    return out
+
+
+async def town(tg: TelegramHarness) -> int:
+    """OAK (Ann leads, Bob), ELM (Cat leads; Eve waits for approval), Dan in no group, a tip,
+    a meeting, a vacation watch and an alert; returns Eve's pending membership id."""
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await make_group(tg, "Elm Street", "ELM", approval=True)
+    for uid, name in ((ANN, "Ann"), (BOB, "Bob"), (CAT, "Cat"), (DAN, "Dan"), (EVE, "Eve")):
+        await tg.register(uid, name)
+    await tg.send(ANN, "/join OAK")
+    await tg.send(BOB, "/join OAK")
+    await tg.send(OFFICER_ID, "/setleader OAK 1")
+    officer = await tg.services.access.actor(OFFICER_ID)
+    await tg.send(CAT, "/join ELM")
+    [(_, cats)] = (await tg.services.groups.pending(officer, "ELM"))[1]
+    await tg.services.groups.decide(officer, cats.id, True)
+    await tg.send(OFFICER_ID, "/setleader ELM 3")
+    await tg.send(EVE, "/join ELM")
+    await tg.send(DAN, "/tip Someone trying car doors on Pine St at night")
+    await tg.send(ANN, "/meeting")
+    for answer in ("Monthly meeting", "12/8 7pm", "Library"):
+        await tg.send(ANN, answer)
+    await tg.press(ANN, "mtg:skip")
+    await tg.press(ANN, "mtg:create")
+    today = tg.services.clock.now().date()
+    await tg.services.vacation.create(
+        BOB,
+        VacationRequest(
+            address="12 Main St",
+            leave_on=today.replace(day=today.day + 2),
+            return_on=today.replace(day=today.day + 5),
+            emergency_name="Jo Doe",
+            emergency_phone="+12035550199",
+        ),
+    )
+    await tg.send(OFFICER_ID, "/alert all Storm tonight")
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.send(ANN, "/cancel")
+    await tg.deliver()
+    [(_, pending)] = (await tg.services.groups.pending(officer, "ELM"))[1]
+    return pending.id
+
+
+# The rules are the same on both back ends; the matrix runs on SQLite to keep the suite quick.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def refused_first(allowed: set[str]) -> list[str]:
+    """The roles to try: those who may not act first (nothing they try may change anything),
+    then those who may."""
+    return [r for r in ROLES if r not in allowed] + [r for r in ROLES if r in allowed]
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("command", list(COMMANDS))
+async def test_privileged_commands(tg: TelegramHarness, command: str) -> None:
+    await town(tg)
+    for role in refused_first(COMMANDS[command]):
+        uid = ROLES[role]
+        before, refusals = await state(tg), len(await refused(tg))
+        await tg.send(uid, command)
+        await tg.press_if_shown(uid, "alert:send")  # an allowed /alert or /scam goes out
+        await tg.deliver()
+        if role in COMMANDS[command]:
+            assert len(await refused(tg)) == refusals, (role, command)  # not refused
+            continue
+        assert await state(tg) == before, (role, command)
+        assert len(await refused(tg)) > refusals or role == "unregistered", (role, command)
+        await tg.send(uid, "/cancel")
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("button", list(BUTTONS))
+async def test_privileged_buttons_made_by_hand(tg: TelegramHarness, button: str) -> None:
+    eve = await town(tg)
+    data = button.format(eve=eve)
+    for role in refused_first(BUTTONS[button]):
+        uid = ROLES[role]
+        before, refusals = await state(tg), len(await refused(tg))
+        await tg.process(tg.factory.callback(tg.user(uid), data, 1))
+        await tg.deliver()
+        if role in BUTTONS[button]:
+            assert len(await refused(tg)) == refusals, (role, data)  # not refused
+            continue
+        assert await state(tg) == before, (role, data)
+        assert len(await refused(tg)) > refusals or role == "unregistered", (role, data)
+
+
+async def refused(tg: TelegramHarness) -> list[str]:
+    """The refusals in the audit log."""
+    return [r.action for r in await audit_rows(tg) if r.outcome == "refused"]
