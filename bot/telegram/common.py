@@ -59,19 +59,23 @@ async def actor(update: Update, context: Context) -> Actor:
     return await services(context).access.actor(user_id(update))
 
 
-async def reply(update: Update, text: str, markup: Markup = None) -> None:
-    """Answer in the chat the update came from (HTML). Every reply goes through here: a text
-    past Telegram's limit goes as several messages, the buttons under the last one."""
+async def reply(update: Update, text: str, markup: Markup = None) -> list[int]:
+    """Answer in the chat the update came from (HTML); returns the ids of the messages sent.
+    Every reply goes through here: a text past Telegram's limit goes as several messages, the
+    buttons under the last one."""
     chat = update.effective_chat
     assert chat is not None
     parts = split_html(text)
+    sent = []
     for number, part in enumerate(parts, start=1):
-        await chat.send_message(
+        message = await chat.send_message(
             part,
             parse_mode=ParseMode.HTML,
             reply_markup=markup if number == len(parts) else None,
             disable_web_page_preview=True,
         )
+        sent.append(message.message_id)
+    return sent
 
 
 async def edit_or_reply(

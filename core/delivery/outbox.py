@@ -143,11 +143,13 @@ class Outbox:
         audience: str = "",
         send_at: datetime | None = None,
         direct: Sequence[tuple[str, str]] = (),
+        subject: str | None = None,
     ) -> int:
         """Write the notification and its deliveries; returns the notification id.
 
         `direct` adds (channel, address) recipients who are not members — an officer who never
         registered (their Telegram user id is their private chat id), or a relay to a chat.
+        `subject` says what it is about ("tip:42"), so a reply to it can be routed.
         """
         now = self.clock.now()
         start = max(send_at or now, now)
@@ -164,6 +166,7 @@ class Outbox:
             group_id=group_id,
             audience=audience,
             send_at=send_at,
+            subject=subject,
             buttons=encode_buttons(message.buttons),
             attachment=(
                 (message.attachment.filename, message.attachment.mime, message.attachment.content)

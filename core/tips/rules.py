@@ -225,6 +225,18 @@ async def officer_recipients(
     return await officers.audience_in(session)
 
 
+def tip_subject(tip_id: int) -> str:
+    """The subject of a notification about a tip."""
+    return f"tip:{tip_id}"
+
+
+def tip_of_subject(subject: str | None) -> int | None:
+    """The tip a notification's subject names, if any."""
+    if subject and subject.startswith("tip:") and subject[4:].isdigit():
+        return int(subject[4:])
+    return None
+
+
 async def notify_officers_in(
     session: AsyncSession,
     outbox: Outbox,
@@ -250,4 +262,5 @@ async def notify_officers_in(
         urgency="urgent" if urgent else "normal",
         author_label="tips",
         audience=audience or f"officers, about {tip.reference}",
+        subject=tip_subject(tip.id),
     )

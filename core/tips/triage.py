@@ -24,6 +24,7 @@ from core.tips.rules import (
     clean_tip_text,
     notify_officers_in,
     parse_reference,
+    tip_of_subject,
 )
 from storage.delivery.repositories import OutboxRepository
 from storage.tips.records import TipEventRecord, TipRecord
@@ -93,6 +94,25 @@ class TipTriage(SharedService):
             audience=f"the tipster of {tip.reference}",
         )
         return True
+
+    # Replies to the bot's messages
+
+    async def remember_card(self, chat_id: int, message_ids: list[int], tip_id: int) -> None:
+        """The messages of a tip card shown to an officer: a reply to any part is about it."""
+        async with self.db.transaction() as session:
+            await TipRepository(session).remember_messages(
+                chat_id, message_ids, tip_id, self.clock.now()
+            )
+
+    async def tip_answered(self, chat_id: int, message_id: int) -> int | None:
+        """The tip an officer's reply is about, by the bot message it answers (a card, or a
+        notification about one tip); None when that message is about no single tip."""
+        async with self.db.transaction() as session:
+            tip_id = await TipRepository(session).tip_for_message(chat_id, message_id)
+            if tip_id is not None:
+                return tip_id
+            subject = await OutboxRepository(session).subject_of_message(chat_id, message_id)
+            return tip_of_subject(subject)
 
     # Reading
 

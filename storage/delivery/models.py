@@ -30,6 +30,9 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(24))
     urgency: Mapped[str] = mapped_column(String(8), default="normal")
     category: Mapped[str | None] = mapped_column(String(24))
+    # What the notification is about, for replies to it ("tip:42"): a reply is routed by the
+    # message it answers (its id is on the delivery), never by text read out of it.
+    subject: Mapped[str | None] = mapped_column(String(40))
     author_label: Mapped[str] = mapped_column(String(100), default="")
     group_id: Mapped[int | None] = mapped_column(ForeignKey("watch_groups.id", ondelete="SET NULL"))
     audience: Mapped[str] = mapped_column(String(200), default="")

@@ -48,11 +48,13 @@ class OutboxRepository:
         send_at: datetime | None = None,
         buttons: str | None = None,
         attachment: tuple[str, str, bytes] | None = None,
+        subject: str | None = None,
     ) -> int:
         """Write a notification and return its id (`buttons`: JSON rows of [label, data];
         `attachment`: a file sent on Telegram after the text)."""
         row = Notification(
             kind=kind,
+            subject=subject,
             urgency=urgency,
             category=category,
             author_label=author_label,
@@ -323,6 +325,21 @@ class OutboxRepository:
             return False
         await self.add_deliveries(notification_id, [(member_id, channel, "", now)], now)
         return True
+
+    async def subject_of_message(self, chat_id: int, message_id: int) -> str | None:
+        """The subject of the notification whose Telegram message this is, in this chat."""
+        query = (
+            select(Notification.subject)
+            .join(Delivery, Delivery.notification_id == Notification.id)
+            .outerjoin(Member, Member.id == Delivery.member_id)
+            .where(
+                Delivery.channel == "telegram",
+                Delivery.provider_id == str(message_id),
+                or_(Delivery.address == str(chat_id), Member.telegram_chat_id == chat_id),
+            )
+            .limit(1)
+        )
+        return await self.session.scalar(query)
 
     async def forget_author(self, member_id: int, name: str | None, label: str) -> int:
         """A forgotten member's notifications: the author label becomes `label`, their name

@@ -146,3 +146,15 @@ class TipPreference(Base):
         ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     sms_named: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class TipMessage(Base):
+    """A tip card the bot showed an officer (each part of a long one): a reply to it is about
+    this tip, whatever references its text happens to contain."""
+
+    __tablename__ = "tip_messages"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

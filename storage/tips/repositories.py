@@ -17,6 +17,7 @@ from storage.tips.models import (
     Tip,
     TipCounter,
     TipEvent,
+    TipMessage,
     TipPhoto,
     TipPreference,
     TipRateMark,
@@ -199,6 +200,23 @@ class TipRepository:
             await self.session.execute(
                 update(Tip).where(Tip.id.in_(tip_ids)).values(notified_at=now)
             )
+
+    async def remember_messages(
+        self, chat_id: int, message_ids: Sequence[int], tip_id: int, now: datetime
+    ) -> None:
+        """The messages of a tip card shown in a chat: a reply to any of them is about it."""
+        for message_id in message_ids:
+            await self.session.merge(
+                TipMessage(chat_id=chat_id, message_id=message_id, tip_id=tip_id, created_at=now)
+            )
+
+    async def tip_for_message(self, chat_id: int, message_id: int) -> int | None:
+        """The tip a card message in this chat is about."""
+        return await self.session.scalar(
+            select(TipMessage.tip_id).where(
+                TipMessage.chat_id == chat_id, TipMessage.message_id == message_id
+            )
+        )
 
     async def scrub_names(self, tip_ids: Sequence[int], member_id: int | None) -> None:
         """Forget who filed named tips: by id (their relays) or by the member who filed them."""

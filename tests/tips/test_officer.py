@@ -280,3 +280,23 @@ async def test_the_scheduler_runs_the_digest_every_tip_digest_minutes(
     job = scheduler.get_job("tip_digest")
     assert job is not None and job.func is tip_digest
     assert job.trigger.interval.total_seconds() == 20 * 60
+
+
+async def test_a_reply_to_any_part_of_a_long_card_goes_to_that_tips_author(
+    tg: TelegramHarness,
+) -> None:
+    """A long tip's card comes in parts; a later part may quote another tip's reference. The
+    officer's swipe-reply is routed by the message it answers, never by that reference."""
+    await tg.send(BOB, "/tip Bob's own tip: a loose dog pack near the school")  # T-2026-00001
+    paragraph = " ".join(["Cars slow down outside number 20 and then drive off again."] * 9)
+    story = "\n\n".join([paragraph] * 8)[:3960].strip()
+    await tg.send(ANN, f"/tip {story}\n\nLinked to T-2026-00001?")
+    await tg.send(OFFICER_ID, "/tip T-2026-00002")
+    parts = [c for c in tg.api.calls_to("sendMessage") if c.params["chat_id"] == OFFICER_ID]
+    last = await relayed_message(tg, OFFICER_ID, "Linked to T-2026-00001?")
+    assert "T-2026-00002" not in str(last["text"]) and len(parts) >= 2  # only the other ref
+    await telegram_reply(tg, OFFICER_ID, "Which car, do you remember a plate?", last)
+    await tg.deliver()
+    assert received(tg, ANN, "Which car, do you remember a plate?")
+    assert not received(tg, BOB, "Which car")
+    assert "T-2026-00002" in tg.last(OFFICER_ID)  # "sent to the tipster of T-2026-00002"

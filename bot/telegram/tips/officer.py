@@ -97,7 +97,9 @@ async def show_tip(update: Update, context: Context, tip: int | str) -> None:
             await chat.send_location(view.tip.latitude, view.tip.longitude)
     except BadRequest as error:
         log.warning("tip media could not be shown: %s", error.message)
-    await reply(update, tip_texts.tip_card(view, svc.settings.zone), _actions(view))
+    shown = await reply(update, tip_texts.tip_card(view, svc.settings.zone), _actions(view))
+    # A swipe-reply to any part of the card is about this tip, whatever its text quotes.
+    await svc.tips.triage.remember_card(chat.id, shown, view.tip.id)
 
 
 async def send_officer_reply(update: Update, context: Context, tip: int | str) -> None:

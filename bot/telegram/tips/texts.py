@@ -323,3 +323,8 @@ def marked_spam(reference: str) -> str:
 
 
 CATEGORY_BUTTONS = list(CATEGORIES.items())
+
+REPLY_WHICH_TIP = (
+    "I can't tell which tip that message is about, so nothing was sent. Open the tip with "
+    "/tip T-YYYY-NNNNN and use its 💬 Reply button."
+)

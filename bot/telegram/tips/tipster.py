@@ -49,10 +49,11 @@ def replied_reference(message: Message) -> tuple[int, int] | None:
 
 
 class RepliesToTip(filters.MessageFilter):
-    """A message replying to one of the bot's messages about a single tip."""
+    """A message replying to one of the bot's messages (which may be about a tip)."""
 
     def filter(self, message: Message) -> bool:
-        return replied_reference(message) is not None
+        replied = message.reply_to_message
+        return replied is not None and replied.from_user is not None and replied.from_user.is_bot
 
 
 # /mytips
@@ -118,23 +119,32 @@ async def reply_to_tip(update: Update, context: Context) -> None:
     """A Telegram reply to the bot's message about a tip: the tipster's answer (if this chat
     filed it), or an officer's message to the tipster; anything else is handled as usual."""
     message = update.effective_message
-    assert message is not None
-    reference = replied_reference(message)
-    assert reference is not None
+    assert message is not None and message.reply_to_message is not None
     svc = services(context)
     if await svc.flows.get(chat_id(update)) is not None:
         await fallback.private_message(update, context)  # a step's answer, quoted by habit
         return
-    token = await svc.tips.relay.token_for(TELEGRAM, _address(update), reference)
-    if token is not None:
-        if not message.text:
-            raise InvalidInput(tip_texts.ANSWER_IN_WORDS)
-        await send_answer(update, context, token, message.text)
-        return
+    reference = replied_reference(message)
+    if reference is not None:  # the tipster's own tip, named in the question they answer
+        token = await svc.tips.relay.token_for(TELEGRAM, _address(update), reference)
+        if token is not None:
+            if not message.text:
+                raise InvalidInput(tip_texts.ANSWER_IN_WORDS)
+            await send_answer(update, context, token, message.text)
+            return
     who = await actor(update, context)
     if who.is_officer and message.text:
-        await send_officer_reply(update, context, f"T-{reference[0]}-{reference[1]:05d}")
-        return
+        # Routed by the message answered (a card or a notification about one tip), never by a
+        # reference read out of its text: a long card's later part may quote another tip.
+        tip_id = await svc.tips.triage.tip_answered(
+            chat_id(update), message.reply_to_message.message_id
+        )
+        if tip_id is not None:
+            await send_officer_reply(update, context, tip_id)
+            return
+        if reference is not None:
+            await reply(update, tip_texts.REPLY_WHICH_TIP)
+            return
     await fallback.private_message(update, context)
 
 
