@@ -361,8 +361,13 @@ class GroupService(SharedService):
             if current is None or current.status != "pending" or member is None:
                 raise NotFound("That request was already handled or withdrawn.")
             name = esc(group.name)
+            # Taken once even when two presses read "pending" together (PostgreSQL runs them
+            # side by side): the loser changes nothing and tells nobody.
+            if not await repo.take_pending(
+                membership_id, "active" if approve else None, self.clock.now()
+            ):
+                raise NotFound("That request was already handled or withdrawn.")
             if approve:
-                await repo.set_membership_status(membership_id, "active", self.clock.now())
                 message = Message(
                     html=(
                         f"Welcome to <b>{name}</b>! Your request was approved. You will get "
@@ -371,7 +376,6 @@ class GroupService(SharedService):
                     text=f"{self.service_name}: you're now a member of {group.name}.",
                 )
             else:
-                await repo.remove_membership(member.id, group.id)
                 message = Message(
                     html=(
                         f"Your request to join <b>{name}</b> was not approved. If you think this "

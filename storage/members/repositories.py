@@ -309,6 +309,18 @@ class GroupRepository:
             .values(status=status, decided_at=now)
         )
 
+    async def take_pending(self, membership_id: int, status: str | None, now: datetime) -> bool:
+        """Decide a pending request once: to `status`, or deleted (None); False when it was
+        no longer pending (decided by a concurrent press)."""
+        pending = (Membership.id == membership_id) & (Membership.status == "pending")
+        if status is None:
+            result = await self.session.execute(delete(Membership).where(pending))
+        else:
+            result = await self.session.execute(
+                update(Membership).where(pending).values(status=status, decided_at=now)
+            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def remove_membership(self, member_id: int, group_id: int) -> bool:
         """Take the member out of the group; False when they were not in it."""
         result = await self.session.execute(

@@ -214,3 +214,15 @@ async def test_a_list_longer_than_one_message_is_sent_in_parts(tg: TelegramHarne
     shown = "\n".join(str(c.params["text"]) for c in sent)
     assert "Something went wrong" not in shown
     assert all(code in shown for code in codes)
+
+
+async def test_an_approval_pressed_twice_at_once_welcomes_once(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=True)
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/join OAK")
+    await tg.send(OFFICER_ID, "/pending OAK")
+    await tg.press_at_once(OFFICER_ID, "review:1:a", times=3)
+    await tg.deliver()
+    welcomes = [t for t in tg.texts(ANN) if "Welcome to <b>Oak Park</b>" in t]
+    assert len(welcomes) == 1
+    assert "group.review_members" in await audit_actions(tg, "ok")
