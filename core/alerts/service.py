@@ -25,7 +25,7 @@ from core.delivery import (
 )
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.flows import Claim, take_in
-from core.markup import esc
+from core.markup import esc, strip_controls
 from core.permissions import Action, Actor
 from core.shared import SharedService
 from storage.delivery.repositories import OutboxRepository
@@ -81,8 +81,8 @@ def parse_audience(token: str) -> Audience:
 
 
 def clean_alert_text(text: str) -> str:
-    """1-1000 characters, trimmed."""
-    body = text.strip()
+    """1-1000 characters, trimmed, without invisible controls."""
+    body = strip_controls(text).strip()
     if not body:
         raise InvalidInput("The message is empty. Please write what people should know.")
     if len(body) > ALERT_MAX:

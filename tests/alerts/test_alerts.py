@@ -308,3 +308,15 @@ async def test_a_leader_cannot_make_a_broadcast_urgent_with_hand_made_buttons(
     await tg.deliver()
     assert await notifications(tg, "broadcast") == []
     assert "broadcast.send" in await audit_actions(tg, "refused")
+
+
+async def test_bidi_and_zero_width_controls_never_reach_the_neighbors(tg: TelegramHarness) -> None:
+    """A right-to-left override or a zero-width space can make a link or a number read as
+    something else; they are dropped from what people type before anything is sent."""
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert all Call 203\u202e555\u200b0199 about the lost dog\ufeff")
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.deliver()
+    assert received(tg, BOB, "Call 2035550199 about the lost dog")
+    sent = [str(c.params.get("text", "")) for c in tg.api.calls_to("sendMessage")]
+    assert not any(ch in text for text in sent for ch in "\u202e\u200b\ufeff\u2066\u200f")
