@@ -25,6 +25,7 @@ import logging
 import re
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any, ClassVar
 
 import aiohttp
@@ -216,6 +217,18 @@ class SmsNotifier:
         except (TypeError, ValueError):
             count = segments(body)
         return SendResult(Outcome.SENT, provider_id=created.sid, segments=max(count, 1))
+
+    async def find_sent(self, message: OutboundMessage, since: datetime) -> str | None:
+        """After a send whose answer never came: the SID of the message Twilio created for it
+        (same number and body, created since `since`), or None when Twilio has none. Raises
+        when Twilio cannot be asked either, so the outcome stays unknown."""
+        client = self._twilio()
+        recent = await client.messages.list_async(to=message.address, limit=20)
+        for record in recent:
+            created = record.date_created
+            if record.body == message.text and (created is None or created >= since):
+                return str(record.sid)
+        return None
 
     def classify_rest(
         self, error: TwilioRestException | TwilioServiceException, response: Response | None

@@ -3,8 +3,9 @@
 A sender claims due deliveries with a lease (`claimed`), books each a slot with the channel's
 pacer, marks it `sending` just before it goes on the wire, and records the outcome. Outcomes are
 classified by the notifier before anything is retried: permanent errors are never retried, a
-timeout after the request left is `unknown` (on Telegram sent once more after the backoff,
-flagged "may have arrived twice"; on SMS left for the status callback), and a 429 pauses the
+timeout after the request left is `unknown` (SMS asks Twilio's message list: sent after all,
+or certainly not and sent again; Telegram, which cannot be asked, sends once more after the
+backoff, flagged "may have arrived twice"), and a 429 pauses the
 whole channel until its `retry_after` has passed. At most `concurrency` sends are on the wire
 at once, which bounds what a crash can leave uncertain.
 """
@@ -29,6 +30,9 @@ from storage.engine import Database
 from storage.members.repositories import MemberRepository
 
 log = logging.getLogger(__name__)
+
+# How far before a send its message may have been created at the provider (clock skew).
+RECONCILE_MARGIN = timedelta(minutes=2)
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 2.0
@@ -197,26 +201,46 @@ class ChannelSender:
                 )
             )
             return
+        message = OutboundMessage(
+            address=self._address(job) or "",
+            html=job.body_html,
+            text=job.body_text,
+            urgent=job.urgency == "urgent",
+            buttons=decode_buttons(job.buttons),
+            attachment=job.attachment,
+        )
+        started = self.clock.now()
         try:
-            result = await self.notifier.send(
-                OutboundMessage(
-                    address=self._address(job) or "",
-                    html=job.body_html,
-                    text=job.body_text,
-                    urgent=job.urgency == "urgent",
-                    buttons=decode_buttons(job.buttons),
-                    attachment=job.attachment,
-                )
-            )
+            result = await self.notifier.send(message)
         except Exception as error:  # a notifier bug must not lose the delivery's outcome
             log.exception("notifier %s raised; outcome unknown", self.channel)
             result = SendResult(Outcome.UNKNOWN, reason=f"internal error: {type(error).__name__}")
         finally:
             self._slots.release()
+        if result.outcome is Outcome.UNKNOWN:
+            result = await self._reconcile(message, started - RECONCILE_MARGIN, result)
         if result.outcome is Outcome.RATE_LIMITED:
             self.pacer.pause(self.clock.now().timestamp() + (result.retry_after or 1.0))
             log.warning("%s rate limited; pausing %.1f s", self.channel, result.retry_after or 1)
         self._finished.append(Finished(job, result))
+
+    async def _reconcile(
+        self, message: OutboundMessage, since: datetime, result: SendResult
+    ) -> SendResult:
+        """A send whose answer never came, on a channel that can be asked (SMS: Twilio's
+        message list): sent after all, or certainly not (so it goes again); unknown when the
+        provider cannot be asked either."""
+        find_sent = getattr(self.notifier, "find_sent", None)
+        if find_sent is None:
+            return result
+        try:
+            sid = await find_sent(message, since)
+        except Exception:
+            log.warning("%s: could not check an unanswered send; it stays unknown", self.channel)
+            return result
+        if sid:
+            return SendResult(Outcome.SENT, provider_id=sid, reason="confirmed after no answer")
+        return SendResult(Outcome.RETRY, reason=f"{result.reason}; not found at the provider")
 
     def _address(self, job: DeliveryJob) -> str | None:
         if self.channel == TELEGRAM:

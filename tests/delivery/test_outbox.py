@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.clock import FrozenClock
 from core.delivery.outbox import Message
@@ -215,3 +215,34 @@ async def test_stopping_returns_an_unsent_batch_to_the_queue(services: Services)
     assert await sender.run_once() == 0
     assert sender_channel.sent == []
     assert set((await statuses(services)).values()) == {"queued"}
+
+
+@dataclass
+class ReconcilingNotifier(RecordingNotifier):
+    """A channel whose provider can be asked what it created (as Twilio's message list)."""
+
+    created: list[str] = field(default_factory=list)
+    asked: int = 0
+
+    async def find_sent(self, message: OutboundMessage, since: datetime) -> str | None:
+        self.asked += 1
+        return self.created[0] if self.created else None
+
+
+async def test_an_unanswered_send_the_provider_never_created_goes_again(
+    services: Services, clock: FrozenClock
+) -> None:
+    """The provider's list shows no such message: it certainly did not go, so it is sent
+    again (no double is possible, so it is not flagged)."""
+    [person] = await members(services, 1)
+    channel = ReconcilingNotifier(
+        script=[SendResult(Outcome.UNKNOWN, reason="TimeoutError: no answer from Twilio in time")]
+    )
+    services.delivery.add_notifier("telegram", channel)
+    await enqueue(services, [person])
+    await services.delivery.run_once()
+    assert channel.asked == 1 and (await statuses(services))[person.id] == "queued"
+    clock.advance(minutes=5)
+    await services.delivery.run_once()
+    [row] = await deliveries(services)
+    assert (row.status, row.uncertain, len(channel.sent)) == ("sent", False, 2)

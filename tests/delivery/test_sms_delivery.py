@@ -144,3 +144,20 @@ async def test_preview_estimates_sms_time_in_segments(tg: TelegramHarness, sms: 
     assert "SMS 4" in preview
     # 4 texts of 3 segments each at 1 segment per second.
     assert "about 12 s" in preview
+
+
+async def test_an_sms_whose_answer_never_came_is_found_in_twilios_list_not_sent_twice(
+    tg: TelegramHarness, sms: FakeTwilio
+) -> None:
+    """Twilio created the message but our request timed out: the worker asks Twilio's message
+    list, records it sent with its SID, and sends nothing again."""
+    await neighborhood(tg, extra=False)
+    await tg.send(BOB, "/settings")
+    await tg.press(BOB, "set:ch:sms")
+    sms.timeout_next(after_delivery=True)
+    await alert(tg, "Boil water notice for Oak Park")
+    await tg.deliver()
+    bodies = [b for b in sms.bodies_to(BOB_PHONE) if "Boil water" in b]
+    assert len(bodies) == 1
+    [row] = [d for d in await deliveries(tg) if d.channel == "sms"]
+    assert row.status == "sent" and row.provider_id == sms.messages[-1]["sid"]

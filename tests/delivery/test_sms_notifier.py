@@ -10,6 +10,7 @@ import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from twilio.base.exceptions import TwilioRestException
@@ -243,6 +244,11 @@ async def test_a_timeout_after_twilio_accepted_is_unknown(
     result = await notifier.send(message())
     assert result.outcome is Outcome.UNKNOWN
     assert len(fake.messages) == 1  # it went out: sending again would double it
+    # Twilio's message list says so: the SID of the one it created.
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    assert await notifier.find_sent(message(), since) == fake.messages[0]["sid"]
+    assert await notifier.find_sent(message("another text"), since) is None
+    assert fake.violations == []
 
 
 async def test_a_body_over_1600_characters_is_refused_without_a_request(

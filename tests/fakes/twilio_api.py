@@ -240,10 +240,81 @@ class FakeTwilio:
         path: str,
         form: dict[str, list[str]],
         auth: tuple[str, str] | None,
+        query: dict[str, list[str]] | None = None,
     ) -> Answer:
         """Answer one request as Twilio would (thread-safe)."""
         with self._lock:
+            if method == "GET":
+                return self._list(path, query or {}, auth)
             return self._handle(method, path, form, auth)
+
+    def _list(self, path: str, query: dict[str, list[str]], auth: tuple[str, str] | None) -> Answer:
+        """ListMessage: the account's messages, newest first (filtered by To and From)."""
+        match = re.fullmatch(r"/2010-04-01/Accounts/([^/]+)/Messages\.json", path)
+        if match is None:
+            return self._violation(20404, f"GET {path}: not the ListMessage endpoint")
+        if auth != (self.account_sid, self.auth_token) or match.group(1) != self.account_sid:
+            return self._violation(20003, "wrong HTTP Basic credentials")
+        known = {
+            "To",
+            "From",
+            "DateSent",
+            "DateSent<",
+            "DateSent>",
+            "PageSize",
+            "Page",
+            "PageToken",
+        }
+        for name in query:
+            if name not in known:
+                return self._violation(20001, f"unknown ListMessage parameter {name!r}")
+        to, sender = (query.get("To") or [None])[0], (query.get("From") or [None])[0]
+        size = int((query.get("PageSize") or ["50"])[0])
+        found = [
+            m
+            for m in reversed(self.messages)
+            if (to is None or m["to"] == to) and (sender is None or m["from"] == sender)
+        ][:size]
+        return Answer(
+            200,
+            {
+                "messages": [self._instance(match.group(1), m) for m in found],
+                "end": max(len(found) - 1, 0),
+                "first_page_uri": path,
+                "next_page_uri": None,
+                "page": 0,
+                "page_size": size,
+                "previous_page_uri": None,
+                "start": 0,
+                "uri": path,
+            },
+        )
+
+    @staticmethod
+    def _instance(account: str, m: dict[str, Any]) -> dict[str, Any]:
+        stamp = email.utils.format_datetime(m["created"])
+        return {
+            "account_sid": account,
+            "api_version": "2010-04-01",
+            "body": m["body"],
+            "date_created": stamp,
+            "date_sent": stamp,
+            "date_updated": stamp,
+            "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
+            "from": m["from"],
+            "messaging_service_sid": m["messaging_service_sid"],
+            "num_media": "0",
+            "num_segments": str(m["segments"]),
+            "price": None,
+            "price_unit": "USD",
+            "sid": m["sid"],
+            "status": "sent",
+            "subresource_uris": {},
+            "to": m["to"],
+            "uri": f"/2010-04-01/Accounts/{account}/Messages/{m['sid']}.json",
+        }
 
     def _error(self, code: int, message: str | None = None, status: int | None = None) -> Answer:
         default_status, default_message = ERRORS.get(code, (status or 400, "Error"))
@@ -339,6 +410,7 @@ class FakeTwilio:
             "status_callback": one("StatusCallback"),
             "segments": segments(body or ""),
             "seq": next(self._counter),
+            "created": datetime.now(UTC),
         }
         self.messages.append(record)
         base = f"/2010-04-01/Accounts/{account}/Messages/{sid}"
@@ -416,7 +488,7 @@ class FakeTwilioHttpClient(AsyncHttpClient):  # type: ignore[misc]
             answer = fake._error(20404)
         else:
             path = urlsplit(uri).path
-            answer = fake.handle(method, path, form, auth)
+            answer = fake.handle(method, path, form, auth, _form_lists(params))
         if after:
             # aiohttp's total timeout fires while waiting for the answer: plain TimeoutError.
             raise TimeoutError()
@@ -454,7 +526,13 @@ class _TwilioApp:
         if after is False:  # Twilio never got it; the client can only see its own timeout
             response = await self._stall(receive)
         else:
-            answer = fake.handle(request.method, path, form, auth)
+            answer = fake.handle(
+                request.method,
+                path,
+                form,
+                auth,
+                parse_qs(request.url.query, keep_blank_values=True),
+            )
             if after:  # recorded, but the answer comes too late
                 response = await self._stall(receive)
             else:
