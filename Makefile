@@ -32,6 +32,7 @@ lint: install
 bench: install
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.ceiling
+	$(BIN)/python -m bench.kill9
 
 clean:
 	rm -rf $(VENV) build *.egg-info
