@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -251,3 +252,56 @@ def test_kill_9_mid_broadcast_loses_nothing_and_doubles_only_unknowns(
             }
         )
     )
+
+
+def test_the_database_locked_mid_broadcast_loses_nothing(
+    tmp_path: Path, fake_telegram: tuple[FakeBotAPI, FakeBotAPIServer]
+) -> None:
+    """Another process holds the SQLite file (an exclusive lock, as a backup tool might) for
+    five seconds mid-broadcast: the service waits it out and every member is reached once."""
+    api, server = fake_telegram
+    members = 200
+    env = service_env(tmp_path, server, TELEGRAM_MAX_PER_SECOND="60")
+    asyncio.run(_prepare(env["DATABASE_URL"], members))
+    service = Service(env, tmp_path / "service.log")
+    service.start()
+    try:
+        wait_for(service.health, 30, "the service to be healthy")
+        factory = server.call(lambda: UpdateFactory(api=api))
+        officer = UpdateFactory.user(OFFICER, first_name="Officer")
+        server.push_update(server.call(factory.text, officer, "/alert all Lock test: stay in"))
+        wait_for(lambda: any("Preview" in t for t in texts_to(server, OFFICER)), 20, "preview")
+        preview = next(
+            c
+            for c in server.calls("sendMessage")
+            if c.params.get("chat_id") == OFFICER and "Preview" in c.params["text"]
+        )
+        server.push_update(
+            server.call(factory.callback, officer, "alert:send", preview.result["message_id"])
+        )
+
+        def reached() -> Counter[int]:
+            return Counter(
+                c.params["chat_id"]
+                for c in server.calls("sendMessage")
+                if c.ok and "Lock test" in c.params["text"] and c.params["chat_id"] != OFFICER
+            )
+
+        wait_for(lambda: sum(reached().values()) >= 40, 30, "the broadcast under way")
+        path = env["DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
+        lock = sqlite3.connect(path, timeout=5)
+        try:
+            lock.execute("BEGIN EXCLUSIVE")
+            time.sleep(5)
+        finally:
+            lock.rollback()
+            lock.close()
+        wait_for(lambda: len(reached()) >= members, 60, "every recipient after the lock")
+        wait_for(lambda: (service.health() or {}).get("outbox") == {"pending": 0}, 30, "the outbox")
+    finally:
+        assert service.stop() == 0
+    per_chat = reached()
+    assert set(per_chat) == set(range(10_000, 10_000 + members))
+    assert max(per_chat.values()) == 1
+    log = (tmp_path / "service.log").read_text()
+    assert "Traceback" not in log
