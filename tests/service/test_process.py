@@ -136,6 +136,23 @@ def test_runs_polls_reports_health_and_stops_cleanly(
     assert TOKEN not in log and "A" * 35 not in log
 
 
+def send_alert(api: FakeBotAPI, server: FakeBotAPIServer, text: str) -> None:
+    """The officer's /alert to everyone and the press of Send on its preview, as Telegram
+    would deliver them to the running service."""
+    factory = server.call(lambda: UpdateFactory(api=api))
+    officer = UpdateFactory.user(OFFICER, first_name="Officer")
+    server.push_update(server.call(factory.text, officer, f"/alert all {text}"))
+    wait_for(lambda: any("Preview" in t for t in texts_to(server, OFFICER)), 20, "preview")
+    preview = next(
+        c
+        for c in server.calls("sendMessage")
+        if c.params.get("chat_id") == OFFICER and "Preview" in c.params["text"]
+    )
+    server.push_update(
+        server.call(factory.callback, officer, "alert:send", preview.result["message_id"])
+    )
+
+
 async def _prepare(url: str, members: int) -> None:
     await upgrade(url)
     db = Database(url)
@@ -176,18 +193,7 @@ def test_kill_9_mid_broadcast_loses_nothing_and_doubles_only_unknowns(
     service.start()
     try:
         wait_for(service.health, 30, "the service to be healthy")
-        factory = server.call(lambda: UpdateFactory(api=api))
-        officer = UpdateFactory.user(OFFICER, first_name="Officer")
-        server.push_update(server.call(factory.text, officer, "/alert all Crash test: lock up"))
-        wait_for(lambda: any("Preview" in t for t in texts_to(server, OFFICER)), 20, "preview")
-        preview = next(
-            c
-            for c in server.calls("sendMessage")
-            if c.params.get("chat_id") == OFFICER and "Preview" in c.params["text"]
-        )
-        server.push_update(
-            server.call(factory.callback, officer, "alert:send", preview.result["message_id"])
-        )
+        send_alert(api, server, "Crash test: lock up")
 
         def delivered() -> int:
             return sum(
@@ -267,18 +273,7 @@ def test_the_database_locked_mid_broadcast_loses_nothing(
     service.start()
     try:
         wait_for(service.health, 30, "the service to be healthy")
-        factory = server.call(lambda: UpdateFactory(api=api))
-        officer = UpdateFactory.user(OFFICER, first_name="Officer")
-        server.push_update(server.call(factory.text, officer, "/alert all Lock test: stay in"))
-        wait_for(lambda: any("Preview" in t for t in texts_to(server, OFFICER)), 20, "preview")
-        preview = next(
-            c
-            for c in server.calls("sendMessage")
-            if c.params.get("chat_id") == OFFICER and "Preview" in c.params["text"]
-        )
-        server.push_update(
-            server.call(factory.callback, officer, "alert:send", preview.result["message_id"])
-        )
+        send_alert(api, server, "Lock test: stay in")
 
         def reached() -> Counter[int]:
             return Counter(
