@@ -10,6 +10,7 @@ import pytest
 from starlette.applications import Starlette
 
 from bot.sms import STATUS_PATH, sms_routes
+from core.clock import FrozenClock
 from core.delivery.sms_inbound import SmsInbound
 from core.settings import Settings
 from tests.conftest import OFFICER_ID
@@ -161,3 +162,27 @@ async def test_an_sms_whose_answer_never_came_is_found_in_twilios_list_not_sent_
     assert len(bodies) == 1
     [row] = [d for d in await deliveries(tg) if d.channel == "sms"]
     assert row.status == "sent" and row.provider_id == sms.messages[-1]["sid"]
+
+
+async def test_a_twilio_429_storm_pauses_sms_and_everyone_is_reached(
+    tg: TelegramHarness, sms: FakeTwilio, clock: FrozenClock
+) -> None:
+    """Twilio answers 20429 (too many requests) with Retry-After: nothing more goes to Twilio
+    until it has passed, then every text goes out once."""
+    await neighborhood(tg, extra=False)
+    for uid in (ANN, BOB, CAT, DAN):
+        await tg.send(uid, "/settings")
+        await tg.press(uid, "set:ch:sms")
+    sms.fail_next(20429, status=429, retry_after=30, times=2)
+    await alert(tg, "Storm SMS test")
+    requests_in_pause = len(sms.requests)
+    clock.advance(seconds=10)
+    await tg.deliver()
+    assert len(sms.requests) == requests_in_pause  # still inside the announced pause
+    clock.advance(seconds=25)
+    await tg.deliver()
+    clock.advance(seconds=60)
+    await tg.deliver()
+    assert len([b for b in sms.bodies_to(BOB_PHONE) if "Storm SMS test" in b]) == 4
+    statuses = [d.status for d in await deliveries(tg) if d.channel == "sms"]
+    assert statuses == ["sent"] * 4
