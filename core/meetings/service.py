@@ -368,14 +368,23 @@ class MeetingService(SharedService):
             if meeting is None:
                 raise NotFound("That meeting no longer exists.")
             membership = await GroupRepository(session).membership(member.id, meeting.group_id)
-            if membership is None or membership.status != "active":
-                raise PermissionDenied("Only members of the meeting's group can answer.")
-            if meeting.status != "scheduled":
-                raise Conflict("That meeting was cancelled.")
-            if meeting.starts_at <= self.clock.now():
-                raise Conflict("That meeting has already started.")
-            previous = await repo.answer(meeting.id, member.id, answer, self.clock.now())
-            return meeting, previous
+            allowed = membership is not None and membership.status == "active"
+            if allowed:
+                if meeting.status != "scheduled":
+                    raise Conflict("That meeting was cancelled.")
+                if meeting.starts_at <= self.clock.now():
+                    raise Conflict("That meeting has already started.")
+                previous = await repo.answer(meeting.id, member.id, answer, self.clock.now())
+                return meeting, previous
+        # Audited after the read has ended (SQLite allows one writer).
+        await self.audit.record(
+            await self.access.actor(telegram_user_id),
+            "meeting.rsvp",
+            target=f"meeting #{meeting_id}",
+            outcome="refused",
+            detail="not a member of the meeting's group",
+        )
+        raise PermissionDenied("Only members of the meeting's group can answer.")
 
     async def upcoming_for(self, actor: Actor) -> list[MeetingView]:
         """Upcoming meetings of the member's groups, with their answers."""
