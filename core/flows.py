@@ -67,12 +67,6 @@ class FlowService:
                 chat_id, flow, step, data or {}, self.clock.now()
             )
 
-    async def take(self, claim: Claim) -> None:
-        """Take a claimed step on its own (a confirm whose effect needs no transaction of ours);
-        AlreadyDone when it was taken before."""
-        async with self.db.transaction() as session:
-            await take_in(session, claim)
-
     async def clear(self, chat_id: int) -> bool:
         """Leave the chat's flow; False when there was none."""
         async with self.db.transaction() as session:

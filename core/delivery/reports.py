@@ -51,16 +51,13 @@ class ReportService:
         self.db = db
         self.audit = audit
 
-    @staticmethod
-    def _scope(actor: Actor) -> ReportScope | bool | None:
-        """None: everything (officers); False: nothing; else a leader's own and group's."""
+    async def _scope(self, actor: Actor, target: str) -> ReportScope | None:
+        """What the actor may see: everything (None, officers) or a leader's own notifications
+        and group's broadcasts; anyone else is refused, on the audit log."""
         if actor.is_officer:
             return None
-        if actor.leads is None:
-            return False
-        return ReportScope(actor.member.id if actor.member else -1, actor.leads.id)
-
-    async def _refuse(self, actor: Actor, target: str) -> None:
+        if actor.leads is not None:
+            return ReportScope(actor.member.id if actor.member else -1, actor.leads.id)
         await self.audit.record(
             actor,
             "report.view",
@@ -72,22 +69,18 @@ class ReportService:
 
     async def recent(self, actor: Actor, limit: int = 10) -> list[NotificationLine]:
         """The newest notifications the actor may see (alerts, broadcasts, ...)."""
-        scope = self._scope(actor)
-        if scope is False:
-            await self._refuse(actor, "recent")
+        scope = await self._scope(actor, "recent")
         async with self.db.transaction() as session:
             repo = OutboxRepository(session)
-            rows = await repo.recent_notifications(REPORTED_KINDS, limit, _scoped(scope))
+            rows = await repo.recent_notifications(REPORTED_KINDS, limit, scope)
             return [await self._line(repo, row) for row in rows]
 
     async def detail(self, actor: Actor, notification_id: int) -> DeliveryReport:
         """Counts per channel and status, with reasons, for one notification."""
-        scope = self._scope(actor)
-        if scope is False:
-            await self._refuse(actor, f"notification #{notification_id}")
+        scope = await self._scope(actor, f"notification #{notification_id}")
         async with self.db.transaction() as session:
             repo = OutboxRepository(session)
-            row = await repo.notification(notification_id, _scoped(scope))
+            row = await repo.notification(notification_id, scope)
             if row is None:
                 raise NotFound(f"There is no report #{notification_id} you can see. Try /report.")
             raw = await repo.counts(row.id)
@@ -121,7 +114,3 @@ class ReportService:
             total=total,
             done=done,
         )
-
-
-def _scoped(scope: ReportScope | bool | None) -> ReportScope | None:
-    return scope if isinstance(scope, ReportScope) else None

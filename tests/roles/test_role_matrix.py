@@ -3,6 +3,7 @@ role. Whoever may not do it changes nothing, and the refusal is in the audit log
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -109,8 +110,8 @@ async def town(tg: TelegramHarness) -> int:
         BOB,
         VacationRequest(
             address="12 Main St",
-            leave_on=today.replace(day=today.day + 2),
-            return_on=today.replace(day=today.day + 5),
+            leave_on=today + timedelta(days=2),
+            return_on=today + timedelta(days=5),
             emergency_name="Jo Doe",
             emergency_phone="+12035550199",
         ),
