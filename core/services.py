@@ -20,7 +20,13 @@ from core.due.runner import DueRunner
 from core.elections.service import ElectionService
 from core.flows import FlowService
 from core.meetings.service import MeetingService
-from core.members import GroupService, MemberService, OfficerService, PreferenceService
+from core.members import (
+    GroupService,
+    MemberService,
+    OfficerService,
+    PhoneVerifier,
+    PreferenceService,
+)
 from core.news.service import NewsService
 from core.settings import Settings
 from core.shared import Shared
@@ -53,6 +59,7 @@ class Services:
     access: AccessService
     outbox: Outbox
     members: MemberService
+    phones: PhoneVerifier
     groups: GroupService
     officers: OfficerService
     flows: FlowService
@@ -117,6 +124,7 @@ class Services:
             access=access,
             outbox=outbox,
             members=MemberService(db, clock, audit, shared.erasure),
+            phones=PhoneVerifier(shared),
             groups=groups,
             officers=officers,
             flows=FlowService(db, clock),

@@ -56,6 +56,12 @@ def street_address(value: str) -> str:
             f"That address is {len(address)} characters long; "
             f"please keep it to {ADDRESS_MAX} or fewer."
         )
+    if not any(c.isalpha() for c in address):
+        # A number alone (a code sent twice, a ZIP) is not an address.
+        raise InvalidInput(
+            "That doesn't look like a street address. Please send it with the street name, "
+            "for example: 12 Main St, Apt 3."
+        )
     return address
 
 

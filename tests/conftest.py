@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from sqlalchemy import text
 from telegram import Bot
@@ -33,6 +34,7 @@ from storage.engine import Database
 from storage.migrate import upgrade
 from storage.schema import Base
 from tests.fakes.telegram_api import FakeBotAPI
+from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 
 PG_SERVER = os.environ.get("CRIMEWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -124,9 +126,30 @@ def make_settings(**overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    """Test settings."""
+def twilio() -> FakeTwilio:
+    """The fake Twilio REST API."""
+    return FakeTwilio()
+
+
+@pytest.fixture
+def settings(request: pytest.FixtureRequest) -> Settings:
+    """Test settings; with Twilio configured (SMS on) for tests marked `sms`."""
+    if request.node.get_closest_marker("sms"):
+        from tests.support.sms import PUBLIC_URL, twilio_settings
+
+        return twilio_settings(request.getfixturevalue("twilio"), PUBLIC_URL)
     return make_settings()
+
+
+@pytest.fixture
+async def sms(tg: TelegramHarness, twilio: FakeTwilio) -> AsyncIterator[httpx.AsyncClient]:
+    """For tests marked `sms`: the real SmsNotifier on the fake Twilio for texts out, and a
+    client for Twilio's signed webhooks in; the fake must have refused no request."""
+    from tests.support.sms import PUBLIC_URL, sms_both_ways
+
+    async with sms_both_ways(tg, twilio, PUBLIC_URL) as http:
+        yield http
+    assert twilio.violations == [], f"invalid Twilio requests: {twilio.violations}"
 
 
 @pytest.fixture

@@ -84,6 +84,8 @@ def sms_problem(member: MemberRecord, sms_enabled: bool) -> str:
         return "SMS is not configured"
     if not member.phone_e164:
         return "no phone number"
+    if not member.phone_verified:
+        return "phone number not confirmed"
     if member.sms_status != "ok":
         return f"phone number {member.sms_status.replace('_', ' ')}"
     return ""

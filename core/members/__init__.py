@@ -7,18 +7,22 @@ from __future__ import annotations
 
 from core.members.groups import GroupService, JoinOutcome, LeaderChange
 from core.members.officers import OfficerService
+from core.members.phones import CodeSent, PhoneVerifier, looks_like_code
 from core.members.preferences import PreferenceService
 from core.members.service import MemberRecord, MemberService, Profile, RegistrationStep, next_step
 
 __all__ = [
+    "CodeSent",
     "GroupService",
     "JoinOutcome",
     "LeaderChange",
     "MemberRecord",
     "MemberService",
     "OfficerService",
+    "PhoneVerifier",
     "PreferenceService",
     "Profile",
     "RegistrationStep",
+    "looks_like_code",
     "next_step",
 ]

@@ -38,6 +38,11 @@ class PreferenceService:
                 member = await MemberRepository(session).by_telegram_user(telegram_user_id)
             if member is None or not member.phone_e164:
                 raise InvalidInput("Add your phone number in /profile first.")
+            if not member.phone_verified:
+                raise InvalidInput(
+                    "Confirm your number first: in /profile press Phone and type it again (we "
+                    "text you a code to type back), or share your contact there."
+                )
             if member.sms_status == "opted_out":
                 raise InvalidInput(
                     "Your number opted out of our texts. Text START to our number to allow them "

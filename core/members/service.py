@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from core import validation
@@ -16,7 +17,12 @@ from storage.delivery.repositories import OutboxRepository
 from storage.engine import Database
 from storage.flows.repositories import FlowRepository
 from storage.members.records import GroupRecord, MemberRecord, MembershipRecord
-from storage.members.repositories import GroupRepository, MemberRepository, OfficerRepository
+from storage.members.repositories import (
+    GroupRepository,
+    MemberRepository,
+    OfficerRepository,
+    PhoneCodeRepository,
+)
 
 __all__ = ["MemberRecord", "MemberService", "Profile", "RegistrationStep", "next_step"]
 
@@ -38,6 +44,38 @@ def next_step(member: MemberRecord) -> RegistrationStep | None:
     if not member.has_location:
         return RegistrationStep.ADDRESS
     return None
+
+
+async def update_member(
+    repo: MemberRepository, member_id: int, now: datetime, **values: object
+) -> MemberRecord:
+    """Change a member's details; the change that fills the last missing one completes the
+    registration."""
+    updated = await repo.update(member_id, now, **values)
+    if updated.registered_at is None and next_step(updated) is None:
+        updated = await repo.update(member_id, now, registered_at=now)
+    return updated
+
+
+async def status_for(members: MemberRepository, phone: str) -> str:
+    """A number's SMS status as we know it: opted out if any member with it opted out."""
+    others = await members.by_phone(phone)
+    return "opted_out" if any(m.sms_status == "opted_out" for m in others) else "ok"
+
+
+async def store_phone(
+    members: MemberRepository, member: MemberRecord, phone: str, now: datetime, *, verified: bool
+) -> MemberRecord:
+    """Store a member's number (verified or not) with what we know of it."""
+    status = await status_for(members, phone) if phone != member.phone_e164 else member.sms_status
+    return await update_member(
+        members,
+        member.id,
+        now,
+        phone_e164=phone,
+        phone_verified_at=now if verified else None,
+        sms_status=status,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,20 +119,24 @@ class MemberService:
             member = await repo.by_telegram_user(telegram_user_id)
             if member is None:
                 raise NotRegistered("Please register first: send /start.")
-            updated = await repo.update(member.id, self.clock.now(), **values)
-            if updated.registered_at is None and next_step(updated) is None:
-                updated = await repo.update(
-                    member.id, self.clock.now(), registered_at=self.clock.now()
-                )
-            return updated
+            return await update_member(repo, member.id, self.clock.now(), **values)
 
     async def set_name(self, telegram_user_id: int, name: str) -> MemberRecord:
         """Set the display name (1-64 characters)."""
         return await self._update(telegram_user_id, display_name=validation.display_name(name))
 
-    async def set_phone(self, telegram_user_id: int, phone: str) -> MemberRecord:
-        """Set the phone number, validated and stored in E.164."""
-        return await self._update(telegram_user_id, phone_e164=validation.phone_e164(phone))
+    async def set_shared_phone(self, telegram_user_id: int, phone: str) -> MemberRecord:
+        """Set the number of a Telegram contact the member shared of themselves (Telegram
+        vouches for it: verified at once), stored in E.164. A typed number goes through
+        `PhoneVerifier` instead."""
+        phone = validation.phone_e164(phone)
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            repo = MemberRepository(session)
+            member = await repo.by_telegram_user(telegram_user_id)
+            if member is None:
+                raise NotRegistered("Please register first: send /start.")
+            return await store_phone(repo, member, phone, now, verified=True)
 
     async def set_address(self, telegram_user_id: int, address: str) -> MemberRecord:
         """Set the street address (5-200 characters)."""
@@ -154,10 +196,15 @@ class MemberService:
             erased = Erased(
                 member.id, str(chat), member.phone_e164, self.clock.now(), member.display_name
             )
-            # Notifications they wrote keep their counts, not their name or signature.
-            await OutboxRepository(session).forget_author(
-                member.id, member.display_name, erased.forgotten
-            )
+            # Notifications they wrote keep their counts, not their name or signature; texts
+            # to their numbers (codes) keep their outcome, not the number.
+            outbox = OutboxRepository(session)
+            await outbox.forget_author(member.id, member.display_name, erased.forgotten)
+            codes = PhoneCodeRepository(session)
+            phones = {p for p in (member.phone_e164, *await codes.phones_of(member.id)) if p}
+            for phone in sorted(phones):
+                await outbox.forget_phone(phone, erased.now)
+            await codes.purge(erased.now, member_id=member.id)
             await self.erasure.erase_in(session, erased)
             await MemberRepository(session).delete(member.id)
             if member.telegram_chat_id is not None:

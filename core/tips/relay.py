@@ -180,9 +180,10 @@ class TipRelay(SharedService):
     # By text message
 
     async def _sms_identity(self, phone: str) -> tuple[bool, str | None, int | None]:
-        """Named only when the number belongs to one registered member who chose so."""
+        """Named only when the number belongs to one registered member who proved they hold it
+        and chose so."""
         async with self.db.transaction() as session:
-            found = await MemberRepository(session).by_phone(phone)
+            found = await MemberRepository(session).by_phone(phone, verified=True)
             members = [m for m in found if m.is_registered]
             if len(members) != 1 or not members[0].display_name:
                 return False, None, None

@@ -310,6 +310,26 @@ class OutboxRepository:
             .values(address=None)
         )
 
+    async def forget_phone(self, phone_e164: str, now: datetime) -> None:
+        """A forgotten number: texts to it as a bare address that have not gone out are
+        skipped, and every such delivery loses the number (one in flight keeps it until it
+        settles: the worker needs it to finish)."""
+        direct = (
+            Delivery.member_id.is_(None),
+            Delivery.channel == "sms",
+            Delivery.address == phone_e164,
+        )
+        await self.session.execute(
+            update(Delivery)
+            .where(*direct, Delivery.status == "queued")
+            .values(status="skipped", reason="recipient forgotten", updated_at=now)
+        )
+        await self.session.execute(
+            update(Delivery)
+            .where(*direct, Delivery.status.not_in(("claimed", "sending")))
+            .values(address=None)
+        )
+
     async def add_fallback(
         self, notification_id: int, member_id: int, channel: str, now: datetime
     ) -> bool:

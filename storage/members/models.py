@@ -31,6 +31,9 @@ class Member(Base):
     telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     display_name: Mapped[str | None] = mapped_column(String(64))
     phone_e164: Mapped[str | None] = mapped_column(String(16), index=True)
+    # When the member proved they hold the number (a code texted to it, or a shared contact
+    # of their own); nothing is texted to a number before that.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     address: Mapped[str | None] = mapped_column(String(200))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
@@ -55,6 +58,21 @@ class Member(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PhoneCode(Base):
+    """A six-digit code texted to a number a member typed, to prove they hold it. Only a salted
+    hash is kept; the rows also count how many codes a member or a number was sent today."""
+
+    __tablename__ = "phone_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    phone_e164: Mapped[str] = mapped_column(String(16), index=True)
+    code_hash: Mapped[str] = mapped_column(String(100))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Officer(Base):

@@ -29,6 +29,12 @@ class MemberRecord:
     quiet_start: int = 22 * 60
     quiet_end: int = 7 * 60
     categories: str = ""
+    phone_verified_at: datetime | None = None
+
+    @property
+    def phone_verified(self) -> bool:
+        """Whether the member proved they hold the stored number."""
+        return bool(self.phone_e164) and self.phone_verified_at is not None
 
     @property
     def category_set(self) -> frozenset[str]:
@@ -44,6 +50,19 @@ class MemberRecord:
     def has_location(self) -> bool:
         """Whether an address or a map location is stored."""
         return bool(self.address) or self.latitude is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneCodeRecord:
+    """A verification code as stored (its hash, never the code)."""
+
+    id: int
+    member_id: int
+    phone_e164: str
+    code_hash: str
+    attempts: int
+    created_at: datetime
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,14 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.members.models import Member, Membership, Officer, WatchGroup
-from storage.members.records import GroupRecord, MemberRecord, MembershipRecord, OfficerRecord
+from storage.members.models import Member, Membership, Officer, PhoneCode, WatchGroup
+from storage.members.records import (
+    GroupRecord,
+    MemberRecord,
+    MembershipRecord,
+    OfficerRecord,
+    PhoneCodeRecord,
+)
 
 DEFAULT_CATEGORIES = ("scam", "burglary", "vehicle", "fraud", "personal_safety", "meetings", "news")
 
@@ -20,6 +26,7 @@ EDITABLE = frozenset(
         "telegram_chat_id",
         "display_name",
         "phone_e164",
+        "phone_verified_at",
         "address",
         "latitude",
         "longitude",
@@ -59,6 +66,7 @@ def to_record(row: Member) -> MemberRecord:
         quiet_start=row.quiet_start,
         quiet_end=row.quiet_end,
         categories=row.categories,
+        phone_verified_at=row.phone_verified_at,
     )
 
 
@@ -68,11 +76,13 @@ class MemberRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def by_phone(self, phone_e164: str) -> list[MemberRecord]:
-        """Members with this phone number (a household may share one), oldest first."""
-        rows = await self.session.scalars(
-            select(Member).where(Member.phone_e164 == phone_e164).order_by(Member.id)
-        )
+    async def by_phone(self, phone_e164: str, *, verified: bool = False) -> list[MemberRecord]:
+        """Members with this phone number (a household may share one), oldest first; only
+        those who proved they hold it when `verified`."""
+        query = select(Member).where(Member.phone_e164 == phone_e164)
+        if verified:
+            query = query.where(Member.phone_verified_at.is_not(None))
+        rows = await self.session.scalars(query.order_by(Member.id))
         return [to_record(r) for r in rows]
 
     async def set_sms_status_by_phone(self, phone_e164: str, status: str, now: datetime) -> int:
@@ -165,9 +175,98 @@ class MemberRepository:
 
     async def count(self) -> int:
         """How many members exist."""
-        from sqlalchemy import func
-
         return int(await self.session.scalar(select(func.count(Member.id))) or 0)
+
+
+def phone_code_record(row: PhoneCode) -> PhoneCodeRecord:
+    """Copy an ORM row into a plain record."""
+    return PhoneCodeRecord(
+        id=row.id,
+        member_id=row.member_id,
+        phone_e164=row.phone_e164,
+        code_hash=row.code_hash,
+        attempts=row.attempts,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+    )
+
+
+class PhoneCodeRepository:
+    """Reads and writes `phone_codes`: the codes texted to typed phone numbers."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self, member_id: int, phone_e164: str, code_hash: str, now: datetime, expires: datetime
+    ) -> PhoneCodeRecord:
+        """Store a new code for a member."""
+        row = PhoneCode(
+            member_id=member_id,
+            phone_e164=phone_e164,
+            code_hash=code_hash,
+            attempts=0,
+            created_at=now,
+            expires_at=expires,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return phone_code_record(row)
+
+    async def latest(self, member_id: int) -> PhoneCodeRecord | None:
+        """The member's newest code (the only one that counts)."""
+        row = await self.session.scalar(
+            select(PhoneCode)
+            .where(PhoneCode.member_id == member_id)
+            .order_by(PhoneCode.id.desc())
+            .limit(1)
+        )
+        return phone_code_record(row) if row else None
+
+    async def count_since(
+        self, since: datetime, *, member_id: int | None = None, phone_e164: str | None = None
+    ) -> int:
+        """How many codes went to a member, or to a number, since a moment."""
+        query = select(func.count(PhoneCode.id)).where(PhoneCode.created_at >= since)
+        if member_id is not None:
+            query = query.where(PhoneCode.member_id == member_id)
+        if phone_e164 is not None:
+            query = query.where(PhoneCode.phone_e164 == phone_e164)
+        return int(await self.session.scalar(query) or 0)
+
+    async def add_guess(self, code_id: int, max_guesses: int) -> bool:
+        """Count a wrong guess; False when the code had no guesses left (concurrent guesses
+        each count, and none goes past the limit)."""
+        result = await self.session.execute(
+            update(PhoneCode)
+            .where(PhoneCode.id == code_id, PhoneCode.attempts < max_guesses)
+            .values(attempts=PhoneCode.attempts + 1)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def phones_of(self, member_id: int) -> list[str]:
+        """The numbers codes were sent to for a member."""
+        rows = await self.session.scalars(
+            select(PhoneCode.phone_e164).where(PhoneCode.member_id == member_id).distinct()
+        )
+        return list(rows)
+
+    async def use(self, code_id: int, member_id: int) -> bool:
+        """Take a right code: the member's codes are deleted; False when a concurrent call
+        already took it."""
+        result = await self.session.execute(delete(PhoneCode).where(PhoneCode.id == code_id))
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False
+        await self.session.execute(delete(PhoneCode).where(PhoneCode.member_id == member_id))
+        return True
+
+    async def purge(self, before: datetime, member_id: int | None = None) -> None:
+        """Drop codes created before a moment (kept a day for the sending limits), or all of
+        a member's."""
+        condition = PhoneCode.created_at < before
+        if member_id is not None:
+            condition = condition | (PhoneCode.member_id == member_id)
+        await self.session.execute(delete(PhoneCode).where(condition))
 
 
 def group_record(row: WatchGroup) -> GroupRecord:

@@ -69,6 +69,7 @@ async def add_member(
             clock.now(),
             display_name=f"Resident {user_id}",
             phone_e164=phone,
+            phone_verified_at=clock.now(),
             registered_at=clock.now(),
             channels="sms",
             sms_status=sms_status,

@@ -20,7 +20,7 @@ async def test_registration_stores_e164_and_completes(services: Services) -> Non
     await services.members.consent(1, 1)
     member = await services.members.set_name(1, "  Ann   Lee ")
     assert member.display_name == "Ann Lee" and member.registered_at is None
-    member = await services.members.set_phone(1, "12035550142")  # shared contact, no '+'
+    member = await services.members.set_shared_phone(1, "12035550142")  # shared contact, no '+'
     assert member.phone_e164 == "+12035550142"
     member = await services.members.set_location(1, 41.2, -73.1)
     assert member.registered_at is not None
@@ -43,7 +43,7 @@ async def test_registration_refuses_bad_values_and_stores_nothing(
     await services.members.consent(1, 1)
     setter = {
         "name": services.members.set_name,
-        "phone": services.members.set_phone,
+        "phone": services.members.set_shared_phone,
         "address": services.members.set_address,
     }[field]
     with pytest.raises(InvalidInput, match=fragment):

@@ -11,7 +11,7 @@ async def register(services: Services, uid: int, name: str, phone: str = "(203) 
     """Consent and fill in every registration step."""
     await services.members.consent(uid, uid)
     await services.members.set_name(uid, name)
-    await services.members.set_phone(uid, phone)
+    await services.members.set_shared_phone(uid, phone)
     await services.members.set_address(uid, f"{uid % 100} Main St")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -15,40 +14,23 @@ from sqlalchemy import select
 from bot.logs import QUIET_LOGGERS
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
-from core.settings import Settings
 from storage.audit.models import AuditEntry
 from storage.delivery.models import Notification
 from storage.tips.models import Tip, TipEvent, TipPhoto, TipRateMark
 from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
-from tests.support.sms import post, reply_of, sms_both_ways, text_form, twilio_settings
+from tests.support.sms import post, reply_of, text_form
 from tests.support.tips import digest, relayed_message, relays, telegram_reply, tips
 
 ZELDA = 777123456
 NAME = "Zelda Quimby"
 PHONE = "+12035550177"
 NEEDLES = ("777123456", "Zelda", "Quimby", "2035550177", "555-0177")
-PUBLIC_URL = "https://cw.stratford.example/hooks"
 OFFICER_KINDS = ("tip_urgent", "tip_digest", "tip_answer", "tip_details")
 
 
-@pytest.fixture
-def twilio() -> FakeTwilio:
-    return FakeTwilio()
-
-
-@pytest.fixture
-def settings(twilio: FakeTwilio) -> Settings:
-    """Twilio configured: SMS is on."""
-    return twilio_settings(twilio, PUBLIC_URL)
-
-
-@pytest.fixture
-async def sms(tg: TelegramHarness, twilio: FakeTwilio) -> AsyncIterator[httpx.AsyncClient]:
-    """The SMS channel wired both ways: the notifier for relays, the webhook for texts in."""
-    async with sms_both_ways(tg, twilio, PUBLIC_URL) as http:
-        yield http
+pytestmark = pytest.mark.sms
 
 
 def leaks(text: str) -> list[str]:

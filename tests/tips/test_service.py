@@ -22,7 +22,9 @@ from tests.support.rows import rows
 CHAT = Source.telegram(4242, 4242)
 
 
-async def add_member(services: Services, uid: int, name: str, phone: str) -> int:
+async def add_member(
+    services: Services, uid: int, name: str, phone: str, *, verified: bool = True
+) -> int:
     async with services.db.transaction() as session:
         repo = MemberRepository(session)
         member = await repo.create(
@@ -33,6 +35,7 @@ async def add_member(services: Services, uid: int, name: str, phone: str) -> int
             services.clock.now(),
             display_name=name,
             phone_e164=phone,
+            phone_verified_at=services.clock.now() if verified else None,
             address="1 Main St",
             registered_at=services.clock.now(),
         )
@@ -182,6 +185,9 @@ async def test_forgetting_removes_relays_and_unnames_tips(services: Services) ->
 
 async def test_texted_tips_are_named_only_for_one_member_who_chose(services: Services) -> None:
     phone = "+12035550155"
+    # Someone who typed Ann's number and never confirmed it does not count as its holder.
+    await add_member(services, 60, "Impostor", phone, verified=False)
+    await services.tips.relay.set_sms_named(60, True)
     await add_member(services, 61, "Ann", phone)
     assert "(anonymously)" in await services.tips.relay.text_tip(phone, "TIP one")
     await services.tips.relay.set_sms_named(61, True)

@@ -4,44 +4,25 @@ relayed by SMS through the real SmsNotifier on the fake Twilio, answers threaded
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
-from core.settings import Settings
 from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.rows import deliveries
-from tests.support.sms import post, reply_of, sms_both_ways, text_form, twilio_settings
+from tests.support.sms import post, reply_of, text_form
 from tests.support.tips import digest, events, relays, tips
 
-PUBLIC_URL = "https://cw.stratford.example/hooks"
 PHONE = "+12035550177"
 OTHER = "+12035550188"
 ANN = 821
 
 
-@pytest.fixture
-def twilio() -> FakeTwilio:
-    return FakeTwilio()
-
-
-@pytest.fixture
-def settings(twilio: FakeTwilio) -> Settings:
-    """Twilio configured: SMS is on."""
-    return twilio_settings(twilio, PUBLIC_URL)
-
-
-@pytest.fixture
-async def sms(tg: TelegramHarness, twilio: FakeTwilio) -> AsyncIterator[httpx.AsyncClient]:
-    """The SMS channel wired both ways: the notifier for relays, the webhook for texts in."""
-    async with sms_both_ways(tg, twilio, PUBLIC_URL) as http:
-        yield http
-    assert twilio.violations == []
+pytestmark = pytest.mark.sms
 
 
 async def text(http: httpx.AsyncClient, twilio: FakeTwilio, body: str, sender: str = PHONE) -> str:

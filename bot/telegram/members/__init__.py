@@ -28,6 +28,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         buttons={
             r"^consent:(yes|no)$": registration.consent,
             r"^reg:name$": registration.use_suggested_name,
+            r"^phone:(resend|other)$": registration.code_button,
             r"^edit:": registration.start_edit,
             r"^(settings:(stop|resume)$|set:)": settings.settings_button,
             r"^forget:(yes|no)$": profile.forget_button,

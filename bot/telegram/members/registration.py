@@ -25,10 +25,12 @@ from bot.telegram.common import (
 from bot.telegram.members import texts as member_texts
 from bot.telegram.members.profile import show_profile
 from core.markup import esc
-from core.members import MemberRecord, RegistrationStep, next_step
+from core.members import CodeSent, MemberRecord, RegistrationStep, looks_like_code, next_step
+from core.members.phones import CODE_LIFETIME
 
 REGISTER = "register"
 EDIT = "edit"
+PHONE_CODE = "phone_code"  # a code was texted to the typed number; waiting for it
 
 
 def phone_keyboard() -> ReplyKeyboardMarkup:
@@ -216,16 +218,30 @@ async def handle_step(update: Update, context: Context, step: str, editing: bool
             )
             return
         member = await svc.members.set_name(uid, message.text)
-    elif step == RegistrationStep.PHONE:
+    elif step in (RegistrationStep.PHONE, PHONE_CODE):
         if message.contact is not None:
             if message.contact.user_id != uid:
                 await reply(update, member_texts.NOT_YOUR_CONTACT, phone_keyboard())
                 return
-            member = await svc.members.set_phone(uid, message.contact.phone_number)
+            member = await svc.members.set_shared_phone(uid, message.contact.phone_number)
+        elif message.text and step == PHONE_CODE and looks_like_code(message.text):
+            member = await svc.phones.confirm(uid, message.text)
+            await reply(update, member_texts.PHONE_CONFIRMED)
         elif message.text:
-            member = await svc.members.set_phone(uid, message.text)
+            sent = await svc.phones.offer(uid, message.text)
+            if sent is not None:
+                await _wait_for_code(update, context, sent)
+                return
+            found = await svc.members.by_telegram(uid)
+            if found is None:
+                return
+            member = found
         else:
-            await reply(update, member_texts.ASK_PHONE, phone_keyboard())
+            await reply(
+                update,
+                member_texts.ASK_CODE if step == PHONE_CODE else member_texts.ASK_PHONE,
+                None if step == PHONE_CODE else phone_keyboard(),
+            )
             return
     elif step == RegistrationStep.ADDRESS:
         if message.location is not None:
@@ -241,6 +257,46 @@ async def handle_step(update: Update, context: Context, step: str, editing: bool
         await svc.flows.clear(chat_id(update))
         return
     await _advance(update, context, member)
+
+
+async def _wait_for_code(
+    update: Update, context: Context, sent: CodeSent, *, again: bool = False
+) -> None:
+    """A code is on its way: the chat's flow now waits for it."""
+    svc = services(context)
+    flow = await svc.flows.get(chat_id(update))
+    name = flow.flow if flow is not None and flow.flow in (REGISTER, EDIT) else EDIT
+    await svc.flows.put(chat_id(update), name, PHONE_CODE, dict(flow.data) if flow else {})
+    minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    await reply(
+        update,
+        member_texts.code_sent(sent.masked, minutes, again=again),
+        buttons(
+            [
+                [
+                    (member_texts.RESEND_CODE_BUTTON, "phone:resend"),
+                    (member_texts.OTHER_NUMBER_BUTTON, "phone:other"),
+                ]
+            ]
+        ),
+    )
+
+
+@guarded
+async def code_button(update: Update, context: Context) -> None:
+    """Under a code message: send a new code, or go back to typing a number."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    flow = await svc.flows.get(chat_id(update))
+    if flow is None or flow.step != PHONE_CODE:
+        await reply(update, texts.BUTTON_EXPIRED)
+        return
+    if query.data == "phone:resend":
+        await _wait_for_code(update, context, await svc.phones.resend(user_id(update)), again=True)
+        return
+    await svc.flows.put(chat_id(update), flow.flow, RegistrationStep.PHONE.value, dict(flow.data))
+    await ask(update, RegistrationStep.PHONE, editing=flow.flow == EDIT)
 
 
 @guarded

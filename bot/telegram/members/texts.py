@@ -68,6 +68,28 @@ ASK_ADDRESS = (
 SHARE_LOCATION_BUTTON = "📍 Share location"
 
 
+def code_sent(masked: str, minutes: int, *, again: bool = False) -> str:
+    """A code is on its way to a typed number."""
+    first = "We texted a new 6-digit code" if again else "We texted a 6-digit code"
+    return (
+        f"📨 {first} to <b>{esc(masked)}</b> to check that the number is yours. Type the code "
+        f"here (it works for {minutes} minutes). Wrong number? Type the right one, or tap a "
+        "button below. /cancel to stop."
+    )
+
+
+RESEND_CODE_BUTTON = "🔁 Send a new code"
+
+
+OTHER_NUMBER_BUTTON = "✏️ Use another number"
+
+
+PHONE_CONFIRMED = "✅ Number confirmed."
+
+
+ASK_CODE = "Type the 6-digit code from our text message, or type another number, or /cancel."
+
+
 NOT_YOUR_CONTACT = (
     "That contact isn't you. Please tap <b>Share my phone number</b> to share your own number, "
     "or type it."
