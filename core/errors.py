@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from storage.engine import unavailable
+
 
 class CrimeWatchError(Exception):
     """Root of every error the service raises on purpose."""
@@ -44,3 +46,9 @@ class NotRegistered(UserError):
 
 class ConfigurationError(CrimeWatchError):
     """A setting is missing or invalid; the message names the variable."""
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether an error means the database is away for now (restarting, connection dropped,
+    file locked), not a bug: the caller waits and tries again."""
+    return unavailable(error)

@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.localtime import WEEKDAYS, parse_clock, parse_weekly
 from core.services import Services
+from scheduler.jobs import outlives_outages
 
 log = logging.getLogger(__name__)
 
@@ -32,27 +33,32 @@ def _done(services: Services, name: str, counts: dict[str, int] | str | None) ->
         services.delivery.poke()
 
 
+@outlives_outages
 async def calendar_tick(services: Services) -> None:
     """Everything due now: reminders, closings, checklists, expiries, news, late lists."""
     _done(services, "tick", await services.due.tick())
 
 
+@outlives_outages
 async def calendar_start(services: Services) -> None:
     """Once at start: seed the news library and send what came due while we were down (once;
     what is too late is marked missed)."""
     _done(services, "start", await services.due.on_start())
 
 
+@outlives_outages
 async def patrol_list(services: Services) -> None:
     """The officers' vacation-watch list at PATROL_LIST_TIME."""
     _done(services, "patrol_list", await services.vacation.send_patrol_list())
 
 
+@outlives_outages
 async def weekly_meetings(services: Services) -> None:
     """The officers' list of upcoming meetings at WEEKLY_MEETINGS_TIME."""
     _done(services, "weekly_meetings", await services.meetings.send_weekly_list())
 
 
+@outlives_outages
 async def publish_news(services: Services) -> None:
     """Safety news due at NEWS_TIME."""
     counts = await services.news.publish_due()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 from core.services import Services
+from scheduler.jobs import outlives_outages
 
 log = logging.getLogger(__name__)
 
 
+@outlives_outages
 async def tip_digest(services: Services) -> None:
     """Every TIP_DIGEST_MINUTES: one message to officers listing new tips (none when there
     are none); the addresses of delivered relays scrubbed from the outbox; rate-limit marks

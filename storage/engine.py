@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,6 +22,39 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# asyncpg's errors for a server that went away, is shutting down or starting up (matched by
+# name, so that this module needs no asyncpg import on SQLite-only installs).
+_ASYNCPG_GONE = frozenset(
+    {
+        "AdminShutdownError",
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "ConnectionRejectionError",
+        "CrashShutdownError",
+        "TooManyConnectionsError",
+    }
+)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether an error means the database could not be reached for now (a server restarting,
+    a dropped connection, a file locked past the busy timeout), as opposed to a bug."""
+    seen: BaseException | None = error
+    for _ in range(10):  # the cause chain, which is short
+        if seen is None:
+            return False
+        if isinstance(seen, OSError):  # refused, reset, timed out
+            return True
+        if isinstance(seen, DBAPIError) and (
+            seen.connection_invalidated or isinstance(seen, OperationalError | InterfaceError)
+        ):
+            return True
+        if type(seen).__name__ in _ASYNCPG_GONE:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def is_sqlite(url: str) -> bool:

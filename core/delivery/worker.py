@@ -26,7 +26,7 @@ from core.delivery.pacing import Pacer
 from notifiers.base import Notifier, OutboundMessage, Outcome, SendResult
 from storage.delivery.records import DeliveryJob, Settlement
 from storage.delivery.repositories import OutboxRepository
-from storage.engine import Database
+from storage.engine import Database, unavailable
 from storage.members.repositories import MemberRepository
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ BACKOFF_CAP_SECONDS = 300.0
 CLAIM_BATCH = 200
 LOOKAHEAD = 0.02  # seconds of upcoming slots marked `sending` in one transaction
 IDLE_POLL_SECONDS = 1.0
+DATABASE_RETRY_CAP_SECONDS = 5.0  # while the database is away, look again at least this often
 
 
 def backoff(attempts: int) -> timedelta:
@@ -117,6 +118,18 @@ class ChannelSender:
         the rate. Each holds a concurrency slot, which bounds what a crash can leave uncertain.
         """
         ready: list[tuple[DeliveryJob, float]] = []
+        try:
+            await self._dispatch_into(jobs, ready)
+        except BaseException:
+            # Jobs that got a concurrency slot but never left: give the slots back (the rows
+            # stay claimed, and are taken again when their lease ends).
+            for _ in ready:
+                self._slots.release()
+            raise
+
+    async def _dispatch_into(
+        self, jobs: list[DeliveryJob], ready: list[tuple[DeliveryJob, float]]
+    ) -> None:
         for index, job in enumerate(jobs):
             address = self._address(job)
             if address is None:
@@ -140,14 +153,12 @@ class ChannelSender:
                     break
                 if ready:  # put what is ready on its way, then measure the wait afresh
                     await self._launch(ready)
-                    ready = []
                     continue
                 await self.sleep(start - now - LOOKAHEAD)
                 self._cursor = max(self._cursor, start - LOOKAHEAD)
             if ready and self._slots.locked():
                 # Those hold the slots we would wait for: they must be on their way first.
                 await self._launch(ready)
-                ready = []
             await self._slots.acquire()
             # Book the slot itself, not the moment we woke, so late wake-ups don't add up;
             # but catch up by at most one slot, so a long stall never turns into a burst.
@@ -171,6 +182,8 @@ class ChannelSender:
             )
 
     async def _launch(self, jobs: list[tuple[DeliveryJob, float]]) -> None:
+        """Mark the jobs `sending` and put each on its way; the list is emptied (the jobs'
+        concurrency slots now belong to their send tasks)."""
         if not jobs:
             return
         now = self.clock.now()
@@ -182,6 +195,7 @@ class ChannelSender:
             task = asyncio.create_task(self._send(job, at))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
+        jobs.clear()
 
     async def _send(self, job: DeliveryJob, at: float) -> None:
         wait = at - self._seconds()
@@ -263,14 +277,20 @@ class ChannelSender:
         batch, self._finished = self._finished, []
         now = self.clock.now()
         settlements: list[Settlement] = []
-        async with self.db.transaction() as session:
-            outbox = OutboxRepository(session)
-            members = MemberRepository(session)
-            for item in batch:
-                settled = await self._record(item, outbox, members, now)
-                if settled is not None:
-                    settlements.append(settled)
-            await outbox.settle_many(settlements, now)
+        try:
+            async with self.db.transaction() as session:
+                outbox = OutboxRepository(session)
+                members = MemberRepository(session)
+                for item in batch:
+                    settled = await self._record(item, outbox, members, now)
+                    if settled is not None:
+                        settlements.append(settled)
+                await outbox.settle_many(settlements, now)
+        except BaseException:
+            # Nothing of the batch was recorded (the transaction rolled back): keep every
+            # outcome for the next flush, so a sent message is never taken for a lost one.
+            self._finished[:0] = batch
+            raise
         self._settled += len(settlements)
         return len(settlements)
 
@@ -355,14 +375,26 @@ class ChannelSender:
         return self._settled
 
     async def run(self, stop: asyncio.Event, wake: asyncio.Event) -> None:
-        """Drain continuously until `stop`; `wake` cuts an idle wait short."""
+        """Drain continuously until `stop`; `wake` cuts an idle wait short. The database
+        going away (a restart, a dropped connection) pauses the sender, never ends it."""
         self._stop = stop
         recorder = asyncio.create_task(self._record_continuously(stop))
+        failures = 0
         try:
             while not stop.is_set():
-                jobs = await self._claim()
-                if jobs:
-                    await self._dispatch(jobs)
+                try:
+                    # Outcomes still unrecorded (the database was away) go in first, so that
+                    # what was sent is never claimed again as if it might not have been.
+                    await self.flush()
+                    jobs = await self._claim()
+                    if jobs:
+                        await self._dispatch(jobs)
+                        failures = 0
+                        continue
+                    failures = 0
+                except Exception as error:
+                    failures += 1
+                    await self._wait_out(error, failures, "claiming")
                     continue
                 wake.clear()
                 with contextlib.suppress(TimeoutError):
@@ -372,12 +404,44 @@ class ChannelSender:
                 await asyncio.gather(*list(self._in_flight), return_exceptions=True)
             stop.set()
             await recorder
-            await self.flush()
+            try:
+                await self.flush()
+            except Exception as error:
+                # What stays unrecorded is still `sending` in the table: after the lease it is
+                # taken again, flagged "may have arrived twice".
+                await self._wait_out(error, 1, "recording at shutdown", wait=False)
 
     async def _record_continuously(self, stop: asyncio.Event) -> None:
+        failures = 0
         while not stop.is_set():
-            if not await self.flush():
+            try:
+                recorded = await self.flush()
+                failures = 0
+            except Exception as error:
+                failures += 1
+                await self._wait_out(error, failures, "recording outcomes")
+                continue
+            if not recorded:
                 await asyncio.sleep(0.02)
+
+    async def _wait_out(
+        self, error: Exception, failures: int, doing: str, wait: bool = True
+    ) -> None:
+        """Log a failed database step (a warning without a traceback when the database is
+        away, the whole error when it is a bug) and wait before trying again."""
+        delay = min(DATABASE_RETRY_CAP_SECONDS, 0.25 * 2**failures)
+        if unavailable(error):
+            log.warning(
+                "%s: database unavailable while %s (%s); trying again in %.1f s",
+                self.channel,
+                doing,
+                type(error).__name__,
+                delay,
+            )
+        else:
+            log.exception("%s: %s failed; trying again in %.1f s", self.channel, doing, delay)
+        if wait:
+            await asyncio.sleep(delay)
 
 
 class DeliveryWorker:

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import itertools
+import random
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.clock import FrozenClock
+from core.delivery import worker
 from core.delivery.outbox import Message
 from core.services import Services
 from notifiers.base import OutboundMessage, Outcome, SendResult
@@ -246,3 +256,59 @@ async def test_an_unanswered_send_the_provider_never_created_goes_again(
     await services.delivery.run_once()
     [row] = await deliveries(services)
     assert (row.status, row.uncertain, len(channel.sent)) == ("sent", False, 2)
+
+
+async def test_the_database_dropping_out_mid_run_pauses_the_sender_and_loses_nothing(
+    services: Services, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Transactions fail at random as a dropped connection would (claiming, marking sends,
+    recording outcomes): the running sender waits each out, keeps the outcomes it could not
+    record, gives back the concurrency slots of sends that never left, and reaches everyone;
+    a send taken again after its lease is flagged "may have arrived twice"."""
+    people = await members(services, 20)
+    await enqueue(services, people)
+    services.delivery.concurrency = 2
+    services.delivery.rates["telegram"] = 1_000_000
+    channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", channel)
+    sender = services.delivery.senders["telegram"]
+    real = services.db.transaction
+    calls = itertools.count()
+    chance = random.Random(3)
+    failed = 0
+
+    @asynccontextmanager
+    async def flaky() -> AsyncIterator[AsyncSession]:
+        nonlocal failed
+        if next(calls) < 40 and chance.random() < 0.4:  # an outage of forty transactions
+            failed += 1
+            raise ConnectionResetError("connection reset by peer")
+        async with real() as session:
+            yield session
+
+    # Only the sender's connection is flaky; the test reads the table through the real one.
+    monkeypatch.setattr(sender, "db", copy.copy(services.db))
+    monkeypatch.setattr(sender.db, "transaction", flaky)
+    monkeypatch.setattr(worker, "DATABASE_RETRY_CAP_SECONDS", 0.001)
+    stop, wake = asyncio.Event(), asyncio.Event()
+    running = asyncio.create_task(sender.run(stop, wake))
+
+    async def all_sent() -> None:
+        while set((await statuses(services)).values()) != {"sent"}:
+            if failed and not sender._in_flight and not sender._finished:
+                # Claims that never left come back when their lease ends.
+                clock.advance(seconds=61)
+            wake.set()
+            await asyncio.sleep(0.01)
+
+    try:
+        await asyncio.wait_for(all_sent(), timeout=30)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, timeout=10)
+    assert failed >= 10
+    reached = Counter(m.address for m in channel.sent)
+    assert set(reached) == {str(p.telegram_chat_id) for p in people}  # nobody missed
+    flagged = {str(d.member_id + 99) for d in await deliveries(services) if d.uncertain}
+    doubled = {address for address, n in reached.items() if n > 1}
+    assert doubled <= flagged, f"sent twice without the flag: {doubled - flagged}"

@@ -44,7 +44,12 @@ COMMANDS: dict[str, set[str]] = {
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
     "tip:s:1": {"officer"},  # mark it spam
+    "tip:v:1": {"officer"},  # open the officers' card of a tip
+    "tip:r:1": {"officer"},  # start a reply to its tipster
+    "tip:o:1:resolved": {"officer"},  # close it with an outcome
+    "tip:l:0": {"officer"},  # the list of open tips
     "review:{eve}:a": {"leader of another group", "officer"},  # approve Eve into ELM
+    "review:{eve}:r": {"leader of another group", "officer"},  # turn Eve away
     "mtg:cancelyes:1": {"leader", "officer"},  # cancel OAK's meeting
     "setleader:OAK:3": {"officer"},  # make Cat lead OAK
     "setleader:OAK:none": {"officer"},  # leave OAK without a leader
