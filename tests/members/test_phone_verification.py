@@ -68,6 +68,8 @@ async def test_a_typed_number_is_confirmed_by_the_code_texted_to_it(
     wrong = "000000" if code != "000000" else "111111"
     await tg.send(ROSA, wrong)
     assert "That code isn't right. 4 tries left." in tg.last(ROSA)
+    await tg.send(ROSA, "123")
+    assert "neither a 6-digit code nor a phone number" in tg.last(ROSA)
     await tg.send(ROSA, f"{code[:3]} {code[3:]}")  # as people type it
     assert "Number confirmed" in tg.texts(ROSA)[-2]
     assert "Step 3 of 3" in tg.last(ROSA)

@@ -24,6 +24,7 @@ from bot.telegram.common import (
 )
 from bot.telegram.members import texts as member_texts
 from bot.telegram.members.profile import show_profile
+from core.errors import InvalidInput
 from core.markup import esc
 from core.members import CodeSent, MemberRecord, RegistrationStep, looks_like_code, next_step
 from core.members.phones import CODE_LIFETIME
@@ -228,7 +229,12 @@ async def handle_step(update: Update, context: Context, step: str, editing: bool
             member = await svc.phones.confirm(uid, message.text)
             await reply(update, member_texts.PHONE_CONFIRMED)
         elif message.text:
-            sent = await svc.phones.offer(uid, message.text)
+            try:
+                sent = await svc.phones.offer(uid, message.text)
+            except InvalidInput:
+                if step != PHONE_CODE:
+                    raise
+                raise InvalidInput(member_texts.NEITHER_CODE_NOR_NUMBER) from None
             if sent is not None:
                 await _wait_for_code(update, context, sent)
                 return

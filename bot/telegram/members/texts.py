@@ -87,6 +87,12 @@ OTHER_NUMBER_BUTTON = "✏️ Use another number"
 PHONE_CONFIRMED = "✅ Number confirmed."
 
 
+NEITHER_CODE_NOR_NUMBER = (
+    "That is neither a 6-digit code nor a phone number. Type the code from our text message, "
+    "or another number, or /cancel."
+)
+
+
 ASK_CODE = "Type the 6-digit code from our text message, or type another number, or /cancel."
 
 
