@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from telegram.error import TimedOut
+import httpx
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from .telegram_spec import CallValidator, TelegramSpec, parse_formatted, utf16_length
@@ -84,11 +85,47 @@ class ApiCall:
     status: int = 200
     result: Any = None
     description: str | None = None
+    at: datetime | None = None  # when the server saw it, on the fake's clock
 
     @property
     def ok(self) -> bool:
         """True if Telegram answered with success."""
         return 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What one call meets: an error status (502 and 504 come as nginx's HTML page; 429 with
+    `retry_after`), or a `timeout` / `reset` whose answer is lost, before the server acts or,
+    with `after_delivery`, after it carried the call out."""
+
+    kind: str  # "status", "timeout" or "reset"
+    status: int = 0
+    retry_after: int = 0
+    after_delivery: bool = False
+
+    @property
+    def description(self) -> str:
+        """Telegram's description for the status."""
+        if self.status == 429:
+            return f"Too Many Requests: retry after {self.retry_after}"
+        return {504: "Gateway Time-out"}.get(self.status) or DEFAULT_ERRORS.get(
+            self.status, "Internal Server Error"
+        )
+
+    @property
+    def lost(self) -> bool:
+        """Whether the client sees no answer at all."""
+        return self.kind in ("timeout", "reset")
+
+    def client_error(self) -> NetworkError:
+        """What python-telegram-bot's HTTPXRequest raises for a lost answer."""
+        if self.kind == "timeout":
+            return TimedOut("Timed out (injected by FakeBotAPI)")
+        cause = httpx.ReadError("[Errno 104] Connection reset by peer")
+        error = NetworkError(f"httpx.ReadError: {cause}")
+        error.__cause__ = cause
+        return error
 
 
 @dataclass
@@ -206,6 +243,8 @@ class FakeBotAPI:
         self.violations: list[str] = []
         self.webhook_url = ""
         self.clock: Clock = clock or _SystemClock()
+        # A test's choice of fault for each call: (method, params) -> a Fault or None.
+        self.chaos: Callable[[str, JSON], Fault | None] | None = None
         self._updates: list[JSON] = []
         self._last_update_id = 0
         self._poll: _LongPoll | None = None
@@ -466,7 +505,7 @@ class FakeBotAPI:
         """
         try:
             return await self._answer(method, params, dict(files or {}))
-        except TimedOut:
+        except NetworkError:  # a timeout or a dropped connection, as the client sees it
             raise
         except Exception as exc:
             self._crashed(method, exc)
@@ -501,11 +540,22 @@ class FakeBotAPI:
         if problems:
             self.violations.extend(problem.violation(method) for problem in problems)
             return self._error(call, _ApiError(problems[0].status, problems[0].description))
+        call.at = self.clock.now()
+        fault = self.chaos(method, params) if self.chaos else None
+        if fault is not None and not fault.after_delivery and fault.lost:
+            call.status, call.description = 0, fault.kind
+            raise fault.client_error()
         timeout = self._take_timeout(method)
         if timeout is not None and not timeout.after_delivery:
             call.status, call.description = 0, "timed out"
             raise TimedOut("Timed out (injected by FakeBotAPI)")
         try:
+            if fault is not None and fault.status:
+                raise _ApiError(
+                    fault.status,
+                    fault.description,
+                    {"retry_after": fault.retry_after} if fault.retry_after else None,
+                )
             self._inject_failure(method, params)
             call.result = await self._dispatch(method, params, files)
         except _ApiError as exc:
@@ -513,6 +563,8 @@ class FakeBotAPI:
         self._check_result(method, call.result)
         if timeout is not None:
             raise TimedOut("Timed out after delivery (injected by FakeBotAPI)")
+        if fault is not None and fault.lost:  # carried out; the answer never arrives
+            raise fault.client_error()
         return 200, json.dumps({"ok": True, "result": call.result}).encode()
 
     @staticmethod
