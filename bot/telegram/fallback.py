@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
-from bot.telegram import texts
+from bot.telegram import router, texts
 from bot.telegram.common import (
     Context,
     actor,
@@ -23,6 +23,7 @@ from bot.telegram.common import (
     user_id,
 )
 from bot.telegram.router import step_handler
+from core.emergency import suggests_emergency
 
 
 async def _help(update: Update, context: Context, lead: str) -> None:
@@ -39,9 +40,26 @@ async def _help(update: Update, context: Context, lead: str) -> None:
 
 @guarded
 async def private_message(update: Update, context: Context) -> None:
-    """Text, a contact or a location in a private chat."""
+    """Text, a photo, a contact or a location in a private chat. Free text that suggests an
+    emergency gets 911 first, whatever the chat was doing (only a message being written, which
+    its feature checks itself, goes on as it is)."""
     svc = services(context)
     flow = await svc.flows.get(chat_id(update))
+    message = update.effective_message
+    said = (message.text or message.caption or "") if message else ""
+    if (
+        said
+        and suggests_emergency(said)
+        and (flow is None or not router.is_composing(context, flow.flow))
+    ):
+        offer = router.emergency_offer(context)
+        if offer is not None:
+            await offer(update, context, said)
+            return
+        await reply(update, texts.CALL_911)
+        if flow is not None:  # the question asked before is still waiting for its answer
+            await reply(update, texts.STILL_WAITING)
+        return
     if flow is None:
         await _help(update, context, texts.NOT_UNDERSTOOD)
         return

@@ -4,7 +4,7 @@ continue, the deep links they open, and what they offer to delete on /forget; an
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,8 @@ StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
 # What /forget offers someone who never registered (a feature's links to this chat); True when
 # it made an offer.
 ForgetOffer = Callable[[Update, Context], Awaitable[bool]]
+# Answers free text that suggests an emergency: 911 first, then a way to the police.
+EmergencyOffer = Callable[[Update, Context, str], Awaitable[None]]
 # Opens a deep link (https://t.me/<bot>?start=<payload>) with the payload after its prefix.
 DeepLink = Callable[[Update, Context, str], Awaitable[None]]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -37,6 +39,10 @@ class Registry:
     # groups feature joins OAKPARK), after /start has registered the person if need be.
     deep_links: dict[str, DeepLink] = field(default_factory=dict)
     forget_offers: list[ForgetOffer] = field(default_factory=list)
+    # Flows whose free text is a message being written (an alert, a tip, a reply to officers):
+    # their features check it for emergencies themselves, in their own words.
+    composing: set[str] = field(default_factory=set)
+    emergency_offer: EmergencyOffer | None = None
 
 
 def registry(application: AnyApplication) -> Registry:
@@ -60,6 +66,21 @@ def register_deep_link(application: AnyApplication, prefix: str, opener: DeepLin
 def register_forget_offer(application: AnyApplication, offer: ForgetOffer) -> None:
     """Let a feature offer to delete what it holds about a chat that never registered."""
     registry(application).forget_offers.append(offer)
+
+
+def register_emergency_offer(application: AnyApplication, offer: EmergencyOffer) -> None:
+    """Let the feature that takes reports answer free text that suggests an emergency."""
+    registry(application).emergency_offer = offer
+
+
+def emergency_offer(context: Context) -> EmergencyOffer | None:
+    """What answers free text that suggests an emergency, if a feature registered it."""
+    return registry(context.application).emergency_offer
+
+
+def is_composing(context: Context, flow: str) -> bool:
+    """Whether a flow's free text is a message being written, checked by its own feature."""
+    return flow in registry(context.application).composing
 
 
 def _deep_link(context: Context, payload: str) -> tuple[DeepLink, str] | None:
@@ -103,12 +124,15 @@ def add_feature(
     commands: Mapping[str, Callable[[Update, Context], Coroutine[Any, Any, Any]]] | None = None,
     buttons: Mapping[str, Callable[[Update, Context], Coroutine[Any, Any, Any]]] | None = None,
     flows: Mapping[str, StepHandler] | None = None,
+    composing: Iterable[str] = (),
 ) -> None:
     """Add a feature's three tables: private-chat commands, buttons by callback-data pattern,
-    and the stored flows it continues."""
+    and the stored flows it continues (`composing` names those whose text is a message being
+    written, which the feature checks for emergencies itself)."""
     for name, callback in (commands or {}).items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_PRIVATE))
     for pattern, button in (buttons or {}).items():
         application.add_handler(CallbackQueryHandler(button, pattern=pattern))
     for flow, step in (flows or {}).items():
         register_flow(application, flow, step)
+    registry(application).composing.update(composing)

@@ -15,6 +15,12 @@ EMERGENCY = (
 )
 
 
+CALL_911 = "🚨 <b>If this is an emergency, call 911 now.</b>"
+
+
+STILL_WAITING = "When you are ready, answer the question above to carry on (or /cancel)."
+
+
 HELP_RESIDENT = [
     ("start", "About this service and registration"),
     ("tip", "Send a non-emergency tip to the police"),

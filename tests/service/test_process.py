@@ -18,6 +18,7 @@ from tests.support.process import (
     TOKEN,
     Service,
     prepare,
+    reached,
     read_deliveries,
     send_alert,
     service_env,
@@ -69,11 +70,7 @@ def test_kill_9_mid_broadcast_loses_nothing_and_doubles_only_unknowns(
         send_alert(api, server, "Crash test: lock up")
 
         def delivered() -> int:
-            return sum(
-                1
-                for c in server.calls("sendMessage")
-                if c.ok and "Crash test" in c.params["text"] and c.params["chat_id"] != OFFICER
-            )
+            return sum(reached(server, "Crash test").values())
 
         wait_for(lambda: delivered() >= 100, 30, "a third of the broadcast")
     finally:
@@ -85,17 +82,11 @@ def test_kill_9_mid_broadcast_loses_nothing_and_doubles_only_unknowns(
 
     service.start()
     try:
-
-        def reached() -> int:
-            return len(
-                {
-                    c.params["chat_id"]
-                    for c in server.calls("sendMessage")
-                    if c.ok and "Crash test" in c.params["text"] and c.params["chat_id"] != OFFICER
-                }
-            )
-
-        wait_for(lambda: reached() >= members, 60, "every recipient after the restart")
+        wait_for(
+            lambda: len(reached(server, "Crash test")) >= members,
+            60,
+            "every recipient after the restart",
+        )
         wait_for(
             lambda: (service.health() or {}).get("outbox") == {"pending": 0},
             30,
@@ -104,11 +95,7 @@ def test_kill_9_mid_broadcast_loses_nothing_and_doubles_only_unknowns(
     finally:
         assert service.stop() == 0
 
-    per_chat = Counter(
-        c.params["chat_id"]
-        for c in server.calls("sendMessage")
-        if c.ok and "Crash test" in c.params["text"] and c.params["chat_id"] != OFFICER
-    )
+    per_chat = reached(server, "Crash test")
     assert set(per_chat) == set(range(10_000, 10_000 + members))  # nothing lost
     doubled = {chat for chat, n in per_chat.items() if n > 1}
     rows = asyncio.run(read_deliveries(env["DATABASE_URL"]))
@@ -148,14 +135,9 @@ def test_the_database_locked_mid_broadcast_loses_nothing(
         wait_for(service.health, 30, "the service to be healthy")
         send_alert(api, server, "Lock test: stay in")
 
-        def reached() -> Counter[int]:
-            return Counter(
-                c.params["chat_id"]
-                for c in server.calls("sendMessage")
-                if c.ok and "Lock test" in c.params["text"] and c.params["chat_id"] != OFFICER
-            )
-
-        wait_for(lambda: sum(reached().values()) >= 40, 30, "the broadcast under way")
+        wait_for(
+            lambda: sum(reached(server, "Lock test").values()) >= 40, 30, "the broadcast under way"
+        )
         path = env["DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
         lock = sqlite3.connect(path, timeout=5)
         try:
@@ -164,11 +146,15 @@ def test_the_database_locked_mid_broadcast_loses_nothing(
         finally:
             lock.rollback()
             lock.close()
-        wait_for(lambda: len(reached()) >= members, 60, "every recipient after the lock")
+        wait_for(
+            lambda: len(reached(server, "Lock test")) >= members,
+            60,
+            "every recipient after the lock",
+        )
         wait_for(lambda: (service.health() or {}).get("outbox") == {"pending": 0}, 30, "the outbox")
     finally:
         assert service.stop() == 0
-    per_chat = reached()
+    per_chat = reached(server, "Lock test")
     assert set(per_chat) == set(range(10_000, 10_000 + members))
     assert max(per_chat.values()) == 1
     log = (tmp_path / "service.log").read_text()
@@ -198,28 +184,27 @@ def test_postgresql_restarted_mid_broadcast_loses_nothing(
             wait_for(service.health, 30, "the service to be healthy")
             send_alert(api, server, "Restart test: porch lights on")
 
-            def reached() -> Counter[int]:
-                return Counter(
-                    c.params["chat_id"]
-                    for c in server.calls("sendMessage")
-                    if c.ok
-                    and "Restart test" in c.params["text"]
-                    and c.params["chat_id"] != OFFICER
-                )
-
-            wait_for(lambda: sum(reached().values()) >= 40, 30, "the broadcast under way")
+            wait_for(
+                lambda: sum(reached(server, "Restart test").values()) >= 40,
+                30,
+                "the broadcast under way",
+            )
             postgres.stop("fast")
-            down_at = sum(reached().values())
+            down_at = sum(reached(server, "Restart test").values())
             time.sleep(10)
             postgres.start()
-            wait_for(lambda: len(reached()) >= members, 90, "every recipient after the restart")
+            wait_for(
+                lambda: len(reached(server, "Restart test")) >= members,
+                90,
+                "every recipient after the restart",
+            )
             wait_for(
                 lambda: (service.health() or {}).get("outbox") == {"pending": 0}, 60, "the outbox"
             )
         finally:
             assert service.stop() == 0
         rows = asyncio.run(read_deliveries(postgres.url))
-    per_chat = reached()
+    per_chat = reached(server, "Restart test")
     assert down_at < members, "the broadcast finished before the database went away"
     assert set(per_chat) == set(range(10_000, 10_000 + members))  # nothing lost
     alert_rows = [r for r in rows if r.member_id is not None and r.channel == "telegram"]

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,12 @@ async def read_deliveries(url: str) -> list[Delivery]:
         return await deliveries(db)
     finally:
         await db.dispose()
+
+
+def reached(server: FakeBotAPIServer, marker: str) -> Counter[int]:
+    """How many times each resident's chat was sent the message containing `marker`."""
+    return Counter(
+        c.params["chat_id"]
+        for c in server.calls("sendMessage")
+        if c.ok and marker in c.params["text"] and c.params["chat_id"] != OFFICER
+    )

@@ -23,4 +23,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         },
         buttons={r"^alert:": handlers.alert_button},
         flows={handlers.ALERT: handlers.alert_text_step},
+        # An alert's text is written for the neighbors: it may well name a weapon or a fire.
+        composing=(handlers.ALERT,),
     )

@@ -17,4 +17,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         commands={"meeting": handlers.meeting, "meetings": handlers.meetings},
         buttons={r"^mtg:": handlers.meeting_button, r"^rsvp:": handlers.rsvp_button},
         flows={handlers.MEETING: handlers.meeting_step, handlers.MOVE: handlers.move_step},
+        composing=(handlers.MEETING,),  # an agenda ("fire safety talk") is not a report
     )

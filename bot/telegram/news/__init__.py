@@ -17,4 +17,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         commands={"news": handlers.news},
         buttons={r"^news:": handlers.news_button},
         flows={handlers.NEWS: handlers.news_step},
+        composing=(handlers.NEWS,),  # safety news names dangers by nature
     )

@@ -7,8 +7,13 @@ from typing import Any
 
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.telegram.router import NEW_PRIVATE, add_feature, register_forget_offer
-from bot.telegram.tips import filing, handlers, officer, tipster
+from bot.telegram.router import (
+    NEW_PRIVATE,
+    add_feature,
+    register_emergency_offer,
+    register_forget_offer,
+)
+from bot.telegram.tips import filing, handlers, officer, tipster, urgent
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -24,13 +29,18 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             r"^tipf:": filing.filing_button,
             r"^tip:(v|c|r|x|o|s|l|k)(:|$)": officer.officer_button,
             r"^tip:(a|p|sms|fg):": tipster.tipster_button,
+            r"^urgent:send(@\d+)?$": urgent.send_button,
         },
         flows={
             filing.TIP: filing.tip_step,
             tipster.ANSWER: tipster.answer_step,
             officer.REPLY_FLOW: officer.reply_step,
+            urgent.URGENT: urgent.offer_step,
         },
+        # A tip, an answer to officers and an officer's reply are checked here, in tip words.
+        composing=(filing.TIP, tipster.ANSWER, officer.REPLY_FLOW),
     )
+    register_emergency_offer(application, urgent.offer)
     application.add_handler(
         MessageHandler(
             NEW_PRIVATE & ~filters.COMMAND & tipster.RepliesToTip(), tipster.reply_to_tip

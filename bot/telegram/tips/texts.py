@@ -20,6 +20,26 @@ CALL_911_NOW = (
     "🚨 <b>If this is an emergency, call 911 now.</b>\n"
     "This chat is not watched around the clock. Call first, then come back to add details."
 )
+URGENT_OFFER = (
+    "If you are safe and want the police to know now, send what you wrote as an urgent tip: "
+    "officers are alerted at once."
+)
+SEND_URGENT = "🚓 Send this to the police as an urgent tip"
+BACK_TO_QUESTION = "When you are ready, answer the question above to carry on (or /cancel)."
+URGENT_DISMISSED = (
+    "Not sent. If you want the police to have it, send /tip followed by what happened."
+)
+
+
+def urgent_filed(reference: str, *, urgent: bool) -> str:
+    """The urgent offer, pressed: the tip's reference."""
+    flagged = "flagged urgent; officers have been alerted" if urgent else "sent to officers"
+    return (
+        f"✅ <b>Sent to the police: {reference}</b>, {flagged}. If anyone is in danger, "
+        "still call 911. Officers may ask questions here; /mytips shows its status."
+    )
+
+
 NOT_FOR_EMERGENCIES = "⚠️ Not for emergencies: if someone is in danger, <b>call 911</b>."
 
 # Filing, step by step

@@ -1,0 +1,103 @@
+"""Free text that suggests an emergency, sent outside /tip ("someone is breaking into my
+neighbor's house right now"): 911 first, then one button that sends it to the police as an
+urgent tip with what the person wrote (and the photo, if it came with one).
+
+The offer is a stored step of its own, so that the button files once however often it is
+pressed. A question the chat was in the middle of (registration, a vacation watch) is kept in
+the offer and comes back afterwards; anything else the person writes instead of pressing the
+button dismisses the offer and is handled as it would have been.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import Update
+
+from bot.telegram.common import (
+    Context,
+    button_in_flow,
+    buttons,
+    chat_id,
+    edit_or_reply,
+    guarded,
+    reply,
+    services,
+    versioned,
+)
+from bot.telegram.router import step_handler
+from bot.telegram.tips import texts as tip_texts
+from bot.telegram.tips.filing import intake_photo, source
+from core.errors import UserError
+from core.tips.rules import TEXT_MAX, TipDraft, clean_tip_text
+
+URGENT = "urgent"
+
+
+async def offer(update: Update, context: Context, said: str) -> None:
+    """911 first; then the button that files what they wrote as an urgent tip."""
+    svc = services(context)
+    await reply(update, tip_texts.CALL_911_NOW)
+    photo = None
+    if update.effective_message is not None and update.effective_message.photo:
+        with contextlib.suppress(UserError):  # a photo too large goes without; the text goes
+            photo = await intake_photo(update, context)
+    data: dict[str, Any] = {"text": said[:TEXT_MAX], "photo": photo}
+    current = await svc.flows.get(chat_id(update))
+    if current is not None and current.flow == URGENT:
+        data["resume"] = current.data.get("resume")
+    elif current is not None:
+        data["resume"] = {"flow": current.flow, "step": current.step, "data": current.data}
+    version = await svc.flows.put(chat_id(update), URGENT, "offer", data)
+    await reply(
+        update,
+        tip_texts.URGENT_OFFER,
+        buttons([[(tip_texts.SEND_URGENT, versioned("urgent:send", version))]]),
+    )
+
+
+async def _resume(update: Update, context: Context, data: dict[str, Any]) -> bool:
+    """Put back the question the chat was in the middle of; False when there was none."""
+    resume = data.get("resume")
+    if not isinstance(resume, dict):
+        await services(context).flows.clear(chat_id(update))
+        return False
+    await services(context).flows.put(
+        chat_id(update), str(resume["flow"]), str(resume["step"]), dict(resume["data"])
+    )
+    return True
+
+
+@guarded
+async def send_button(update: Update, context: Context) -> None:
+    """The button under the offer: file it, urgent, once."""
+    pressed = await button_in_flow(update, context, URGENT)
+    if pressed is None:
+        return
+    data = dict(pressed.flow.data)
+    svc = services(context)
+    photo = data.get("photo")
+    filed = await svc.tips.filing.file(
+        TipDraft(
+            text=clean_tip_text(str(data.get("text") or "")),
+            occurred_now=True,
+            photos=(str(photo),) if photo else (),
+        ),
+        source(update),
+        claim=pressed.claim,
+    )
+    await edit_or_reply(update, tip_texts.urgent_filed(filed.reference, urgent=filed.urgent))
+    if await _resume(update, context, data):
+        await reply(update, tip_texts.BACK_TO_QUESTION)
+
+
+async def offer_step(update: Update, context: Context, _step: str, data: dict[str, Any]) -> None:
+    """Something else written instead of pressing the button: the offer is dismissed and the
+    message is handled as it would have been (an answer to the question put back, if any)."""
+    await _resume(update, context, data)
+    flow = await services(context).flows.get(chat_id(update))
+    if flow is not None and (step := step_handler(context, flow.flow)) is not None:
+        await step(update, context, flow.step, dict(flow.data))
+        return
+    await reply(update, tip_texts.URGENT_DISMISSED)

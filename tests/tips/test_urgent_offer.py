@@ -1,0 +1,77 @@
+"""An emergency typed without /tip: 911 first, then one button that sends it to the police as
+an urgent tip, once, with what the person wrote; a question the chat was in the middle of
+waits, and a message being written (an alert) is not interrupted."""
+
+from __future__ import annotations
+
+from tests.conftest import OFFICER_ID
+from tests.support.harness import TelegramHarness
+from tests.support.tips import photos, tips
+
+RUTH = 4401
+BREAK_IN = "someone is breaking into my neighbor's house right now"
+
+
+async def test_plain_text_emergency_gets_911_then_one_button_that_files_it(
+    tg: TelegramHarness,
+) -> None:
+    await tg.send(RUTH, BREAK_IN)
+    said = tg.texts(RUTH)
+    assert "call 911 now" in said[0]  # first, on its own
+    assert "I'm not sure" not in "".join(said) and "/vacation" not in "".join(said)
+    assert await tips(tg) == []  # nothing is stored before they choose to send it
+    message_id, data = tg.button(RUTH, "urgent:send")
+    await tg.press_at_once(RUTH, "urgent:send")  # pressed twice at once
+    [tip] = await tips(tg)
+    assert tip.urgent and "breaking into my neighbor" in tip.text
+    assert f"Sent to the police: T-2026-{tip.seq:05d}" in tg.last(RUTH)
+    await tg.deliver()
+    assert any("URGENT" in t.upper() for t in tg.texts(OFFICER_ID))
+    await tg.process(tg.factory.callback(tg.user(RUTH), data, message_id))  # and once more later
+    assert len(await tips(tg)) == 1
+
+
+async def test_a_photo_with_an_emergency_caption_goes_with_its_photo(tg: TelegramHarness) -> None:
+    await tg.process(
+        tg.factory.photo(tg.user(RUTH), caption="man with a knife at the bus stop on Elm")
+    )
+    assert "call 911 now" in tg.texts(RUTH)[0]
+    await tg.press(RUTH, "urgent:send")
+    [tip] = await tips(tg)
+    assert tip.urgent and len(await photos(tg, tip.id)) == 1
+
+
+async def test_mid_registration_the_emergency_is_not_taken_for_a_name(tg: TelegramHarness) -> None:
+    await tg.send(RUTH, "/start")
+    await tg.press(RUTH, "consent:yes")
+    await tg.send(RUTH, BREAK_IN)  # where the name was asked
+    assert "call 911 now" in "".join(tg.texts(RUTH)[-2:])
+    member = await tg.services.members.by_telegram(RUTH)
+    assert member is not None and member.display_name is None
+    await tg.press(RUTH, "urgent:send")
+    assert "answer the question above" in tg.last(RUTH)
+    await tg.send(RUTH, "Ruth Okafor")
+    member = await tg.services.members.by_telegram(RUTH)
+    assert member is not None and member.display_name == "Ruth Okafor"
+    assert "Step 2 of 3" in tg.last(RUTH)
+
+
+async def test_writing_on_instead_of_pressing_dismisses_the_offer(tg: TelegramHarness) -> None:
+    await tg.send(RUTH, "/start")
+    await tg.press(RUTH, "consent:yes")
+    await tg.send(RUTH, BREAK_IN)
+    message_id, data = tg.button(RUTH, "urgent:send")
+    await tg.send(RUTH, "Ruth Okafor")  # they answered the question instead
+    member = await tg.services.members.by_telegram(RUTH)
+    assert member is not None and member.display_name == "Ruth Okafor"
+    # The old offer's button no longer files anything.
+    await tg.process(tg.factory.callback(tg.user(RUTH), data, message_id))
+    assert await tips(tg) == []
+
+
+async def test_an_officers_alert_text_is_not_interrupted(tg: TelegramHarness) -> None:
+    await tg.send(OFFICER_ID, "/alert")
+    await tg.press(OFFICER_ID, "alert:aud:all")
+    await tg.send(OFFICER_ID, "Armed robbery at the Elm St gas station: stay inside")
+    assert "Preview" in tg.last(OFFICER_ID)
+    assert not any("call 911 now" in t for t in tg.texts(OFFICER_ID))
