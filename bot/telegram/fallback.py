@@ -61,7 +61,8 @@ async def private_message(update: Update, context: Context) -> None:
             await reply(update, texts.STILL_WAITING)
         return
     if flow is None:
-        await _help(update, context, texts.NOT_UNDERSTOOD)
+        if not await router.take_free_text(update, context):
+            await _help(update, context, texts.NOT_UNDERSTOOD)
         return
     if (step := step_handler(context, flow.flow)) is not None:
         await step(update, context, flow.step, dict(flow.data))

@@ -20,6 +20,8 @@ StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
 ForgetOffer = Callable[[Update, Context], Awaitable[bool]]
 # Answers free text that suggests an emergency: 911 first, then a way to the police.
 EmergencyOffer = Callable[[Update, Context, str], Awaitable[None]]
+# May take free text outside any flow (an answer to officers, say); True when it did.
+FreeText = Callable[[Update, Context], Awaitable[bool]]
 # Opens a deep link (https://t.me/<bot>?start=<payload>) with the payload after its prefix.
 DeepLink = Callable[[Update, Context, str], Awaitable[None]]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -43,6 +45,7 @@ class Registry:
     # their features check it for emergencies themselves, in their own words.
     composing: set[str] = field(default_factory=set)
     emergency_offer: EmergencyOffer | None = None
+    free_text: list[FreeText] = field(default_factory=list)
 
 
 def registry(application: AnyApplication) -> Registry:
@@ -71,6 +74,20 @@ def register_forget_offer(application: AnyApplication, offer: ForgetOffer) -> No
 def register_emergency_offer(application: AnyApplication, offer: EmergencyOffer) -> None:
     """Let the feature that takes reports answer free text that suggests an emergency."""
     registry(application).emergency_offer = offer
+
+
+def register_free_text(application: AnyApplication, taker: FreeText) -> None:
+    """Let a feature take free text sent outside any flow, before the bot says it did not
+    understand."""
+    registry(application).free_text.append(taker)
+
+
+async def take_free_text(update: Update, context: Context) -> bool:
+    """Offer free text outside any flow to the features; False when none took it."""
+    for taker in registry(context.application).free_text:
+        if await taker(update, context):
+            return True
+    return False
 
 
 def emergency_offer(context: Context) -> EmergencyOffer | None:

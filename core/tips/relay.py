@@ -9,13 +9,14 @@ by SMS as any text that is not a keyword, threaded under the newest open tip of 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.emergency import emergency_terms
 from core.erasure import Erased
 from core.errors import Conflict, NotFound, UserError
+from core.flows import Claim, take_in
 from core.members import OfficerService
 from core.shared import Shared, SharedService
 from core.tips import messages as tip_messages
@@ -30,12 +31,18 @@ from core.tips.rules import (
     clean_tip_text,
     find_reference,
     notify_officers_in,
+    tip_subject,
 )
+from storage.delivery.repositories import OutboxRepository
 from storage.members.repositories import MemberRepository
 from storage.tips.records import RelayRecord, TipRecord
 from storage.tips.repositories import PreferenceRepository, RelayRepository, TipRepository
 
 MY_TIPS_MAX = 20
+# A conversation with officers is open this long after their last question.
+CONVERSATION_WINDOW = timedelta(hours=48)
+# An answer sent without replying to the question waits this long, so that it can be taken back.
+UNDO_WINDOW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +61,22 @@ class MyTip:
 
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """A tipster's answer was threaded under a tip."""
+    """A tipster's answer was threaded under a tip; `undo` names what takes it back while it
+    waits (the timeline line and the officers' notification), None when it went at once."""
 
     reference: str
     urgent: bool
+    undo: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A tip of this chat's on which officers asked something lately."""
+
+    reference: str
+    token: str
+    asked_at: datetime
+    question: str
 
 
 async def forget_tipster_in(
@@ -118,21 +137,31 @@ class TipRelay(SharedService):
 
     # Answers
 
-    async def answer(self, token: str, text: str) -> Answered:
+    async def answer(
+        self, token: str, text: str, *, hold: bool = False, claim: Claim | None = None
+    ) -> Answered:
         """Thread the tipster's answer under the tip and tell the officers (its claimer if
-        claimed; everyone when the answer suggests an emergency)."""
+        claimed; everyone when the answer suggests an emergency). With `hold`, the officers'
+        copy waits UNDO_WINDOW so that it can be taken back (never an emergency's)."""
         body = clean_tip_text(text, "message", TEXT_MAX)
         terms = emergency_terms(body)
         async with self.db.transaction() as session:
+            await take_in(session, claim)
             relay = await RelayRepository(session).by_token(token)
             repo = TipRepository(session)
             tip = await repo.get(relay.tip_id) if relay else None
             if tip is None:
                 raise NotFound("That tip can no longer be answered from here.")
-            return await self._answer_in(session, tip, body, terms)
+            return await self._answer_in(session, tip, body, terms, hold=hold)
 
     async def _answer_in(
-        self, session: AsyncSession, tip: TipRecord, body: str, terms: list[str]
+        self,
+        session: AsyncSession,
+        tip: TipRecord,
+        body: str,
+        terms: list[str],
+        *,
+        hold: bool = False,
     ) -> Answered:
         if not tip.is_open:
             raise Conflict(
@@ -143,8 +172,9 @@ class TipRelay(SharedService):
         newly_urgent = bool(terms) and not tip.urgent
         if newly_urgent:
             tip = await repo.update(tip.id, now, urgent=True, notified_at=tip.notified_at or now)
-        await repo.add_event(tip.id, now, "tipster_message", tip.tipster_label, body)
-        await notify_officers_in(
+        event_id = await repo.add_event(tip.id, now, "tipster_message", tip.tipster_label, body)
+        held = hold and not terms
+        notification_id = await notify_officers_in(
             session,
             self.outbox,
             self.officers,
@@ -153,8 +183,53 @@ class TipRelay(SharedService):
             tip=tip,
             urgent=tip.urgent or bool(terms),
             claimer_only=tip.claimed_by_telegram_id is not None and not terms,
+            send_at=now + UNDO_WINDOW if held else None,
         )
-        return Answered(tip.reference, bool(terms))
+        return Answered(tip.reference, bool(terms), (event_id, notification_id) if held else None)
+
+    async def withdraw(
+        self, channel: str, address: str, event_id: int, notification_id: int
+    ) -> str:
+        """Take back an answer that has not gone to officers yet; returns the tip's reference."""
+        gone = Conflict("Too late to take it back: the officers already have it.")
+        async with self.db.transaction() as session:
+            repo = TipRepository(session)
+            event = await repo.event(event_id)
+            tip = await repo.get(event.tip_id) if event else None
+            relay = await RelayRepository(session).for_tip(tip.id) if tip else None
+            if (
+                event is None
+                or tip is None
+                or event.kind != "tipster_message"
+                or relay is None
+                or (relay.channel, relay.address) != (channel, address)
+            ):
+                raise gone
+            outbox = OutboxRepository(session)
+            notification = await outbox.notification(notification_id, None)
+            if notification is None or notification.subject != tip_subject(tip.id):
+                raise gone
+            if not await outbox.cancel_queued(notification_id, "taken back", self.clock.now()):
+                raise gone
+            await repo.delete_event(event_id)
+            return tip.reference
+
+    async def open_conversations(self, channel: str, address: str) -> list[Conversation]:
+        """This chat's open tips on which officers asked something in the last 48 hours,
+        newest question first: where a plain message (not a reply) is likely an answer."""
+        since = self.clock.now() - CONVERSATION_WINDOW
+        found = []
+        async with self.db.transaction() as session:
+            repo = TipRepository(session)
+            for relay in await RelayRepository(session).for_address(channel, address):
+                tip = await repo.get(relay.tip_id)
+                if tip is None or not tip.is_open:
+                    continue
+                asked = [e for e in await repo.events(tip.id) if e.kind == "officer_message"]
+                if asked and asked[-1].at >= since:
+                    last = asked[-1]
+                    found.append(Conversation(tip.reference, relay.token, last.at, last.body))
+        return sorted(found, key=lambda c: c.asked_at, reverse=True)
 
     async def token_for(self, channel: str, address: str, reference: tuple[int, int]) -> str | None:
         """The relay token linking this chat or number to the tip, if it does."""

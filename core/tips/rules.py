@@ -8,6 +8,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -248,8 +249,10 @@ async def notify_officers_in(
     urgent: bool,
     claimer_only: bool = False,
     audience: str | None = None,
+    send_at: datetime | None = None,
 ) -> int:
-    """Queue a message about a tip to officers (or its claimer) in the caller's transaction."""
+    """Queue a message about a tip to officers (or its claimer) in the caller's transaction;
+    returns the notification's id."""
     members, direct = await officer_recipients(
         session, officers, tip.claimed_by_telegram_id if claimer_only else None
     )
@@ -263,4 +266,5 @@ async def notify_officers_in(
         author_label="tips",
         audience=audience or f"officers, about {tip.reference}",
         subject=tip_subject(tip.id),
+        send_at=send_at,
     )

@@ -57,3 +57,4 @@ class NotificationRecord:
     created_at: datetime
     send_at: datetime | None
     cancelled_at: datetime | None
+    subject: str | None = None

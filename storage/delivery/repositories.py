@@ -425,6 +425,7 @@ class OutboxRepository:
             created_at=row.created_at,
             send_at=row.send_at,
             cancelled_at=row.cancelled_at,
+            subject=row.subject,
         )
 
     @staticmethod

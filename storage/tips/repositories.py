@@ -157,10 +157,21 @@ class TipRepository:
 
     async def add_event(
         self, tip_id: int, now: datetime, kind: str, author: str, body: str = ""
-    ) -> None:
-        """Add a line to a tip's timeline."""
-        self.session.add(TipEvent(tip_id=tip_id, at=now, kind=kind, author=author[:100], body=body))
+    ) -> int:
+        """Add a line to a tip's timeline; returns its id."""
+        row = TipEvent(tip_id=tip_id, at=now, kind=kind, author=author[:100], body=body)
+        self.session.add(row)
         await self.session.flush()
+        return row.id
+
+    async def event(self, event_id: int) -> TipEventRecord | None:
+        """One line of a timeline."""
+        r = await self.session.get(TipEvent, event_id)
+        return None if r is None else TipEventRecord(r.id, r.tip_id, r.at, r.kind, r.author, r.body)
+
+    async def delete_event(self, event_id: int) -> None:
+        """Take a line out of a timeline (a tipster's answer taken back before it went out)."""
+        await self.session.execute(delete(TipEvent).where(TipEvent.id == event_id))
 
     async def events(self, tip_id: int) -> list[TipEventRecord]:
         """A tip's timeline, oldest first."""

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core.clock import FrozenClock
 from scheduler.tip_jobs import tip_digest
 from storage.tips.models import Tip, TipEvent, TipPhoto, TipRelay
+from tests.conftest import OFFICER_ID
 from tests.support.harness import TelegramHarness
 
 
@@ -81,3 +82,12 @@ async def telegram_reply(tg: TelegramHarness, uid: int, text: str, to: dict[str,
     update = tg.factory.text(tg.user(uid), text)
     update["message"]["reply_to_message"] = to
     await tg.process(update)
+
+
+async def officer_asks(tg: TelegramHarness, tip_id: int, question: str) -> None:
+    """The officer opens a tip from /tips, presses Reply, writes a question; it is delivered."""
+    await tg.send(OFFICER_ID, "/tips")
+    await tg.press(OFFICER_ID, f"tip:v:{tip_id}")
+    await tg.press(OFFICER_ID, f"tip:r:{tip_id}")
+    await tg.send(OFFICER_ID, question)
+    await tg.deliver()

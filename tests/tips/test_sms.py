@@ -15,7 +15,7 @@ from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.rows import deliveries
 from tests.support.sms import post, reply_of, text_form
-from tests.support.tips import digest, events, relays, tips
+from tests.support.tips import digest, events, officer_asks, relays, tips
 
 PHONE = "+12035550177"
 OTHER = "+12035550188"
@@ -30,14 +30,6 @@ async def text(http: httpx.AsyncClient, twilio: FakeTwilio, body: str, sender: s
     answer = reply_of(await post(http, twilio, INBOUND_PATH, text_form(body, sender)))
     assert answer is not None
     return answer
-
-
-async def officer_asks(tg: TelegramHarness, tip_id: int, question: str) -> None:
-    await tg.send(OFFICER_ID, "/tips")
-    await tg.press(OFFICER_ID, f"tip:v:{tip_id}")
-    await tg.press(OFFICER_ID, f"tip:r:{tip_id}")
-    await tg.send(OFFICER_ID, question)
-    await tg.deliver()
 
 
 async def test_tip_by_text_relay_and_answers(

@@ -12,6 +12,7 @@ from bot.telegram.router import (
     add_feature,
     register_emergency_offer,
     register_forget_offer,
+    register_free_text,
 )
 from bot.telegram.tips import filing, handlers, officer, tipster, urgent
 
@@ -30,17 +31,21 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             r"^tip:(v|c|r|x|o|s|l|k)(:|$)": officer.officer_button,
             r"^tip:(a|p|sms|fg):": tipster.tipster_button,
             r"^urgent:send(@\d+)?$": urgent.send_button,
+            r"^tip:pk:": tipster.pick_button,
+            r"^tip:u:": tipster.undo_button,
         },
         flows={
             filing.TIP: filing.tip_step,
             tipster.ANSWER: tipster.answer_step,
             officer.REPLY_FLOW: officer.reply_step,
             urgent.URGENT: urgent.offer_step,
+            tipster.PICK: tipster.pick_step,
         },
         # A tip, an answer to officers and an officer's reply are checked here, in tip words.
         composing=(filing.TIP, tipster.ANSWER, officer.REPLY_FLOW),
     )
     register_emergency_offer(application, urgent.offer)
+    register_free_text(application, tipster.answer_open_question)
     application.add_handler(
         MessageHandler(
             NEW_PRIVATE & ~filters.COMMAND & tipster.RepliesToTip(), tipster.reply_to_tip

@@ -186,6 +186,29 @@ def answer_sent(reference: str) -> str:
     return f"✅ Sent. It is now part of tip <b>{reference}</b>."
 
 
+def sent_to_officer(reference: str) -> str:
+    """A plain message went to the one tip officers asked about lately."""
+    return (
+        f"✅ Sent to the officer on <b>{reference}</b>. Not meant for them? Tap Undo within "
+        "a minute."
+    )
+
+
+def taken_back(reference: str) -> str:
+    """An answer taken back before it went out."""
+    return f"↩️ Taken back: the officer on <b>{reference}</b> will not get it."
+
+
+def pick_label(reference: str, question: str) -> str:
+    """A button naming a tip by its reference and the officer's last question."""
+    short = " ".join(question.split())
+    return f"{reference}: {short[:30]}…" if len(short) > 30 else f"{reference}: {short}"
+
+
+UNDO = "↩️ Undo"
+WHICH_TIP = "Officers asked you about more than one tip lately. Which one is this message for?"
+NONE_OF_THESE = "None of these: don't send it"
+NOT_SENT = "Not sent."
 ANSWER_IN_WORDS = "Please answer in words. To add photos to your tip, use /mytips."
 FORGET_TIPS_CONFIRM = (
     "This chat is linked to {n} tip(s) so that officers can ask you follow-up questions. "

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
 from bot.telegram import fallback
 from bot.telegram.common import (
     Context,
     actor,
+    button_in_flow,
     buttons,
     chat_id,
     edit_or_reply,
@@ -23,15 +24,18 @@ from bot.telegram.common import (
     reply,
     services,
     user_id,
+    versioned,
 )
 from bot.telegram.tips import texts as tip_texts
 from bot.telegram.tips.filing import add_details, warn_if_emergency
 from bot.telegram.tips.officer import send_officer_reply
 from core import timefmt
 from core.errors import Conflict, InvalidInput
+from core.tips.relay import Answered
 from core.tips.rules import TELEGRAM, find_references
 
 ANSWER = "tipanswer"
+PICK = "tippick"  # a plain message, several tips with open questions: which one is it for?
 
 
 def _address(update: Update) -> str:
@@ -146,6 +150,79 @@ async def reply_to_tip(update: Update, context: Context) -> None:
             await reply(update, tip_texts.REPLY_WHICH_TIP)
             return
     await fallback.private_message(update, context)
+
+
+# Plain messages: most people answer a question without Telegram's reply
+
+
+def _undo(answered: Answered) -> InlineKeyboardMarkup | None:
+    if answered.undo is None:
+        return None
+    event_id, notification_id = answered.undo
+    return buttons([[(tip_texts.UNDO, f"tip:u:{event_id}:{notification_id}")]])
+
+
+async def answer_open_question(update: Update, context: Context) -> bool:
+    """Free text from a tipster whose tip officers asked about in the last 48 hours: to that
+    tip when there is one (it can be taken back for a minute), a choice when there are several.
+    False when there is none."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return False
+    svc = services(context)
+    open_ones = await svc.tips.relay.open_conversations(TELEGRAM, _address(update))
+    if not open_ones:
+        return False
+    if len(open_ones) == 1:
+        answered = await svc.tips.relay.answer(open_ones[0].token, message.text, hold=True)
+        await reply(update, tip_texts.sent_to_officer(answered.reference), _undo(answered))
+        return True
+    version = await svc.flows.put(chat_id(update), PICK, "which", {"text": message.text})
+    rows = [
+        [(tip_texts.pick_label(c.reference, c.question), versioned(f"tip:pk:{c.token}", version))]
+        for c in open_ones[:5]
+    ]
+    rows.append([(tip_texts.NONE_OF_THESE, versioned("tip:pk:none", version))])
+    await reply(update, tip_texts.WHICH_TIP, buttons(rows))
+    return True
+
+
+async def pick_step(update: Update, context: Context, _step: str, _data: dict[str, Any]) -> None:
+    """Another message instead of choosing: the choice is dropped; the message is read anew."""
+    await services(context).flows.clear(chat_id(update))
+    await fallback.private_message(update, context)
+
+
+@guarded
+async def pick_button(update: Update, context: Context) -> None:
+    """tip:pk:<token> sends the waiting message to that tip; tip:pk:none sends nothing."""
+    pressed = await button_in_flow(update, context, PICK)
+    if pressed is None:
+        return
+    svc = services(context)
+    chosen = pressed.data.removeprefix("tip:pk:")
+    if chosen == "none":
+        await svc.flows.clear(chat_id(update))
+        await edit_or_reply(update, tip_texts.NOT_SENT)
+        return
+    answered = await svc.tips.relay.answer(
+        chosen, str(pressed.flow.data.get("text", "")), hold=True, claim=pressed.claim
+    )
+    await edit_or_reply(update, tip_texts.sent_to_officer(answered.reference), _undo(answered))
+
+
+@guarded
+async def undo_button(update: Update, context: Context) -> None:
+    """tip:u:<event>:<notification>: take back an answer that has not gone out yet."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":")
+    if len(parts) != 4 or not parts[2].isdigit() or not parts[3].isdigit():
+        raise Conflict(tip_texts.STEP_EXPIRED)
+    reference = await services(context).tips.relay.withdraw(
+        TELEGRAM, _address(update), int(parts[2]), int(parts[3])
+    )
+    await edit_or_reply(update, tip_texts.taken_back(reference))
 
 
 # Buttons
