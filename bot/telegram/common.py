@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -13,6 +15,8 @@ from typing import Any, TypeVar
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -27,7 +31,7 @@ from core.flows import Claim, FlowRecord
 from core.markup import esc
 from core.permissions import Actor
 from core.services import Services
-from notifiers.telegram_html import split_html
+from notifiers.telegram_html import TAG, split_html
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +89,8 @@ async def edit_or_reply(
     query = update.callback_query
     if query is not None and query.message is not None:
         first, *rest = split_html(text)
+        if not rest and shows(query.message, first, markup):
+            return  # pressed again: the message already says this (an edit would be refused)
         edited = True
         try:
             await query.edit_message_text(
@@ -102,6 +108,44 @@ async def edit_or_reply(
                 await reply(update, "\n\n".join(rest), markup)
             return
     await reply(update, text, markup)
+
+
+TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z-]+)")
+
+
+def _shape(html_text: str) -> tuple[str, list[str]]:
+    """What a reader sees of HTML, and the sequence of its tags (names only)."""
+    return html.unescape(TAG.sub("", html_text)).strip(), [
+        "".join(m.groups()).lower() for m in TAG_NAME.finditer(html_text)
+    ]
+
+
+def shows(
+    message: MaybeInaccessibleMessage, text: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """Whether a message already shows this HTML text and these buttons, so that editing it
+    to them would change nothing (Telegram refuses such an edit)."""
+    if not isinstance(message, Message) or message.text is None:
+        return False
+    current = message.reply_markup if message.reply_markup else None
+    wanted = markup if markup is not None and markup.inline_keyboard else None
+    if current != wanted:
+        return False
+    return _shape(message.text_html) == _shape(text)
+
+
+async def edit_buttons(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+    """Change only the buttons of the message whose button was pressed, unless they are
+    already these."""
+    query = update.callback_query
+    if query is None or query.message is None or not isinstance(query.message, Message):
+        return
+    current = query.message.reply_markup if query.message.reply_markup else None
+    wanted = markup if markup is not None and markup.inline_keyboard else None
+    if current == wanted:
+        return
+    with contextlib.suppress(BadRequest):  # too old to edit: the buttons stay as they were
+        await query.edit_message_reply_markup(reply_markup=wanted)
 
 
 def buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:

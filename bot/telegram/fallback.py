@@ -5,10 +5,7 @@ bookkeeping before every update."""
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram import router, texts
@@ -16,6 +13,7 @@ from bot.telegram.common import (
     Context,
     actor,
     chat_id,
+    edit_buttons,
     guarded,
     reply,
     services,
@@ -91,8 +89,7 @@ async def unknown_button(update: Update, context: Context) -> str:
     and the person is told, rather than nothing happening."""
     query = update.callback_query
     if query is not None and query.message is not None and query.message.chat.type == "private":
-        with contextlib.suppress(BadRequest):  # already without buttons, or too old to edit
-            await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(update, None)
     return texts.BUTTON_INVALID
 
 

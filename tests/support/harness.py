@@ -76,6 +76,14 @@ class TelegramHarness:
         shown = self.api.buttons(chat_id)
         raise AssertionError(f"no button {data!r} in chat {chat_id}; newest keyboard: {shown}")
 
+    def has_button(self, chat_id: int, data: str) -> bool:
+        """Whether some bot message in a chat shows a button for this callback data now."""
+        try:
+            self.button(chat_id, data)
+        except AssertionError:
+            return False
+        return True
+
     async def press(self, user_id: int, data: str) -> None:
         """Press an inline button the bot showed this user."""
         message_id, sent = self.button(user_id, data)

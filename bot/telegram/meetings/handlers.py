@@ -16,6 +16,7 @@ from bot.telegram.common import (
     buttons,
     chat_id,
     command_args,
+    edit_buttons,
     edit_or_reply,
     guarded,
     reply,
@@ -266,5 +267,5 @@ async def rsvp_button(update: Update, context: Context) -> str | None:
             rows += [
                 [(b.text, b.callback_data or "") for b in row] for row in markup.inline_keyboard[1:]
             ]
-        await query.edit_message_reply_markup(reply_markup=buttons(rows))
+        await edit_buttons(update, buttons(rows))
     return texts.RSVP_THANKS[answer]

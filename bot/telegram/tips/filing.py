@@ -18,6 +18,7 @@ from bot.telegram.common import (
     button_in_flow,
     buttons,
     chat_id,
+    edit_buttons,
     edit_or_reply,
     guarded,
     reply,
@@ -395,7 +396,7 @@ async def filing_button(update: Update, context: Context) -> None:
         await add_details(update, context, action.removeprefix("more:"), None)
         return
     if action == "fin":
-        await query.edit_message_reply_markup(reply_markup=None)
+        await edit_buttons(update, None)
         await reply(update, tip_texts.THANKS)
         return
     pressed = await button_in_flow(update, context, TIP)
