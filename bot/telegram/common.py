@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -26,7 +26,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.telegram import texts
-from core.errors import UserError
+from core.errors import Conflict, UserError
 from core.flows import Claim, FlowRecord
 from core.markup import esc
 from core.permissions import Actor
@@ -186,8 +186,7 @@ async def button_in_flow(update: Update, context: Context, flow_name: str) -> Pr
     suffix = query.data[len(data) + 1 :]
     flow = await services(context).flows.get(chat_id(update))
     if flow is None or flow.flow != flow_name:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
-        return None
+        await expired(update)
     if suffix and int(suffix) != flow.version:
         await edit_or_reply(update, texts.BUTTON_STALE)
         return None
@@ -256,6 +255,7 @@ def number(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-async def expired(update: Update, _context: Any = None) -> None:
-    """An old button whose flow is gone."""
-    await edit_or_reply(update, texts.BUTTON_EXPIRED)
+async def expired(update: Update, _context: Any = None) -> NoReturn:
+    """An old button whose flow is gone: said in the button's answer, and the message stays
+    as it is (it may be the receipt the first press left, which is never overwritten)."""
+    raise Conflict(texts.BUTTON_EXPIRED)

@@ -273,6 +273,7 @@ async def test_send_pressed_twice_at_once_sends_the_alert_once(tg: TelegramHarne
     stored preview; only the one that takes it in its transaction sends."""
     await neighborhood(tg, extra=False)
     await tg.send(OFFICER_ID, "/alert all Water main break on Elm St, avoid the area")
+    message_id, data = tg.button(OFFICER_ID, "alert:send")
     await tg.press_at_once(OFFICER_ID, "alert:send", times=3)
     await tg.deliver()
     for uid in (ANN, BOB, CAT, DAN):
@@ -280,6 +281,10 @@ async def test_send_pressed_twice_at_once_sends_the_alert_once(tg: TelegramHarne
     assert len(await notifications(tg, "alert")) == 1
     assert len(tg.api.calls_to("answerCallbackQuery")) == 3  # every press is answered
     assert sum("is on its way" in t for t in tg.texts(OFFICER_ID)) == 1
+    # A press after the alert went (from the same preview) leaves the receipt as it is.
+    await tg.process(tg.factory.callback(tg.user(OFFICER_ID), data, message_id))
+    assert "is on its way" in tg.last(OFFICER_ID)
+    assert "no longer active" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
 
 
 async def test_an_older_previews_send_does_not_send_the_newer_draft(tg: TelegramHarness) -> None:

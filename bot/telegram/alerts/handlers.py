@@ -11,7 +11,6 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.telegram import texts
 from bot.telegram.alerts import texts as alert_texts
 from bot.telegram.common import (
     Context,
@@ -21,6 +20,7 @@ from bot.telegram.common import (
     chat_id,
     command_args,
     edit_or_reply,
+    expired,
     guarded,
     number,
     reply,
@@ -239,7 +239,7 @@ async def alert_button(update: Update, context: Context) -> None:
         await edit_or_reply(update, alert_texts.alert_ask_text(audience.describe()))
         return
     if flow.step not in ("preview", "schedule"):
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        await expired(update)
         return
     draft = _decode(data)
     if action == "cancel":
@@ -269,7 +269,7 @@ async def alert_button(update: Update, context: Context) -> None:
         when = timefmt.local(draft.send_at, svc.settings.zone) if draft.send_at else None
         await edit_or_reply(update, alert_texts.alert_queued(notification_id, queued, when))
     else:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        await expired(update)
 
 
 @guarded

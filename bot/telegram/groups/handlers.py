@@ -16,6 +16,7 @@ from bot.telegram.common import (
     chat_id,
     command_args,
     edit_or_reply,
+    expired,
     guarded,
     reply,
     services,
@@ -144,7 +145,7 @@ async def review_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     match = re.fullmatch(r"review:(\d+):([ar])", query.data)
     if match is None:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        await expired(update)
         return
     approve = match.group(2) == "a"
     who = await actor(update, context)
@@ -272,7 +273,7 @@ async def newgroup_button(update: Update, context: Context) -> None:
         await edit_or_reply(update, group_texts.NEWGROUP_ASK_BYLAWS + "\n→ " + texts.SKIP)
         await _create_group(update, context, {**data, "bylaws": None})
     else:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        await expired(update)
 
 
 async def _create_group(update: Update, context: Context, data: dict[str, Any]) -> None:
@@ -350,7 +351,7 @@ async def setleader_button(update: Update, context: Context) -> None:
             update, context, parts[1], None if parts[2] == "none" else int(parts[2])
         )
     else:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        await expired(update)
 
 
 async def _apply_leader(update: Update, context: Context, code: str, member_id: int | None) -> None:

@@ -17,6 +17,7 @@ from bot.telegram.common import (
     buttons,
     chat_id,
     edit_or_reply,
+    expired,
     guarded,
     reply,
     services,
@@ -296,7 +297,7 @@ async def code_button(update: Update, context: Context) -> None:
     svc = services(context)
     flow = await svc.flows.get(chat_id(update))
     if flow is None or flow.step != PHONE_CODE:
-        await reply(update, texts.BUTTON_EXPIRED)
+        await expired(update)
         return
     if query.data == "phone:resend":
         await _wait_for_code(update, context, await svc.phones.resend(user_id(update)), again=True)
@@ -314,7 +315,7 @@ async def start_edit(update: Update, context: Context) -> None:
     try:
         step = RegistrationStep(field)
     except ValueError:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        await expired(update)
         return
     svc = services(context)
     if await svc.members.by_telegram(user_id(update)) is None:

@@ -12,6 +12,7 @@ from bot.telegram.common import (
     buttons,
     chat_id,
     edit_or_reply,
+    expired,
     guarded,
     reply,
     services,
@@ -100,7 +101,7 @@ async def settings_button(update: Update, context: Context) -> None:
         await reply(update, member_texts.ASK_QUIET_HOURS)
         return
     else:
-        await edit_or_reply(update, texts.BUTTON_EXPIRED)
+        await expired(update)
         return
     text, markup = render(member, svc.settings.sms_enabled)
     await edit_or_reply(update, text, markup)
