@@ -109,11 +109,9 @@ SCHEDULE_FORMAT = (
 
 
 MEETING_TIME_FORMAT = (
-    "I couldn't read that date and time. Please send it like <b>12/15 7pm</b>, "
-    "<b>2026-12-15 19:00</b>, <b>tomorrow 6:30pm</b> or <b>19:00</b> (today)."
+    "I couldn't read that date and time. Please send it like 12/15 7pm, "
+    "2026-12-15 19:00, tomorrow 6:30pm or 19:00 (today)."
 )
 
 
-VACATION_DATE_FORMAT = (
-    "Please send a date like <b>12/20</b>, <b>2026-12-20</b>, <b>Dec 20</b> or <b>tomorrow</b>."
-)
+VACATION_DATE_FORMAT = "Please send a date like 12/20, 2026-12-20, Dec 20 or tomorrow."

@@ -77,7 +77,8 @@ async def election(update: Update, context: Context) -> None:
         )
         return
     if sub:
-        raise InvalidInput(texts.ELECTION_USAGE)
+        await reply(update, texts.ELECTION_USAGE)
+        return
     if who.is_officer:
         await _overview(update, context)
         return
