@@ -40,6 +40,11 @@ class AlreadyDone(Conflict):
         super().__init__(message)
 
 
+class Gone(Conflict):
+    """What the person was writing about no longer takes it (a tip closed, its tipster
+    forgotten): the step that was waiting for the text ends with this refusal."""
+
+
 class NotRegistered(UserError):
     """The action needs a completed registration."""
 

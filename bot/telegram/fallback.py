@@ -22,6 +22,7 @@ from bot.telegram.common import (
 )
 from bot.telegram.router import step_handler
 from core.emergency import suggests_emergency
+from core.errors import Gone, NotFound, PermissionDenied
 
 
 async def _help(update: Update, context: Context, lead: str) -> None:
@@ -63,7 +64,14 @@ async def private_message(update: Update, context: Context) -> None:
             await _help(update, context, texts.NOT_UNDERSTOOD)
         return
     if (step := step_handler(context, flow.flow)) is not None:
-        await step(update, context, flow.step, dict(flow.data))
+        try:
+            await step(update, context, flow.step, dict(flow.data))
+        except (Gone, NotFound, PermissionDenied):
+            # What the step was about is gone (a tip closed, its tipster forgotten, a role
+            # lost): the step ends with the refusal instead of catching every later message.
+            # A value that does not fit (InvalidInput) keeps the step for another try.
+            await svc.flows.clear(chat_id(update))
+            raise
     else:  # a flow from a newer version, or one that no longer exists
         await svc.flows.clear(chat_id(update))
         await _help(update, context, texts.NOT_UNDERSTOOD)

@@ -117,7 +117,7 @@ class PhoneVerifier(SharedService):
             member = await self._member(members, telegram_user_id)
             latest = await codes.latest(member.id)
             if latest is None:
-                raise NotFound("There is no code waiting: type your number again.")
+                raise InvalidInput("There is no code waiting: type your number again.")
             refusal = self._refusal(latest, now)
             if refusal is None and not code_matches(latest.code_hash, code):
                 counted = await codes.add_guess(latest.id, MAX_GUESSES)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.emergency import emergency_terms
 from core.erasure import Erased
-from core.errors import Conflict, NotFound, UserError
+from core.errors import Conflict, Gone, NotFound, UserError
 from core.flows import Claim, take_in
 from core.members import OfficerService
 from core.shared import Shared, SharedService
@@ -164,7 +164,7 @@ class TipRelay(SharedService):
         hold: bool = False,
     ) -> Answered:
         if not tip.is_open:
-            raise Conflict(
+            raise Gone(
                 f"Tip {tip.reference} is closed. If there is something new, please send a new tip."
             )
         now = self.clock.now()

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.delivery import Message
 from core.emergency import emergency_terms
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, Gone, InvalidInput, NotFound
 from core.members import OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
@@ -140,11 +140,16 @@ class TipTriage(SharedService):
         terms = emergency_terms(f"{record.text}\n{record.conduct or ''}")
         return TipView(record, events, reachable, terms)
 
-    async def reference_of(self, actor: Actor, tip_id: int) -> str:
-        """A tip's reference, for an officer about to act on it (the act itself is audited)."""
+    async def reference_of(self, actor: Actor, tip_id: int, *, open_only: bool = False) -> str:
+        """A tip's reference, for an officer about to act on it (the act itself is audited);
+        with `open_only`, refused at once for a closed tip (nobody writes a message that can
+        no longer be sent)."""
         await self._require(actor)
         async with self.db.transaction() as session:
-            return (await self._tip_in(session, tip_id)).reference
+            tip = await self._tip_in(session, tip_id)
+            if open_only and not tip.is_open:
+                raise Gone(f"{tip.reference} is closed; its tipster is no longer messaged.")
+            return tip.reference
 
     # Acting
 
@@ -183,14 +188,14 @@ class TipTriage(SharedService):
         async with self.db.transaction() as session:
             tip = await self._tip_in(session, tip_id)
             if not tip.is_open:
-                raise Conflict(f"{tip.reference} is closed; its tipster is no longer messaged.")
+                raise Gone(f"{tip.reference} is closed; its tipster is no longer messaged.")
             name = officer_name(actor)
             unit = "Crime Prevention Unit"
             signature = f"{name}, {unit}" if actor.member else unit
             if not await self._relay_in(
                 session, actor, tip, tip_messages.officer_message(tip, body, signature)
             ):
-                raise Conflict(
+                raise Gone(
                     f"The tipster of {tip.reference} can no longer be reached: they removed the "
                     "link to their tips with /forget."
                 )

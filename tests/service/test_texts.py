@@ -102,3 +102,14 @@ def test_refusals_are_plain_text() -> None:
     assert len(texts) > 100  # the scan finds the refusals
     marked = [f"{where}: {text[:60]}" for where, text in texts if TAG.search(text)]
     assert marked == [], "\n".join(marked)
+
+
+# Prompts answered with buttons only: nothing to type, so nothing to get out of.
+BUTTONS_ONLY = {"NEWGROUP_ASK_APPROVAL", "ASK_CATEGORY", "VACATION_ASK_LEADER"}
+
+
+@pytest.mark.parametrize("module", text_modules())
+def test_every_prompt_that_waits_for_text_says_how_to_get_out(module: str) -> None:
+    prompts = {n: v for n, v in _constants(module).items() if "ASK" in n and n not in BUTTONS_ONLY}
+    stuck = [n for n, v in prompts.items() if "/cancel" not in v]
+    assert stuck == []

@@ -194,9 +194,8 @@ async def test_close_with_outcome_and_spam_tell_the_tipster(tg: TelegramHarness)
     assert "is closed." in tg.api.last_text(BOB) and "spam" not in tg.api.last_text(BOB)
     await tg.send(OFFICER_ID, "/tips")
     assert "No open tips" in tg.last(OFFICER_ID)
-    await tg.press(OFFICER_ID, f"tip:r:{first.id}")
-    await tg.send(OFFICER_ID, "One more question")
-    assert "is closed" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, f"tip:r:{first.id}")  # refused at once: nothing to write
+    assert "is closed" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
     message = await relayed_message(tg, ANN, "is closed: Resolved")
     await telegram_reply(tg, ANN, "It's open again tonight", message)
     assert "is closed. If there is something new" in tg.last(ANN)
@@ -300,3 +299,26 @@ async def test_a_reply_to_any_part_of_a_long_card_goes_to_that_tips_author(
     assert received(tg, ANN, "Which car, do you remember a plate?")
     assert not received(tg, BOB, "Which car")
     assert "T-2026-00002" in tg.last(OFFICER_ID)  # "sent to the tipster of T-2026-00002"
+
+
+async def test_a_step_about_a_closed_tip_ends_instead_of_catching_every_message(
+    tg: TelegramHarness,
+) -> None:
+    """Reply on a closed tip is refused at once; a tip closed while an officer was writing to
+    its tipster ends the writing step, and the officer's next message is not taken for it."""
+    await tg.send(ANN, "/tip Someone dumped tires behind the school")
+    [tip] = await tips(tg)
+    await tg.send(OFFICER_ID, f"/tip T-{tip.year}-{tip.seq:05d}")
+    await tg.press(OFFICER_ID, f"tip:r:{tip.id}")
+    assert "/cancel to stop" in tg.last(OFFICER_ID)
+    await tg.services.tips.triage.close(
+        await tg.services.access.actor(OFFICER_ID), tip.id, "resolved"
+    )
+    await tg.send(OFFICER_ID, "Which school?")
+    assert "is closed" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "hello")
+    assert "is closed" not in tg.last(OFFICER_ID)  # not in reply mode any more
+    assert await tg.services.flows.get(OFFICER_ID) is None
+    await tg.process(tg.factory.callback(tg.user(OFFICER_ID), f"tip:r:{tip.id}", 1))
+    assert "is closed" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert await tg.services.flows.get(OFFICER_ID) is None

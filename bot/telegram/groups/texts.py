@@ -82,14 +82,16 @@ def newgroup_ask_code(suggestion: str) -> str:
     )
 
 
-NEWGROUP_ASK_AREA = "Which area does it cover? (streets, landmarks; at most 200 characters)"
+NEWGROUP_ASK_AREA = (
+    "Which area does it cover? (streets, landmarks; at most 200 characters) /cancel to stop."
+)
 
 
 NEWGROUP_ASK_APPROVAL = "Must the leader approve new members before they join?"
 
 
 NEWGROUP_ASK_BYLAWS = (
-    "Optional: the group's rules or bylaws (at most 4000 characters), or tap Skip."
+    "Optional: the group's rules or bylaws (at most 4000 characters), or tap Skip. /cancel to stop."
 )
 
 

@@ -6,6 +6,7 @@ from core.markup import esc
 
 MEETING_ASK_TITLE = (
     "📅 New meeting for <b>{group}</b>. What is it called? (e.g. Monthly watch meeting)"
+    " /cancel to stop."
 )
 
 
@@ -14,13 +15,13 @@ TIME_EXAMPLES = (
 )
 
 
-MEETING_ASK_WHEN = f"When is it? For example {TIME_EXAMPLES}."
+MEETING_ASK_WHEN = f"When is it? For example {TIME_EXAMPLES}. /cancel to stop."
 
 
-MEETING_ASK_PLACE = "Where? (e.g. Oak Park Library, Room 2)"
+MEETING_ASK_PLACE = "Where? (e.g. Oak Park Library, Room 2) /cancel to stop."
 
 
-MEETING_ASK_AGENDA = "The agenda (a few lines), or tap Skip."
+MEETING_ASK_AGENDA = "The agenda (a few lines), or tap Skip. /cancel to stop."
 
 
 MEETING_CREATE = "✅ Invite the group"
@@ -35,7 +36,7 @@ MEETING_DISCARDED = "Discarded; no meeting was created."
 NO_MEETINGS = "No upcoming meetings in your groups."
 
 
-MEETING_ASK_NEW_TIME = f"When is the meeting now? For example {TIME_EXAMPLES}."
+MEETING_ASK_NEW_TIME = f"When is the meeting now? For example {TIME_EXAMPLES}. /cancel to stop."
 
 
 MEETING_CONFIRM_CANCEL = "Cancel this meeting? Everyone invited will be told."

@@ -52,6 +52,7 @@ ASK_PHONE = (
     "<b>Step 2 of 3.</b> Your phone number, so officers can reach you and (if you wish) send you "
     "text messages. Tap <b>Share my phone number</b> below, or type it, for example "
     "(203) 555-0142."
+    " /cancel to stop."
 )
 
 
@@ -62,6 +63,7 @@ ASK_ADDRESS = (
     "<b>Step 3 of 3.</b> Your street address, so we can connect you with your neighborhood's "
     "group. Type it (for example: 12 Main St, Apt 3), or tap <b>Share location</b> to send a map "
     "pin instead. At most 200 characters."
+    " /cancel to stop."
 )
 
 

@@ -17,12 +17,14 @@ NEWS_CHOOSE_TOPIC = "📰 New news item. Which topic?"
 NEWS_ASK_TEXT = (
     "Send the item: the <b>first line is the title</b>, the rest is the text (at most 1000 "
     "characters). Keep it short and factual."
+    " /cancel to stop."
 )
 
 
 NEWS_ASK_SCHEDULE = (
     "When should it go out? <b>weekly tue</b>, <b>monthly 1</b>, <b>yearly 12-15</b>, "
     "<b>once 2026-12-20</b>, or <b>off</b> to keep it unscheduled."
+    " /cancel to stop."
 )
 
 

@@ -143,7 +143,7 @@ async def officer_button(update: Update, context: Context) -> None:
         view = TipView(tip, [], True, [])
         await reply(update, tip_texts.claimed(tip.reference, changed), _actions(view))
     elif action == "r":
-        reference = await svc.tips.triage.reference_of(who, tip_id)
+        reference = await svc.tips.triage.reference_of(who, tip_id, open_only=True)
         await svc.flows.put(chat_id(update), REPLY_FLOW, "text", {"tip_id": tip_id})
         await reply(update, tip_texts.ask_reply(reference))
     elif action == "x":

@@ -50,25 +50,31 @@ ASK_WHAT = (
     + "\n\n<b>What happened?</b> Describe it in your own words: what you saw, who was involved, "
     "which way they went. At most 4000 characters. /cancel stops without sending anything."
 )
-ASK_WHAT_AGAIN = "Please describe in words what happened (you can add photos in a moment)."
+ASK_WHAT_AGAIN = (
+    "Please describe in words what happened (you can add photos in a moment). /cancel to stop."
+)
 ASK_WHEN = (
     "<b>When did it happen?</b> Tap <i>Just now</i>, or type when, for example "
     "<i>last night around 11 pm</i>."
+    " /cancel to stop."
 )
 ASK_WHERE = (
     "<b>Where?</b> Type the address or a landmark, or send a location pin "
     "(📎 → Location; you can move the pin to the place). Or tap Skip."
+    " /cancel to stop."
 )
 ASK_PHOTOS = (
     f"<b>Photos?</b> Send up to {PHOTOS_MAX}, then tap Done. Please send them as photos, not "
     "as files. Or tap Skip."
+    " /cancel to stop."
 )
 ASK_CATEGORY = "<b>What kind of tip is it?</b>"
 ASK_CONDUCT = (
     "<b>What did the person do?</b> Actions help officers more than looks: for example, tried "
     "car door handles, looked into windows, carried things out of a house. Type it, or Skip."
+    " /cancel to stop."
 )
-ASK_NAME = "What name should officers see? (At most 64 characters.)"
+ASK_NAME = "What name should officers see? (At most 64 characters.) /cancel to stop."
 PHOTO_EXPECTED = "Please send photos (not files), or tap Done."
 JUST_NOW = "🕒 Just now"
 DONE = "✅ Done"

@@ -11,25 +11,33 @@ VACATION_INTRO = (
 )
 
 
-VACATION_ASK_ADDRESS = "Which address? Tap to use <b>{address}</b>, or type another."
+VACATION_ASK_ADDRESS = (
+    "Which address? Tap to use <b>{address}</b>, or type another. /cancel to stop."
+)
 
 
-VACATION_ASK_ADDRESS_NONE = "Which address should officers check? (street and number)"
+VACATION_ASK_ADDRESS_NONE = (
+    "Which address should officers check? (street and number) /cancel to stop."
+)
 
 
 USE_ADDRESS = "Use this address"
 
 
-VACATION_ASK_LEAVE = "When do you leave? " + dates.VACATION_DATE_FORMAT.removeprefix("Please send ")
+VACATION_ASK_LEAVE = (
+    "When do you leave? "
+    + dates.VACATION_DATE_FORMAT.removeprefix("Please send ")
+    + " /cancel to stop."
+)
 
 
-VACATION_ASK_RETURN = "When are you back? (at most 30 days later)"
+VACATION_ASK_RETURN = "When are you back? (at most 30 days later) /cancel to stop."
 
 
-VACATION_ASK_CONTACT_NAME = "An emergency contact officers can call: their name?"
+VACATION_ASK_CONTACT_NAME = "An emergency contact officers can call: their name? /cancel to stop."
 
 
-VACATION_ASK_CONTACT_PHONE = "Their phone number?"
+VACATION_ASK_CONTACT_PHONE = "Their phone number? /cancel to stop."
 
 
 VACATION_QUESTIONS = {
