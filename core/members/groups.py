@@ -259,6 +259,29 @@ class GroupService(SharedService):
                 await self._tell_reviewers(session, group, member)
             return group, JoinOutcome(status if status == "pending" else "joined")
 
+    async def _tell_leader_of_leaving(
+        self, session: AsyncSession, group: GroupRecord, member: MemberRecord
+    ) -> None:
+        """The group's leader hears that a member left (not when the leader is the one)."""
+        if group.leader_member_id in (None, member.id):
+            return
+        leader = await MemberRepository(session).get(group.leader_member_id)
+        if leader is None:
+            return
+        name = member.display_name or "A member"
+        await self.outbox.enqueue_in(
+            session,
+            kind="member_left",
+            recipients=[leader],
+            message=Message(
+                html=f"👋 {esc(name)} left <b>{esc(group.name)}</b>.",
+                text=f"{name} left {group.name}.",
+            ),
+            group_id=group.id,
+            author_member_id=member.id,  # /forget takes their name out of it
+            audience=f"leader of {group.code}",
+        )
+
     async def _tell_reviewers(
         self, session: AsyncSession, group: GroupRecord, member: MemberRecord
     ) -> None:
@@ -290,8 +313,11 @@ class GroupService(SharedService):
                 raise NotRegistered("You haven't registered, so you are in no group.")
             group = await self._by_code(session, code)
             repo = GroupRepository(session)
-            if not await repo.remove_membership(member.id, group.id):
+            membership = await repo.membership(member.id, group.id)
+            if membership is None or not await repo.remove_membership(member.id, group.id):
                 raise NotFound(f"You are not a member of {group.name}.")
+            if membership.status == "active":
+                await self._tell_leader_of_leaving(session, group, member)
             if group.leader_member_id == member.id:
                 await repo.set_leader(group.id, None)
                 await self.audit.record_in(
@@ -302,6 +328,20 @@ class GroupService(SharedService):
                     detail=f"member #{member.id} left; group has no leader",
                 )
             return group
+
+    async def membership_in(
+        self, telegram_user_id: int, code: str
+    ) -> tuple[GroupRecord, MembershipRecord]:
+        """The member's membership of the group with this code (active or pending)."""
+        async with self.db.transaction() as session:
+            member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+            if member is None:
+                raise NotRegistered("You haven't registered, so you are in no group.")
+            group = await self._by_code(session, code)
+            membership = await GroupRepository(session).membership(member.id, group.id)
+            if membership is None:
+                raise NotFound(f"You are not a member of {group.name}.")
+            return group, membership
 
     async def my_groups(self, telegram_user_id: int) -> list[tuple[GroupRecord, MembershipRecord]]:
         """The member's groups (active and pending)."""

@@ -164,12 +164,22 @@ class VacationService(SharedService):
                 author_member_id=member.id,
             )
 
-    async def end_early(self, telegram_user_id: int) -> Ended:
-        """/back: end the resident's watch now."""
+    async def running(self, telegram_user_id: int) -> WatchRecord:
+        """The resident's watch that is running or coming up (for /back to ask about)."""
         async with self.db.transaction() as session:
             member = await self._member(session, telegram_user_id)
             watch = await self._current(session, member.id)
-            if watch is None:
+        if watch is None:
+            raise NotFound("You have no vacation watch running. Send /vacation to ask for one.")
+        return watch
+
+    async def end_early(self, telegram_user_id: int, watch_id: int | None = None) -> Ended:
+        """/back, confirmed: end the resident's watch now (this one, when `watch_id` names it:
+        a confirmation pressed twice, or for an older watch, ends nothing more)."""
+        async with self.db.transaction() as session:
+            member = await self._member(session, telegram_user_id)
+            watch = await self._current(session, member.id)
+            if watch is None or (watch_id is not None and watch.id != watch_id):
                 raise NotFound("You have no vacation watch running. Send /vacation to ask for one.")
             repo = VacationRepository(session)
             await repo.end(watch.id, "ended", self.clock.now())

@@ -169,11 +169,34 @@ async def test_leaving_and_the_leader_menu(tg: TelegramHarness) -> None:
     await tg.send(OFFICER_ID, "/setleader OAK 1")
     await tg.send(ANN, "/leave")
     await tg.press(ANN, "leave:OAK")
+    assert "You lead this group: you will stop leading it" in tg.last(ANN)  # asks first
+    await tg.press(ANN, "leave:yes:OAK")
     assert "You left <b>Oak Park</b>" in tg.last(ANN)
     assert tg.api.calls_to("deleteMyCommands")[-1].params["scope"] == json.loads(
         json.dumps({"type": "chat", "chat_id": ANN})
     )
     assert (await tg.services.access.actor(ANN)).leads is None
+
+
+async def test_leave_asks_first_and_the_leader_is_told(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await tg.register(ANN, "Ann")
+    await tg.register(BOB, "Bob")
+    for uid in (ANN, BOB):
+        await tg.send(uid, "/join OAK")
+    await tg.send(OFFICER_ID, "/setleader OAK 1")
+    await tg.send(BOB, "/leave oak")
+    assert "Leave <b>Oak Park</b>? You will stop getting its alerts" in tg.last(BOB)
+    await tg.press(BOB, "leave:no")
+    assert "You stay" in tg.last(BOB)
+    assert [g.code for g, _ in await tg.services.groups.my_groups(BOB)] == ["OAK"]
+    await tg.send(BOB, "/leave OAK")
+    await tg.press_at_once(BOB, "leave:yes:OAK")  # twice at once: one leaving, one message
+    assert "You left <b>Oak Park</b>" in tg.last(BOB)
+    await tg.deliver()
+    assert sum("Bob left <b>Oak Park</b>" in t for t in tg.api.texts(ANN)) == 1
+    await tg.send(BOB, "/leave ELM")
+    assert "No watch group has the code ELM" in tg.last(BOB)
 
 
 async def test_help_lists_each_roles_commands(tg: TelegramHarness) -> None:

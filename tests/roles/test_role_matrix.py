@@ -43,7 +43,8 @@ COMMANDS: dict[str, set[str]] = {
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
-    "tip:s:1": {"officer"},  # mark it spam
+    "tip:s:1": {"officer"},  # ask to mark it spam
+    "tip:sy:1": {"officer"},  # mark it spam
     "tip:v:1": {"officer"},  # open the officers' card of a tip
     "tip:r:1": {"officer"},  # start a reply to its tipster
     "tip:o:1:resolved": {"officer"},  # close it with an outcome

@@ -188,6 +188,9 @@ async def test_close_with_outcome_and_spam_tell_the_tipster(tg: TelegramHarness)
     assert "closed: Resolved" in tg.last(OFFICER_ID)
     await tg.press(OFFICER_ID, f"tip:v:{second.id}")
     await tg.press(OFFICER_ID, f"tip:s:{second.id}")
+    assert "never that it was marked spam" in tg.last(OFFICER_ID)  # asks first
+    assert (await tips(tg))[1].status != "spam"
+    await tg.press(OFFICER_ID, f"tip:sy:{second.id}")
     assert "marked as spam" in tg.last(OFFICER_ID)
     await tg.deliver()
     assert "is closed: Resolved" in tg.api.last_text(ANN)
@@ -251,6 +254,7 @@ async def test_digest_skips_tips_already_closed(tg: TelegramHarness, clock: Froz
     [tip] = await tips(tg)
     await tg.send(OFFICER_ID, "/tip T-2026-00001")
     await tg.press(OFFICER_ID, f"tip:s:{tip.id}")
+    await tg.press(OFFICER_ID, f"tip:sy:{tip.id}")
     await tip_digest(tg.services)
     assert await notifications(tg, "tip_digest") == []
     assert (await tips(tg))[0].notified_at is not None

@@ -83,6 +83,7 @@ async def test_texts_thread_under_the_named_or_newest_open_tip(
     await tg.press(OFFICER_ID, f"tip:o:{second.id}:resolved")
     await tg.send(OFFICER_ID, "/tip T-2026-00001")
     await tg.press(OFFICER_ID, f"tip:s:{first.id}")
+    await tg.press(OFFICER_ID, f"tip:sy:{first.id}")
     await tg.deliver()
     assert "Your tip T-2026-00002 is closed: Resolved. Thank you." in twilio.bodies_to(PHONE)[0]
     # No open tip left: a text is not an answer, the usual reply comes instead.

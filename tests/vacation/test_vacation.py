@@ -152,6 +152,11 @@ async def test_back_ends_the_watch_early_and_the_leader_was_not_told(
     assert "You already have a vacation watch" in tg.last(BOB)
     clock.set(utc(2026, 12, 11, 14, 0))
     await tg.send(BOB, "/back")
+    assert "End the vacation watch for" in tg.last(BOB)  # asks first
+    await tg.press(BOB, "vacback:no")
+    assert (await watches(tg))[0].status == "active"
+    await tg.send(BOB, "/back")
+    await tg.press_at_once(BOB, "vacback:yes:1")
     assert "Welcome back!" in tg.last(BOB) and "No house checks were logged" in tg.last(BOB)
     assert (await watches(tg))[0].status == "ended"
     await tg.send(BOB, "/back")
@@ -161,6 +166,19 @@ async def test_back_ends_the_watch_early_and_the_leader_was_not_told(
     clock.set(utc(2026, 12, 15, 15, 0))
     await tick(tg)
     assert sum("Welcome back!" in t for t in tg.texts(BOB)) == 1  # /back's reply only
+
+
+async def test_back_before_the_trip_asks_to_cancel_and_never_says_welcome_back(
+    tg: TelegramHarness,
+) -> None:
+    await neighborhood(tg)
+    await request_watch(tg, tell_leader=False)
+    await tg.send(BOB, "/back")
+    assert "Cancel the vacation watch for" in tg.last(BOB) and "not started yet" in tg.last(BOB)
+    assert (await watches(tg))[0].status == "active"  # nothing happens before the answer
+    await tg.press(BOB, "vacback:yes:1")
+    assert "is cancelled" in tg.last(BOB) and "Welcome back" not in tg.last(BOB)
+    assert (await watches(tg))[0].status == "ended"
 
 
 async def test_bad_dates_are_explained_and_store_nothing(tg: TelegramHarness) -> None:

@@ -81,12 +81,11 @@ async def join_button(update: Update, context: Context) -> None:
 
 @guarded
 async def leave(update: Update, context: Context) -> None:
-    """/leave CODE, or choose from buttons."""
+    """/leave CODE, or choose from buttons; either way asks first."""
     args = command_args(context)
     if args:
-        group = await services(context).groups.leave(user_id(update), args[0])
-        await _after_leaving(update, context, group.leader_member_id)
-        await reply(update, group_texts.left(group.name))
+        group, membership = await services(context).groups.membership_in(user_id(update), args[0])
+        await _ask_to_leave(update, context, group.code, group.name, membership.status)
         return
     mine = await services(context).groups.my_groups(user_id(update))
     if not mine:
@@ -96,14 +95,42 @@ async def leave(update: Update, context: Context) -> None:
     await reply(update, group_texts.CHOOSE_GROUP_TO_LEAVE, buttons(_rows(choices)))
 
 
+async def _ask_to_leave(
+    update: Update, context: Context, code: str, name: str, status: str
+) -> None:
+    who = await actor(update, context)
+    leads = who.leads is not None and who.leads.code == code
+    await edit_or_reply(
+        update,
+        group_texts.leave_question(name, pending=status == "pending", leads=leads),
+        buttons(
+            [
+                [
+                    (group_texts.LEAVE_YES, f"leave:yes:{code}"),
+                    (group_texts.LEAVE_NO, "leave:no"),
+                ]
+            ]
+        ),
+    )
+
+
 @guarded
 async def leave_button(update: Update, context: Context) -> None:
-    """A group chosen from /leave's buttons."""
+    """leave:CODE asks; leave:yes:CODE leaves; leave:no stays."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    group = await services(context).groups.leave(user_id(update), query.data.removeprefix("leave:"))
-    await _after_leaving(update, context, group.leader_member_id)
-    await edit_or_reply(update, group_texts.left(group.name))
+    svc = services(context)
+    action = query.data.removeprefix("leave:")
+    if action == "no":
+        await edit_or_reply(update, group_texts.STAYED)
+        return
+    if action.startswith("yes:"):
+        group = await svc.groups.leave(user_id(update), action.removeprefix("yes:"))
+        await _after_leaving(update, context, group.leader_member_id)
+        await edit_or_reply(update, group_texts.left(group.name))
+        return
+    group, membership = await svc.groups.membership_in(user_id(update), action)
+    await _ask_to_leave(update, context, group.code, group.name, membership.status)
 
 
 async def _after_leaving(update: Update, context: Context, leader_member_id: int | None) -> None:

@@ -37,6 +37,27 @@ def left(name: str) -> str:
 CHOOSE_GROUP_TO_LEAVE = "Which group do you want to leave?"
 
 
+def leave_question(name: str, *, pending: bool, leads: bool) -> str:
+    """/leave asks first, saying what will happen."""
+    if pending:
+        return f"Withdraw your request to join <b>{esc(name)}</b>?"
+    lines = [
+        f"Leave <b>{esc(name)}</b>? You will stop getting its alerts, news and meeting "
+        "reminders, and its leader will be told."
+    ]
+    if leads:
+        lines.append(
+            "You lead this group: you will stop leading it, and it will have no leader until "
+            "officers appoint one or the group elects one."
+        )
+    return "\n".join(lines)
+
+
+LEAVE_YES = "Yes, leave"
+LEAVE_NO = "No, stay"
+STAYED = "You stay in the group."
+
+
 IN_NO_GROUP = "You are not in any group. Send /join to find yours."
 
 

@@ -28,7 +28,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         },
         buttons={
             r"^tipf:": filing.filing_button,
-            r"^tip:(v|c|r|x|o|s|l|k)(:|$)": officer.officer_button,
+            r"^tip:(v|c|r|x|o|s|sy|l|k)(:|$)": officer.officer_button,
             r"^tip:(a|p|sms|fg):": tipster.tipster_button,
             r"^urgent:send(@\d+)?$": urgent.send_button,
             r"^tip:pk:": tipster.pick_button,

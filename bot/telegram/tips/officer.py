@@ -120,7 +120,8 @@ async def reply_step(update: Update, context: Context, step: str, data: dict[str
 
 @guarded
 async def officer_button(update: Update, context: Context) -> None:
-    """tip:v|c|r|x|o|s|l|k:... — view, claim, reply, close, outcome, spam, list, keep open."""
+    """tip:v|c|r|x|o|s|sy|l|k:... — view, claim, reply, close, outcome, spam (asks; sy
+    confirms), list, keep open."""
     query = update.callback_query
     assert query is not None and query.data is not None
     svc = services(context)
@@ -155,7 +156,11 @@ async def officer_button(update: Update, context: Context) -> None:
         tip = await svc.tips.triage.close(who, tip_id, parts[3])
         await edit_or_reply(update, tip_texts.closed(tip.reference, OUTCOMES[parts[3]]))
     elif action == "s":
+        reference = await svc.tips.triage.reference_of(who, tip_id, open_only=True)
+        rows = [[(tip_texts.SPAM_YES, f"tip:sy:{tip_id}"), (tip_texts.CANCEL, "tip:k")]]
+        await reply(update, tip_texts.spam_question(reference), buttons(rows))
+    elif action == "sy":
         tip = await svc.tips.triage.spam(who, tip_id)
-        await reply(update, tip_texts.marked_spam(tip.reference))
+        await edit_or_reply(update, tip_texts.marked_spam(tip.reference))
     else:
         raise Conflict(tip_texts.STEP_EXPIRED)

@@ -366,6 +366,17 @@ def closed(reference: str, outcome: str) -> str:
     return f"✅ <b>{reference}</b> closed: {esc(outcome)}. The tipster was told."
 
 
+def spam_question(reference: str) -> str:
+    """Spam asks first, saying what will happen."""
+    return (
+        f"Mark <b>{reference}</b> as spam? It is closed and leaves the open list. The tipster "
+        "is told only that it is closed, never that it was marked spam."
+    )
+
+
+SPAM_YES = "🚫 Yes, it is spam"
+
+
 def marked_spam(reference: str) -> str:
     """After Spam."""
     return f"🚫 <b>{reference}</b> marked as spam and closed. The tipster was told it is closed."

@@ -19,6 +19,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             "back": handlers.back,
             "checked": handlers.checked,
         },
-        buttons={r"^vac:": handlers.vacation_button},
+        buttons={r"^vac:": handlers.vacation_button, r"^vacback:": handlers.back_button},
         flows={handlers.VACATION: handlers.vacation_step},
     )

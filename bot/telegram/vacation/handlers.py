@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any
 
@@ -27,7 +28,7 @@ from bot.telegram.common import (
 from bot.telegram.dates import parse_date
 from bot.telegram.vacation import texts
 from core import validation
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.markup import esc
 from core.permissions import Action
 from core.vacation.rules import (
@@ -187,12 +188,43 @@ async def vacation_button(update: Update, context: Context) -> None:
 
 @guarded
 async def back(update: Update, context: Context) -> None:
-    """/back: home early; the watch ends."""
+    """/back: home early, or not going after all; asks first, saying what will happen."""
     svc = services(context)
-    ended = await svc.vacation.end_early(user_id(update))
+    watch = await svc.vacation.running(user_id(update))
+    started = watch.leave_on <= svc.vacation.today()
+    question = texts.back_question(
+        watch.address, short_date(watch.leave_on), short_date(watch.return_on), started
+    )
+    yes = texts.END_WATCH if started else texts.CANCEL_WATCH
     await reply(
         update,
-        texts.vacation_ended(ended.watch.address, checks_summary(ended.checks, svc.settings.zone)),
+        question,
+        buttons([[(yes, f"vacback:yes:{watch.id}"), (texts.KEEP_WATCH, "vacback:no")]]),
+    )
+
+
+@guarded
+async def back_button(update: Update, context: Context) -> None:
+    """vacback:yes:ID ends that watch; vacback:no keeps it."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    svc = services(context)
+    parts = query.data.split(":")
+    if parts[1:2] == ["no"]:
+        await edit_or_reply(update, texts.WATCH_KEPT)
+        return
+    if len(parts) != 3 or parts[1] != "yes" or not parts[2].isdigit():
+        await expired(update)
+    started = True
+    with contextlib.suppress(NotFound):
+        started = (await svc.vacation.running(user_id(update))).leave_on <= svc.vacation.today()
+    ended = await svc.vacation.end_early(user_id(update), int(parts[2]))
+    checks = checks_summary(ended.checks, svc.settings.zone)
+    await edit_or_reply(
+        update,
+        texts.vacation_ended(ended.watch.address, checks)
+        if started
+        else texts.vacation_cancelled(ended.watch.address),
     )
 
 

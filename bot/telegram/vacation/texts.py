@@ -97,6 +97,33 @@ def vacation_created(watch_id: int, leave: str, back: str) -> str:
     )
 
 
+def back_question(address: str, leave: str, back: str, started: bool) -> str:
+    """/back asks first."""
+    if started:
+        return (
+            f"End the vacation watch for <b>{esc(address)}</b> now? Officers stop checking the "
+            f"house today (it was to run until {back})."
+        )
+    return (
+        f"Cancel the vacation watch for <b>{esc(address)}</b> ({leave} to {back})? It has not "
+        "started yet; officers will not check the house."
+    )
+
+
+END_WATCH = "Yes, I'm back: end it"
+CANCEL_WATCH = "Yes, cancel it"
+KEEP_WATCH = "No, keep it"
+WATCH_KEPT = "Your vacation watch stays as it is."
+
+
+def vacation_cancelled(address: str) -> str:
+    """/back before the trip began, confirmed."""
+    return (
+        f"Your vacation watch for {esc(address)} is cancelled; officers will not check the house. "
+        "Send /vacation when you need one again."
+    )
+
+
 def vacation_ended(address: str, checks: str) -> str:
     """/back."""
     return f"🏡 Welcome back! The vacation watch for {esc(address)} has ended.\n\n{checks}"
