@@ -118,6 +118,12 @@ class Preview:
     groups: list[GroupRecord] = field(default_factory=list)
 
 
+SCAM_FOOTER = (
+    "Police will never ask for gift cards, wire transfers or passwords. Hang up and call us if "
+    "in doubt."
+)
+
+
 class AlertService(SharedService):
     """Composes, previews, sends, schedules and cancels alerts and broadcasts."""
 
@@ -242,8 +248,17 @@ class AlertService(SharedService):
 
     # Previewing
 
-    async def preview(self, draft: Draft) -> Preview:
-        """Recipients per channel and the estimated time to deliver."""
+    @staticmethod
+    def signature(actor: Actor, draft: Draft) -> str:
+        """How a message is signed: an officer's name and unit, a leader's name."""
+        name = actor.member.display_name if actor.member else None
+        if actor.is_officer and draft.kind != "broadcast":
+            return f"{name}, Crime Prevention Unit" if name else "Crime Prevention Unit"
+        return name or ""
+
+    async def preview(self, draft: Draft, author: str = "") -> Preview:
+        """Recipients per channel and the estimated time to deliver (for the text as it will
+        be sent, signed by `author`)."""
         async with self.db.transaction() as session:
             groups = await self._groups(session, draft.audience)
             members = await self._recipients(session, draft)
@@ -264,7 +279,7 @@ class AlertService(SharedService):
             recipients=len(members),
             per_channel=per_channel,
             skipped=skipped,
-            eta_seconds=self.eta(per_channel, self._sms_body(draft)),
+            eta_seconds=self.eta(per_channel, self._sms_body(draft, author)),
             waiting_for_quiet_hours=waiting,
             groups=groups,
         )
@@ -276,8 +291,8 @@ class AlertService(SharedService):
         sms = sms_segments / self.settings.sms_segments_per_second
         return math.ceil(max(telegram, sms) * 10) / 10
 
-    def _sms_body(self, draft: Draft) -> str:
-        return sms_rendering(self.settings.service_name, self.render(draft, "").text)
+    def _sms_body(self, draft: Draft, author: str) -> str:
+        return sms_rendering(self.settings.service_name, self.render(draft, author).text)
 
     # Rendering
 
@@ -285,23 +300,23 @@ class AlertService(SharedService):
         """The message in HTML (user text escaped) and plain text."""
         text = esc(draft.text)
         by = f"\n\n— {esc(author)}" if author else ""
+        signed = f"{draft.text}\n— {author}" if author else draft.text  # SMS: signed as well
         if draft.kind == "broadcast":
             group = draft.audience.group_codes[0] if draft.audience.group_codes else ""
             return Message(
                 html=f"📣 <b>Message from your watch group leader</b> ({esc(group)})\n\n{text}{by}",
-                text=f"Watch group {group}: {draft.text}",
+                text=f"Watch group {group}: {signed}",
             )
         if draft.kind == "scam":
             return Message(
-                html=f"⚠️ <b>Scam alert</b>\n\n{text}{by}\n\n<i>Police will never ask for gift "
-                "cards, wire transfers or passwords. Hang up and call us if in doubt.</i>",
-                text=f"SCAM ALERT: {draft.text}",
+                html=f"⚠️ <b>Scam alert</b>\n\n{text}{by}\n\n<i>{SCAM_FOOTER}</i>",
+                text=f"SCAM ALERT: {signed}\n{SCAM_FOOTER}",
             )
         if draft.urgency == "urgent":
             return Message(
-                html=f"🚨 <b>URGENT police alert</b>\n\n{text}{by}", text=f"URGENT: {draft.text}"
+                html=f"🚨 <b>URGENT police alert</b>\n\n{text}{by}", text=f"URGENT: {signed}"
             )
-        return Message(html=f"🔔 <b>Police alert</b>\n\n{text}{by}", text=draft.text)
+        return Message(html=f"🔔 <b>Police alert</b>\n\n{text}{by}", text=signed)
 
     # Sending
 
@@ -314,11 +329,7 @@ class AlertService(SharedService):
         await self.authorize(actor, draft)
         if draft.kind == "broadcast" and actor.leads is not None:
             await self._check_broadcast_quota(actor.leads)
-        name = actor.member.display_name if actor.member else None
-        if actor.is_officer and draft.kind != "broadcast":
-            author = f"{name}, Crime Prevention Unit" if name else "Crime Prevention Unit"
-        else:
-            author = name or ""
+        author = self.signature(actor, draft)
         async with self.db.transaction() as session:
             await take_in(session, claim)
             groups = await self._groups(session, draft.audience)

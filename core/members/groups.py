@@ -216,7 +216,7 @@ class GroupService(SharedService):
                         f"You are now the leader of <b>{name}</b>. Send /help to see your "
                         "leader commands: /pending to approve members, /members for the roster."
                     ),
-                    text=f"{self.service_name}: you are now the leader of {group.name}.",
+                    text=f"You are now the leader of {group.name}.",
                 ),
                 group_id=group.id,
                 audience=f"new leader of {group.code}",
@@ -228,7 +228,7 @@ class GroupService(SharedService):
                 recipients=[previous],
                 message=Message(
                     html=f"You are no longer the leader of <b>{name}</b>. Thank you for leading.",
-                    text=f"{self.service_name}: you are no longer the leader of {group.name}.",
+                    text=f"You are no longer the leader of {group.name}.",
                 ),
                 group_id=group.id,
                 audience=f"previous leader of {group.code}",
@@ -299,7 +299,7 @@ class GroupService(SharedService):
                     f"{esc(member.display_name or 'A resident')} asked to join "
                     f"<b>{esc(group.name)}</b>. Send /pending to approve or reject."
                 ),
-                text=f"{self.service_name}: a resident asked to join {group.name}.",
+                text=f"A resident asked to join {group.name}.",
             ),
             group_id=group.id,
             audience=f"leader of {group.code}",
@@ -413,7 +413,7 @@ class GroupService(SharedService):
                         f"Welcome to <b>{name}</b>! Your request was approved. You will get "
                         "this group's alerts and meeting news here."
                     ),
-                    text=f"{self.service_name}: you're now a member of {group.name}.",
+                    text=f"You're now a member of {group.name}.",
                 )
             else:
                 message = Message(
@@ -421,7 +421,7 @@ class GroupService(SharedService):
                         f"Your request to join <b>{name}</b> was not approved. If you think this "
                         "is a mistake, please contact the Crime Prevention Unit."
                     ),
-                    text=f"{self.service_name}: your request to join {group.name} was declined.",
+                    text=f"Your request to join {group.name} was declined.",
                 )
             await self.outbox.enqueue_in(
                 session,

@@ -87,9 +87,11 @@ def _preview_markup(draft: Draft, version: int) -> InlineKeyboardMarkup:
 async def show_preview(update: Update, context: Context, draft: Draft) -> None:
     """Store the draft and show (or refresh) its preview with the action buttons."""
     svc = services(context)
-    preview = await svc.alerts.preview(draft)
+    # The preview shows the message exactly as it will be delivered, signature included.
+    author = svc.alerts.signature(await actor(update, context), draft)
+    preview = await svc.alerts.preview(draft, author)
     version = await svc.flows.put(chat_id(update), ALERT, "preview", _encode(draft))
-    message = svc.alerts.render(draft, "")
+    message = svc.alerts.render(draft, author)
     zone = svc.settings.zone
     text = alert_texts.alert_preview(
         kind=draft.kind,
