@@ -26,15 +26,20 @@ from core.errors import Gone, NotFound, PermissionDenied
 
 
 async def _help(update: Update, context: Context, lead: str) -> None:
+    """The short answer to what the bot did not understand: the commands that fit the person."""
     who = await actor(update, context)
-    await reply(
-        update,
-        lead
-        + "\n\n"
-        + texts.help_text(
-            who.leads is not None, who.is_officer, services(context).settings.service_name
-        ),
-    )
+    suggestions: tuple[tuple[str, str], ...]
+    if who.is_officer:
+        suggestions = texts.SUGGEST_OFFICER
+    elif who.leads is not None:
+        suggestions = texts.SUGGEST_LEADER
+    elif who.member is None or not who.member.is_registered:
+        suggestions = texts.SUGGEST_UNREGISTERED
+    elif not await services(context).groups.my_groups(user_id(update)):
+        suggestions = texts.SUGGEST_NO_GROUP
+    else:
+        suggestions = texts.SUGGEST_MEMBER
+    await reply(update, texts.short_help(lead, suggestions))
 
 
 @guarded

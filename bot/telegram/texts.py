@@ -86,10 +86,41 @@ def help_text(is_leader: bool, is_officer: bool, service: str) -> str:
 
 def unknown_command(command: str) -> str:
     """A command the bot does not have."""
-    return f"I don't know the command {esc(command[:40])}. Here is what I can do:"
+    return f"I don't know the command {esc(command[:40])}."
 
 
-NOT_UNDERSTOOD = "I'm not sure what you mean. Here is what I can do:"
+NOT_UNDERSTOOD = "I'm not sure what you mean."
+
+
+# The three commands that fit a person best, by role and state (the short answer to input the
+# bot did not understand; /help has the rest).
+SUGGEST_UNREGISTERED = (("start", "to register"), ("tip", "to tell the police something"))
+SUGGEST_NO_GROUP = (
+    ("join", "to find your watch group"),
+    ("tip", "to tell the police something"),
+    ("settings", "for how we reach you"),
+)
+SUGGEST_MEMBER = (
+    ("tip", "to tell the police something"),
+    ("meetings", "for your group's meetings"),
+    ("settings", "for how we reach you"),
+)
+SUGGEST_LEADER = (
+    ("broadcast", "to message your group"),
+    ("pending", "for requests to join"),
+    ("meeting", "to schedule a meeting"),
+)
+SUGGEST_OFFICER = (
+    ("alert", "to send an alert"),
+    ("tips", "for open tips"),
+    ("report", "for what was delivered"),
+)
+
+
+def short_help(lead: str, suggestions: tuple[tuple[str, str], ...]) -> str:
+    """One or two lines: what happened, the commands that fit, /help, and 911."""
+    tried = "; ".join(f"/{command} {what}" for command, what in suggestions)
+    return f"{lead} Try {tried}. /help lists everything.\nIn an emergency, <b>call 911</b>."
 
 
 GROUP_CHAT_PRIVATE = (

@@ -60,7 +60,9 @@ async def test_channel_choice_sms_and_both(tg: TelegramHarness, sms: FakeTwilio)
     await tg.press(OFFICER_ID, "alert:send")
     await tg.deliver()
     assert not received(tg, BOB, "Water main")
-    assert sms.bodies_to(BOB_PHONE) == ["Stratford Crime Watch: Water main break on Elm\n- Crime Prevention Unit"]
+    assert sms.bodies_to(BOB_PHONE) == [
+        "Stratford Crime Watch: Water main break on Elm\n- Crime Prevention Unit"
+    ]
     message = sms.messages[-1]
     assert message["status_callback"] == f"{PUBLIC_URL}{STATUS_PATH}"
     sid = [r for r in await deliveries(tg) if r.channel == "sms"][-1].provider_id

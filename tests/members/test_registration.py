@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from core.clock import FrozenClock
 from storage.flows.models import ChatFlow
 from storage.members.models import Member
+from tests.conftest import OFFICER_ID
 from tests.support.harness import TelegramHarness
 from tests.support.tips import tips
 
@@ -155,15 +156,25 @@ async def test_forget_deletes_after_confirmation(tg: TelegramHarness) -> None:
     assert "don't store anything" in tg.last(ANN)
 
 
-async def test_unknown_commands_and_free_text_get_the_help(tg: TelegramHarness) -> None:
+async def test_unknown_input_gets_two_lines_with_the_commands_that_fit(
+    tg: TelegramHarness,
+) -> None:
     await tg.send(ANN, "/frobnicate now")
-    assert "don't know the command /frobnicate" in tg.last(ANN)
-    assert "/join" in tg.last(ANN) and "/audit" not in tg.last(ANN)
+    answer = tg.last(ANN)
+    assert "don't know the command /frobnicate" in answer
+    assert "/start to register" in answer and "/audit" not in answer and "/help" in answer
+    assert len(answer.splitlines()) <= 2 and "call 911" in answer
     await tg.send(ANN, "hello?")
-    assert "not sure what you mean" in tg.last(ANN)
+    assert "not sure what you mean" in tg.last(ANN) and len(tg.last(ANN).splitlines()) <= 2
     await tg.send(ANN, "/help")
-    assert "call 911" in tg.last(ANN)
+    assert "call 911" in tg.last(ANN) and "/vacation" in tg.last(ANN)  # the whole list
     assert await member_count(tg) == 0
+    # The commands that fit follow the person's state and role.
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "hello?")
+    assert "/join to find your watch group" in tg.last(ANN)
+    await tg.send(OFFICER_ID, "hello?")
+    assert "/alert to send an alert" in tg.last(OFFICER_ID)
 
 
 async def test_group_chats_get_a_private_link_and_nothing_is_stored(tg: TelegramHarness) -> None:

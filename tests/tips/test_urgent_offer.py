@@ -75,3 +75,20 @@ async def test_an_officers_alert_text_is_not_interrupted(tg: TelegramHarness) ->
     await tg.send(OFFICER_ID, "Armed robbery at the Elm St gas station: stay inside")
     assert "Preview" in tg.last(OFFICER_ID)
     assert not any("call 911 now" in t for t in tg.texts(OFFICER_ID))
+
+
+async def test_a_photo_on_its_own_offers_to_start_a_tip_with_it(tg: TelegramHarness) -> None:
+    await tg.process(tg.factory.photo(tg.user(RUTH)))
+    assert "Send this photo to the police as a tip?" in tg.last(RUTH)
+    await tg.press(RUTH, "tipph:no")
+    assert "Not sent" in tg.last(RUTH) and await tips(tg) == []
+    await tg.process(tg.factory.photo(tg.user(RUTH)))
+    await tg.press(RUTH, "tipph:yes")
+    assert "What happened?" in tg.last(RUTH)
+    await tg.send(RUTH, "This car has been parked across my driveway for three days")
+    for _ in range(6):
+        if not await tg.press_if_shown(RUTH, "tipf:skip"):
+            break
+    await tg.press_if_shown(RUTH, "tipf:anon")
+    [tip] = await tips(tg)
+    assert len(await photos(tg, tip.id)) == 1

@@ -32,6 +32,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             r"^tip:(a|p|sms|fg):": tipster.tipster_button,
             r"^urgent:send(@\d+)?$": urgent.send_button,
             r"^tip:pk:": tipster.pick_button,
+            r"^tipph:(yes|no)(@\d+)?$": urgent.photo_button,
             r"^tip:u:": tipster.undo_button,
         },
         flows={
@@ -40,12 +41,14 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             officer.REPLY_FLOW: officer.reply_step,
             urgent.URGENT: urgent.offer_step,
             tipster.PICK: tipster.pick_step,
+            urgent.PHOTO: urgent.photo_step,
         },
         # A tip, an answer to officers and an officer's reply are checked here, in tip words.
         composing=(filing.TIP, tipster.ANSWER, officer.REPLY_FLOW),
     )
     register_emergency_offer(application, urgent.offer)
     register_free_text(application, tipster.answer_open_question)
+    register_free_text(application, urgent.offer_photo_tip)
     application.add_handler(
         MessageHandler(
             NEW_PRIVATE & ~filters.COMMAND & tipster.RepliesToTip(), tipster.reply_to_tip

@@ -20,6 +20,11 @@ CALL_911_NOW = (
     "🚨 <b>If this is an emergency, call 911 now.</b>\n"
     "This chat is not watched around the clock. Call first, then come back to add details."
 )
+PHOTO_OFFER = "📷 Send this photo to the police as a tip? (Not for emergencies: call 911.)"
+PHOTO_TIP_YES = "Yes, start a tip"
+PHOTO_TIP_NO = "No"
+PHOTO_NOT_SENT = "Not sent."
+PHOTO_TIP_STARTED = "📷 Your photo is with the tip."
 URGENT_OFFER = (
     "If you are safe and want the police to know now, send what you wrote as an urgent tip: "
     "officers are alerted at once."

@@ -15,6 +15,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot.telegram import fallback
 from bot.telegram.common import (
     Context,
     button_in_flow,
@@ -28,7 +29,7 @@ from bot.telegram.common import (
 )
 from bot.telegram.router import step_handler
 from bot.telegram.tips import texts as tip_texts
-from bot.telegram.tips.filing import intake_photo, source
+from bot.telegram.tips.filing import TIP, intake_photo, source
 from core.errors import UserError
 from core.tips.rules import TEXT_MAX, TipDraft, clean_tip_text
 
@@ -101,3 +102,53 @@ async def offer_step(update: Update, context: Context, _step: str, data: dict[st
         await step(update, context, flow.step, dict(flow.data))
         return
     await reply(update, tip_texts.URGENT_DISMISSED)
+
+
+# A photo sent on its own, outside any flow: most likely something for the police.
+
+PHOTO = "tipphoto"
+
+
+async def offer_photo_tip(update: Update, context: Context) -> bool:
+    """A photo outside any flow: offer to start a tip with it; False for anything else."""
+    message = update.effective_message
+    if message is None or not message.photo:
+        return False
+    file_id = await intake_photo(update, context)
+    version = await services(context).flows.put(chat_id(update), PHOTO, "offer", {"photo": file_id})
+    await reply(
+        update,
+        tip_texts.PHOTO_OFFER,
+        buttons(
+            [
+                [
+                    (tip_texts.PHOTO_TIP_YES, versioned("tipph:yes", version)),
+                    (tip_texts.PHOTO_TIP_NO, versioned("tipph:no", version)),
+                ]
+            ]
+        ),
+    )
+    return True
+
+
+@guarded
+async def photo_button(update: Update, context: Context) -> None:
+    """tipph:yes starts a tip with the photo (what happened is asked next); tipph:no drops it."""
+    pressed = await button_in_flow(update, context, PHOTO)
+    if pressed is None:
+        return
+    svc = services(context)
+    if pressed.data == "tipph:no":
+        await svc.flows.clear(chat_id(update))
+        await edit_or_reply(update, tip_texts.PHOTO_NOT_SENT)
+        return
+    await svc.tips.filing.check_rate(source(update))
+    photo = str(pressed.flow.data.get("photo") or "")
+    await svc.flows.put(chat_id(update), TIP, "what", {"mode": "draft", "photos": [photo]})
+    await edit_or_reply(update, tip_texts.PHOTO_TIP_STARTED + "\n\n" + tip_texts.ASK_WHAT)
+
+
+async def photo_step(update: Update, context: Context, _step: str, _data: dict[str, Any]) -> None:
+    """Something else sent instead of answering: the offer is dropped, the message read anew."""
+    await services(context).flows.clear(chat_id(update))
+    await fallback.private_message(update, context)
