@@ -18,6 +18,8 @@ StepHandler = Callable[[Update, Context, str, dict[str, Any]], Awaitable[None]]
 # What /forget offers someone who never registered (a feature's links to this chat); True when
 # it made an offer.
 ForgetOffer = Callable[[Update, Context], Awaitable[bool]]
+# A line for /forget's question about what else it means, or None.
+ForgetWarning = Callable[[Update, Context], Awaitable[str | None]]
 # Answers free text that suggests an emergency: 911 first, then a way to the police.
 EmergencyOffer = Callable[[Update, Context, str], Awaitable[None]]
 # May take free text outside any flow (an answer to officers, say); True when it did.
@@ -41,6 +43,8 @@ class Registry:
     # groups feature joins OAKPARK), after /start has registered the person if need be.
     deep_links: dict[str, DeepLink] = field(default_factory=dict)
     forget_offers: list[ForgetOffer] = field(default_factory=list)
+    # What /forget's question adds for a feature (officers can no longer ask about open tips).
+    forget_warnings: list[ForgetWarning] = field(default_factory=list)
     # Flows whose free text is a message being written (an alert, a tip, a reply to officers):
     # their features check it for emergencies themselves, in their own words.
     composing: set[str] = field(default_factory=set)
@@ -69,6 +73,21 @@ def register_deep_link(application: AnyApplication, prefix: str, opener: DeepLin
 def register_forget_offer(application: AnyApplication, offer: ForgetOffer) -> None:
     """Let a feature offer to delete what it holds about a chat that never registered."""
     registry(application).forget_offers.append(offer)
+
+
+def register_forget_warning(application: AnyApplication, warning: ForgetWarning) -> None:
+    """Let a feature say what /forget also means for it."""
+    registry(application).forget_warnings.append(warning)
+
+
+async def forget_warnings(update: Update, context: Context) -> list[str]:
+    """The features' lines for /forget's question."""
+    lines = []
+    for warning in registry(context.application).forget_warnings:
+        line = await warning(update, context)
+        if line:
+            lines.append(line)
+    return lines
 
 
 def register_emergency_offer(application: AnyApplication, offer: EmergencyOffer) -> None:

@@ -112,7 +112,7 @@ class TipFiling(SharedService):
             raise InvalidInput("Unknown category.")
         if len(draft.photos) > PHOTOS_MAX:
             raise InvalidInput(f"A tip can have at most {PHOTOS_MAX} photos.")
-        terms = emergency_terms(f"{text}\n{conduct or ''}\n{when_text or ''}")
+        terms = emergency_terms(f"{text}\n{conduct or ''}\n{when_text or ''}\n{place or ''}")
         now = self.clock.now()
         async with self.db.transaction() as session:
             await take_in(session, claim)  # a guided tip's last step: filed once

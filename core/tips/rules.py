@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
 from core.delivery import Message, Outbox
+from core.emergency import emergency_terms
 from core.errors import InvalidInput
 from core.members import OfficerService
 from storage.members.records import MemberRecord
@@ -118,6 +119,13 @@ def clean_tip_text(text: str, what: str = "tip", limit: int = TEXT_MAX) -> str:
             f"That {what} is {len(body)} characters long; the limit is {limit}. "
             "Please shorten it (you can send more in a reply later)."
         )
+    letters = sum(c.isalpha() for c in body)
+    if what == "tip" and letters < 3 and not emergency_terms(body):
+        # "hi" or "👍" tells officers nothing; an emergency word alone ("Fire!") always goes.
+        raise InvalidInput(
+            "That is very short for a tip. Please say what you saw: who, what they did and "
+            "where, in a few words at least."
+        )
     return body
 
 
@@ -130,6 +138,8 @@ def clean_optional(text: str | None, what: str, limit: int) -> str | None:
         return None
     if len(value) > limit:
         raise InvalidInput(f"That {what} is {len(value)} characters long; the limit is {limit}.")
+    if not any(c.isalnum() for c in value):
+        raise InvalidInput(f"Please write the {what} in words, or skip it.")
     return value
 
 

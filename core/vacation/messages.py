@@ -38,8 +38,8 @@ def vacation_welcome_back(address: str, checks_html: str, count: int) -> Message
     return Message(
         html=f"🏡 <b>Welcome back!</b> The vacation watch for {esc(address)} has ended.\n\n"
         f"{checks_html}\n\nThank you for letting us look after your home.",
-        text=f"Welcome back! Your vacation watch has ended; officers checked your home {count} "
-        "time(s).",
+        text=f"Welcome back! Your vacation watch has ended; officers checked your home "
+        f"{'once' if count == 1 else f'{count} times'}.",
     )
 
 

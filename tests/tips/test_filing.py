@@ -352,3 +352,20 @@ async def test_the_last_step_pressed_twice_at_once_files_one_tip(tg: TelegramHar
     assert sum("Your tip is in" in t for t in tg.texts(ANN)) == 1
     # The second press is answered on its own; the receipt the first left stays in the chat.
     assert "Your tip is in" in tg.last(ANN)
+
+
+async def test_a_tip_says_something_and_its_details_are_words(tg: TelegramHarness) -> None:
+    """ "hi" is not a tip and "👍" is not a time; both are said at once, and nothing is lost."""
+    await tg.send(ANN, "/tip hi")
+    assert "very short for a tip" in tg.last(ANN)
+    await tg.send(ANN, "/tip")
+    await tg.send(ANN, "hi")
+    assert "very short for a tip" in tg.last(ANN)
+    await tg.send(ANN, "Two men trying car doors on Pine St")
+    await tg.send(ANN, "👍")  # the time
+    assert "Please write the time in words" in tg.last(ANN)
+    await tg.send(ANN, "last night around 11")
+    assert "Where?" in tg.last(ANN)
+    await tg.send(ANN, "Fire!")  # where the place was asked: an emergency word goes through
+    assert await tips(tg)  # stored at once, flagged urgent
+    assert (await tips(tg))[0].urgent

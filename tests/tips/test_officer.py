@@ -96,7 +96,8 @@ def _system() -> Actor:
 async def test_relay_both_ways_by_telegram(tg: TelegramHarness) -> None:
     await guided_tip(tg, ANN, "Same red car parks by the school gate every afternoon")
     [tip] = await tips(tg)
-    await tg.send(OFFICER_ID, f"/tip {tip.year}-{tip.seq}")  # not a reference: filed as a tip
+    # Not a reference (T-YYYY-NNNNN): filed as a tip.
+    await tg.send(OFFICER_ID, f"/tip {tip.year}-{tip.seq} again at the gate")
     assert "Your tip is in" in tg.last(OFFICER_ID)
     await tg.send(OFFICER_ID, "/tips")
     await tg.press(OFFICER_ID, f"tip:v:{tip.id}")
@@ -136,7 +137,7 @@ async def test_relay_both_ways_by_telegram(tg: TelegramHarness) -> None:
         ("tipster_message", "One more thing"),
     ]
     assert (await tips(tg))[0].status == "in_review"  # the first reply put it in review
-    assert (await tips(tg))[1].text == "2026-1"
+    assert (await tips(tg))[1].text == "2026-1 again at the gate"
     await tg.send(OFFICER_ID, "/tip T-2026-00001")
     card = tg.last(OFFICER_ID)
     assert "→ tipster" in card and "→ officers" in card and "green cap" in card

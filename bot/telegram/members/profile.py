@@ -112,9 +112,10 @@ async def forget(update: Update, context: Context) -> None:
             return
         await reply(update, member_texts.NOTHING_STORED)
         return
+    also = await router.forget_warnings(update, context)
     await reply(
         update,
-        member_texts.FORGET_CONFIRM,
+        "\n\n".join([member_texts.FORGET_CONFIRM, *also, member_texts.FORGET_QUESTION]),
         buttons([[(member_texts.FORGET_YES, "forget:yes"), (member_texts.FORGET_NO, "forget:no")]]),
     )
 

@@ -207,8 +207,11 @@ SETTINGS_RESUME = "🔔 Resume messages"
 
 FORGET_CONFIRM = (
     "This deletes your name, phone number, address and group memberships, and ends any role "
-    "you hold. It cannot be undone. Delete everything?"
+    "you hold. It cannot be undone."
 )
+
+
+FORGET_QUESTION = "Delete everything?"
 
 
 FORGET_YES = "Delete my data"

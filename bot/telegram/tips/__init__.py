@@ -12,6 +12,7 @@ from bot.telegram.router import (
     add_feature,
     register_emergency_offer,
     register_forget_offer,
+    register_forget_warning,
     register_free_text,
 )
 from bot.telegram.tips import filing, handlers, officer, tipster, urgent
@@ -55,3 +56,4 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         )
     )
     register_forget_offer(application, tipster.offer_forget)
+    register_forget_warning(application, tipster.forget_warning)

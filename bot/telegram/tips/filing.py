@@ -32,7 +32,17 @@ from core.emergency import suggests_emergency
 from core.errors import AlreadyDone, Conflict, InvalidInput
 from core.flows import Claim
 from core.image_meta import STRIPPABLE, strip_metadata
-from core.tips.rules import PHOTOS_MAX, Filed, Source, TipDraft, check_photo, clean_tip_text
+from core.tips.rules import (
+    PHOTOS_MAX,
+    PLACE_MAX,
+    WHEN_MAX,
+    Filed,
+    Source,
+    TipDraft,
+    check_photo,
+    clean_optional,
+    clean_tip_text,
+)
 from core.validation import display_name
 
 TIP = "tip"
@@ -324,8 +334,9 @@ async def tip_step(update: Update, context: Context, step: str, data: dict[str, 
         elif text.strip().lower() in NOW_WORDS:
             await _apply(update, context, data, step, occurred_now=True)
         elif text:
+            when = clean_optional(text, "time", WHEN_MAX)  # told now, not at the last step
             urgent = await warn_if_emergency(update, text)
-            await _apply(update, context, data, step, emergency=urgent, when_text=text)
+            await _apply(update, context, data, step, emergency=urgent, when_text=when)
         else:
             await reply(update, tip_texts.ASK_WHEN, _markup(step))
     elif step == "where":
@@ -342,7 +353,9 @@ async def tip_step(update: Update, context: Context, step: str, data: dict[str, 
         elif skip:
             await _apply(update, context, data, step)
         elif text:
-            await _apply(update, context, data, step, place=text)
+            place = clean_optional(text, "place", PLACE_MAX)
+            urgent = await warn_if_emergency(update, text)
+            await _apply(update, context, data, step, emergency=urgent, place=place)
         else:
             await reply(update, tip_texts.ASK_WHERE, _markup(step))
     elif step == "photos":

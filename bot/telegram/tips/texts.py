@@ -221,11 +221,27 @@ WHICH_TIP = "Officers asked you about more than one tip lately. Which one is thi
 NONE_OF_THESE = "None of these: don't send it"
 NOT_SENT = "Not sent."
 ANSWER_IN_WORDS = "Please answer in words. To add photos to your tip, use /mytips."
-FORGET_TIPS_CONFIRM = (
-    "This chat is linked to {n} tip(s) so that officers can ask you follow-up questions. "
-    "Deleting the link means they can no longer reach you about them, and /mytips won't show "
-    "them. The tips themselves stay with the police. Delete the link?"
-)
+
+
+def forget_tips_confirm(n: int) -> str:
+    """/forget from someone who never registered but sent tips."""
+    tips = "1 tip" if n == 1 else f"{n} tips"
+    return (
+        f"This chat is linked to {tips} so that officers can ask you follow-up questions. "
+        "Deleting the link means they can no longer reach you about them, and /mytips won't "
+        "show them. The tips themselves stay with the police. Delete the link?"
+    )
+
+
+def forget_warning(references: list[str]) -> str:
+    """What /forget also means for someone with open tips."""
+    which = ", ".join(references[:5]) + ("…" if len(references) > 5 else "")
+    return (
+        f"Officers will no longer be able to ask you about your open "
+        f"{'tip' if len(references) == 1 else 'tips'} ({which}); the tips stay with the police."
+    )
+
+
 FORGET_TIPS_YES = "Delete the link"
 FORGET_TIPS_NO = "Keep it"
 TIPS_FORGOTTEN = "Done: this chat is no longer linked to any tip. Nothing else is stored about you."

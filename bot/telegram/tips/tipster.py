@@ -253,6 +253,13 @@ async def tipster_button(update: Update, context: Context) -> None:
         raise Conflict(tip_texts.STEP_EXPIRED)
 
 
+async def forget_warning(update: Update, context: Context) -> str | None:
+    """For /forget's question: the open tips officers could no longer ask about."""
+    mine = await services(context).tips.relay.my_tips(TELEGRAM, _address(update))
+    open_ones = [t.reference for t in mine if t.is_open]
+    return tip_texts.forget_warning(open_ones) if open_ones else None
+
+
 async def offer_forget(update: Update, context: Context) -> bool:
     """/forget from someone who never registered: offer to delete this chat's tip links;
     False when there are none."""
@@ -261,7 +268,7 @@ async def offer_forget(update: Update, context: Context) -> bool:
         return False
     await reply(
         update,
-        tip_texts.FORGET_TIPS_CONFIRM.format(n=count),
+        tip_texts.forget_tips_confirm(count),
         buttons(
             [[(tip_texts.FORGET_TIPS_YES, "tip:fg:yes"), (tip_texts.FORGET_TIPS_NO, "tip:fg:no")]]
         ),
