@@ -71,7 +71,7 @@ async def test_join_by_code_by_buttons_and_by_deep_link(tg: TelegramHarness) -> 
     await tg.send(ANN, "/join NOPE")
     assert "No watch group has the code NOPE" in tg.last(ANN)
     await tg.send(ANN, "/join")
-    assert [label for label, _ in tg.api.buttons(ANN)] == ["Elm Street (0)"]
+    assert [label for label, _ in tg.api.buttons(ANN)] == ["Elm Street · no members yet"]
     await tg.press(ANN, "join:ELM")
     assert "member of <b>Elm Street</b>" in tg.last(ANN)
     # A new resident arrives by a flyer's deep link: registration, then straight into the group.
@@ -84,10 +84,11 @@ async def test_join_by_code_by_buttons_and_by_deep_link(tg: TelegramHarness) -> 
     assert "member of <b>Oak Park</b>" in tg.last(BOB)
 
 
-async def test_join_before_registering_is_refused(tg: TelegramHarness) -> None:
+async def test_join_before_registering_joins_nothing_yet(tg: TelegramHarness) -> None:
     await make_group(tg, "Oak Park", "OAK", approval=False)
     await tg.send(CAT, "/join OAK")
-    assert "finish registering first" in tg.last(CAT)
+    assert "please register first" in tg.last(CAT)
+    assert await tg.services.groups.my_groups(CAT) == []
 
 
 async def test_approval_flow_with_leader_and_notifications(tg: TelegramHarness) -> None:
@@ -249,3 +250,21 @@ async def test_an_approval_pressed_twice_at_once_welcomes_once(tg: TelegramHarne
     welcomes = [t for t in tg.texts(ANN) if "Welcome to <b>Oak Park</b>" in t]
     assert len(welcomes) == 1
     assert "group.review_members" in await audit_actions(tg, "ok")
+
+
+async def test_join_code_before_registering_is_kept_for_after(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await tg.send(ANN, "/join oak")
+    assert "To join <b>Oak Park</b>, please register first" in tg.last(ANN)
+    [[button]] = tg.api.last_markup(ANN)["inline_keyboard"]  # type: ignore[index]
+    assert button["url"] == "https://t.me/crimewatch_test_bot?start=join-OAK"
+    # Tapping it sends /start join-OAK: registration, then the group.
+    tg.names[ANN] = "Ann"
+    await tg.send(ANN, "/start join-OAK")
+    await tg.press(ANN, "consent:yes")
+    await tg.send(ANN, "Ann Lee")
+    await tg.contact(ANN, "+12035550142")
+    await tg.send(ANN, "12 Main St")
+    assert [g.code for g, _ in await tg.services.groups.my_groups(ANN)] == ["OAK"]
+    await tg.send(BOB, "/join NOPE")
+    assert "No watch group has the code NOPE" in tg.last(BOB)

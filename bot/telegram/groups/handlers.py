@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.telegram import texts
 from bot.telegram.common import (
@@ -25,7 +25,7 @@ from bot.telegram.common import (
 from bot.telegram.groups import texts as group_texts
 from bot.telegram.menus import refresh_menu
 from core import timefmt, validation
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound, NotRegistered
 from core.markup import esc
 from core.members import JoinOutcome
 from core.permissions import Action
@@ -40,8 +40,24 @@ def _rows(pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 
 
 async def join_and_reply(update: Update, context: Context, code: str) -> None:
-    """Join by code and say what happened (used by /join, buttons and deep links)."""
-    group, outcome = await services(context).groups.join(user_id(update), code)
+    """Join by code and say what happened (used by /join, buttons and deep links). Someone
+    not registered yet gets a button that registers them and then joins, so the code is not
+    lost."""
+    svc = services(context)
+    try:
+        group, outcome = await svc.groups.join(user_id(update), code)
+    except NotRegistered:
+        wanted = code.strip().upper()
+        found = [s.group for s in await svc.groups.summaries() if s.group.code == wanted]
+        if not found:
+            raise NotFound(group_texts.no_such_group(wanted)) from None
+        link = f"https://t.me/{context.bot.username}?start={JOIN_LINK}{found[0].code}"
+        await edit_or_reply(
+            update,
+            group_texts.register_to_join(found[0].name),
+            InlineKeyboardMarkup([[InlineKeyboardButton(group_texts.REGISTER_AND_JOIN, url=link)]]),
+        )
+        return
     if outcome is JoinOutcome.PENDING:
         await edit_or_reply(update, group_texts.join_pending(group.name))
     else:
@@ -61,7 +77,7 @@ async def join(update: Update, context: Context) -> None:
         return
     mine = {g.id for g, _ in await services(context).groups.my_groups(user_id(update))}
     choices = [
-        (f"{s.group.name} ({s.active_members})", f"join:{s.group.code}")
+        (group_texts.join_choice(s.group.name, s.active_members), f"join:{s.group.code}")
         for s in summaries
         if s.group.id not in mine
     ]

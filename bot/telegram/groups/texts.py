@@ -34,6 +34,33 @@ def left(name: str) -> str:
     return f"You left <b>{esc(name)}</b>."
 
 
+def register_to_join(name: str) -> str:
+    """/join CODE before registering: the code is kept in the button."""
+    return (
+        f"To join <b>{esc(name)}</b>, please register first: it takes a minute. Tap the button; "
+        "you will join the group as soon as you are registered."
+    )
+
+
+REGISTER_AND_JOIN = "Register and join"
+
+
+def no_such_group(code: str) -> str:
+    """/join with a code no group has, from someone not registered yet (plain text)."""
+    return (
+        f"No watch group has the code {code[:12]}. Send /start to register; /join then lists "
+        "the groups."
+    )
+
+
+def join_choice(name: str, members: int) -> str:
+    """A group on /join's buttons, with how many members it has."""
+    count = (
+        "no members yet" if members == 0 else "1 member" if members == 1 else f"{members} members"
+    )
+    return f"{name} · {count}"[:64]
+
+
 CHOOSE_GROUP_TO_LEAVE = "Which group do you want to leave?"
 
 
