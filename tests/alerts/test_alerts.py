@@ -405,3 +405,23 @@ async def test_a_broadcast_through_a_bad_hour_reaches_everyone(
     await tg.send(OFFICER_ID, f"/report {latest}")
     if flagged:
         assert "may have arrived twice" in tg.last(OFFICER_ID)
+
+
+async def test_broadcast_and_scam_without_text_ask_for_it(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(ANN, "/broadcast")
+    assert "Message to every member of <b>Oak Park</b>. Type it" in tg.last(ANN)
+    await tg.send(ANN, "Porch lights on tonight, please")
+    assert "Preview" in tg.last(ANN)
+    await tg.press(ANN, "alert:send")
+    await tg.deliver()
+    assert received(tg, BOB, "Porch lights on tonight")
+    await tg.send(OFFICER_ID, "/scam")
+    assert "Scam alert</b> to everyone who follows the Scams topic" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "Callers claiming to be the IRS want gift cards")
+    assert "Preview" in tg.last(OFFICER_ID) and "Scam alert" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.deliver()
+    assert received(tg, BOB, "claiming to be the IRS")
+    await tg.send(BOB, "/scam")  # not an officer: refused before anything is asked
+    assert "Type what people should watch for" not in tg.last(BOB)

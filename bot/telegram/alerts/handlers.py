@@ -157,8 +157,15 @@ async def scam(update: Update, context: Context) -> None:
     who = await actor(update, context)
     await svc.access.require(who, Action.SEND_ALERT, target="scam alert")
     text = _text_after(update, 1)
-    if not text:
-        raise InvalidInput(alert_texts.SCAM_USAGE)
+    if not text:  # ask for it rather than explain the command
+        data = {
+            "kind": "scam",
+            "audience": AudienceKind.CATEGORY.value,
+            "audience_category": "scam",
+        }
+        await svc.flows.put(chat_id(update), ALERT, "text", data)
+        await reply(update, alert_texts.ASK_SCAM_TEXT)
+        return
     draft = await svc.alerts.draft(
         who, kind="scam", audience=Audience(AudienceKind.CATEGORY, category="scam"), text=text
     )
@@ -171,8 +178,10 @@ async def broadcast(update: Update, context: Context) -> None:
     svc = services(context)
     who = await actor(update, context)
     text = _text_after(update, 1)
-    if who.leads is not None and not text:
-        raise InvalidInput(alert_texts.BROADCAST_USAGE)
+    if who.leads is not None and not text:  # ask for it rather than explain the command
+        await svc.flows.put(chat_id(update), ALERT, "text", {"kind": "broadcast"})
+        await reply(update, alert_texts.ask_broadcast_text(who.leads.name))
+        return
     draft = await svc.alerts.for_leader(who, text)
     await show_preview(update, context, draft)
 
@@ -188,14 +197,20 @@ async def alert_text_step(
         await reply(update, "Please type it, or /cancel.")
         return
     who = await actor(update, context)
-    if step == "text":
+    if step == "text" and data.get("kind") == "broadcast":
+        await show_preview(update, context, await svc.alerts.for_leader(who, typed))
+    elif step == "text":
         audience = Audience(
             AudienceKind(data["audience"]),
             tuple(data.get("codes") or ()),
             data.get("audience_category"),
         )
         draft = await svc.alerts.draft(
-            who, kind="alert", audience=audience, text=typed, urgency=data.get("urgency", "normal")
+            who,
+            kind=str(data.get("kind") or "alert"),
+            audience=audience,
+            text=typed,
+            urgency=data.get("urgency", "normal"),
         )
         await show_preview(update, context, draft)
     elif step == "schedule":

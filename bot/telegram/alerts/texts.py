@@ -13,12 +13,6 @@ ALERT_USAGE = (
 )
 
 
-SCAM_USAGE = "Usage: /scam TEXT — a scam alert to everyone who follows the Scams topic."
-
-
-BROADCAST_USAGE = "Usage: /broadcast TEXT — a message to every member of your group."
-
-
 ALERT_CHOOSE_AUDIENCE = "New alert. Who should get it?"
 
 
@@ -58,11 +52,25 @@ SCHEDULE_ASK = (
 )
 
 
+ASK_SCAM_TEXT = (
+    "⚠️ <b>Scam alert</b> to everyone who follows the Scams topic. Type what people should "
+    "watch for (at most 1000 characters): who calls or knocks, what they ask for. /cancel to stop."
+)
+
+
+def ask_broadcast_text(group: str) -> str:
+    """/broadcast without text: ask for it."""
+    return (
+        f"📣 Message to every member of <b>{esc(group)}</b>. Type it (at most 1000 characters); "
+        "you will see a preview before it goes. /cancel to stop."
+    )
+
+
 def alert_ask_text(audience: str) -> str:
     """`/alert` guided form: the text."""
     return (
         f"Alert to <b>{esc(audience)}</b>. Now type the message (at most 1000 characters). "
-        "Stick to facts: what happened, where, what to do."
+        "Stick to facts: what happened, where, what to do. /cancel to stop."
     )
 
 
