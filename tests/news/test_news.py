@@ -67,7 +67,7 @@ async def test_added_item_is_published_on_schedule_to_subscribers(
     await tg.press(BOB, "set:cat:news")  # Bob turned safety news off
     await add_item(tg)
     assert (
-        "#1: added — #1 ▶️ <b>Test your smoke alarms</b> — Home security, every Tuesday; "
+        "📰 Added: #1 ▶️ <b>Test your smoke alarms</b> — Home security, every Tuesday; "
         "next Tue Dec 8, 10:00 AM"
     ) in tg.last(OFFICER_ID)
     clock.set(utc(2026, 12, 8, 14, 59))
@@ -121,7 +121,7 @@ async def test_edit_schedule_pause_resume_and_bad_input(
     assert "next Thu Dec 24" in tg.last(OFFICER_ID)
     await tg.send(OFFICER_ID, "/news edit 1")
     await tg.send(OFFICER_ID, "Charity scams\nBefore you give, look the charity up yourself.")
-    assert "saved" in tg.last(OFFICER_ID)
+    assert "📰 Saved: #1 ▶️" in tg.last(OFFICER_ID)
     clock.set(utc(2026, 12, 24, 15, 0))
     await tick(tg)
     assert received(tg, ANN, "📰 <b>Charity scams</b>")

@@ -83,10 +83,10 @@ async def news(update: Update, context: Context) -> None:
         await reply(update, f"Editing #{item.id} <b>{esc(item.title)}</b>. " + texts.NEWS_ASK_TEXT)
     elif sub == "schedule":
         item = await library.reschedule(who, item_id, " ".join(args[2:]))
-        await reply(update, texts.news_saved(item.id, _line(item, zone)))
+        await reply(update, texts.news_saved(_line(item, zone)))
     else:
         item = await library.set_paused(who, item_id, sub == "pause")
-        await reply(update, texts.news_saved(item.id, _line(item, zone)))
+        await reply(update, texts.news_saved(_line(item, zone)))
 
 
 async def news_step(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:
@@ -110,12 +110,12 @@ async def news_step(update: Update, context: Context, step: str, data: dict[str,
     elif step == "schedule":
         item = await library.add(who, data["topic"], data["title"], data["body"], text)
         await svc.flows.clear(chat_id(update))
-        await reply(update, texts.news_saved(item.id, "added — " + _line(item, svc.settings.zone)))
+        await reply(update, texts.news_saved(_line(item, svc.settings.zone), "Added"))
     elif step == "edit":
         title, body = _split(text)
         item = await library.edit(who, int(data["id"]), title, body)
         await svc.flows.clear(chat_id(update))
-        await reply(update, texts.news_saved(item.id, "saved — " + _line(item, svc.settings.zone)))
+        await reply(update, texts.news_saved(_line(item, svc.settings.zone), "Saved"))
 
 
 @guarded

@@ -42,6 +42,7 @@ def news_item(line: str, title: str, body: str) -> str:
     return f"{line}\n\n<b>{esc(title)}</b>\n{esc(body)}"
 
 
-def news_saved(item_id: int, state: str) -> str:
-    """An item was added or changed."""
-    return f"📰 News item #{item_id}: {state}."
+def news_saved(line: str, done: str = "") -> str:
+    """An item was added or changed: what happened, then its line as /news lists it (which
+    starts with its number)."""
+    return f"📰 {done}: {line}" if done else f"📰 {line}"
