@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import validation
 from core.delivery import Message
-from core.errors import Conflict, InvalidInput, NotFound, NotRegistered
+from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.markup import esc
 from core.members.service import next_step
 from core.permissions import Action, Actor
@@ -353,7 +353,9 @@ class GroupService(SharedService):
 
     # Leaders (and officers)
 
-    async def _reviewable(self, actor: Actor, code: str | None, action: Action) -> GroupRecord:
+    async def _reviewable(
+        self, actor: Actor, code: str | None, action: Action, command: str
+    ) -> GroupRecord:
         """The group an actor means: the named one, or the one they lead."""
         if code:
             group = await self.by_code(code)
@@ -361,15 +363,27 @@ class GroupService(SharedService):
             group = actor.leads
         else:
             await self.access.require(actor, action, group_id=-1, target="no group named")
-            raise InvalidInput("Please name the group, for example: /members OAKPARK")
-        await self.access.require(actor, action, group_id=group.id, target=f"group {group.code}")
+            raise InvalidInput(f"Please name the group, for example: /{command} OAKPARK")
+        try:
+            await self.access.require(
+                actor, action, group_id=group.id, target=f"group {group.code}"
+            )
+        except PermissionDenied:
+            if actor.leads is None:
+                raise
+            # A leader asking about another group: say what they can do instead (the refusal
+            # is on the audit log all the same).
+            raise PermissionDenied(
+                f"You lead {actor.leads.name}, not {group.name}. /{command} alone shows "
+                f"{actor.leads.name}."
+            ) from None
         return group
 
     async def pending(
         self, actor: Actor, code: str | None = None
     ) -> tuple[GroupRecord, list[tuple[MemberRecord, MembershipRecord]]]:
         """The group's pending requests (its leader or an officer)."""
-        group = await self._reviewable(actor, code, Action.REVIEW_MEMBERS)
+        group = await self._reviewable(actor, code, Action.REVIEW_MEMBERS, "pending")
         async with self.db.transaction() as session:
             return group, await GroupRepository(session).members_of(group.id, "pending")
 
@@ -377,7 +391,7 @@ class GroupService(SharedService):
         self, actor: Actor, code: str | None = None
     ) -> tuple[GroupRecord, list[tuple[MemberRecord, MembershipRecord]]]:
         """The group's active members (its leader or an officer); callers show names only."""
-        group = await self._reviewable(actor, code, Action.VIEW_ROSTER)
+        group = await self._reviewable(actor, code, Action.VIEW_ROSTER, "members")
         async with self.db.transaction() as session:
             return group, await GroupRepository(session).members_of(group.id, "active")
 

@@ -143,9 +143,9 @@ async def test_leader_cannot_manage_another_group(tg: TelegramHarness) -> None:
     await tg.send(ANN, "/join OAK")
     await tg.send(OFFICER_ID, "/setleader OAK 1")
     await tg.send(ANN, "/pending ELM")
-    assert "Only the group's leader" in tg.last(ANN)
+    assert "You lead Oak Park, not Elm Street" in tg.last(ANN)
     await tg.send(ANN, "/members ELM")
-    assert "Only the group's leader" in tg.last(ANN)
+    assert "You lead Oak Park, not Elm Street" in tg.last(ANN)
     assert (await audit_actions(tg, "refused")).count("group.review_members") == 1
 
 
@@ -268,3 +268,20 @@ async def test_join_code_before_registering_is_kept_for_after(tg: TelegramHarnes
     assert [g.code for g, _ in await tg.services.groups.my_groups(ANN)] == ["OAK"]
     await tg.send(BOB, "/join NOPE")
     assert "No watch group has the code NOPE" in tg.last(BOB)
+
+
+async def test_a_leader_asking_about_another_group_is_told_what_they_can_do(
+    tg: TelegramHarness,
+) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await make_group(tg, "Elm Street", "ELM", approval=False)
+    await tg.register(ANN, "Ann")
+    await tg.send(ANN, "/join OAK")
+    await tg.send(OFFICER_ID, "/setleader OAK 1")
+    await tg.send(ANN, "/members ELM")
+    assert "You lead Oak Park, not Elm Street. /members alone shows Oak Park." in tg.last(ANN)
+    await tg.send(ANN, "/pending ELM")
+    assert "/pending alone shows Oak Park" in tg.last(ANN)
+    assert "group.view_roster" in await audit_actions(tg, "refused")
+    await tg.send(OFFICER_ID, "/pending")
+    assert "/pending OAKPARK" in tg.last(OFFICER_ID)
