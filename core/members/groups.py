@@ -259,51 +259,55 @@ class GroupService(SharedService):
                 await self._tell_reviewers(session, group, member)
             return group, JoinOutcome(status if status == "pending" else "joined")
 
-    async def _tell_leader_of_leaving(
-        self, session: AsyncSession, group: GroupRecord, member: MemberRecord
+    async def _tell_leader(
+        self,
+        session: AsyncSession,
+        group: GroupRecord,
+        about: MemberRecord,
+        kind: str,
+        message: Message,
     ) -> None:
-        """The group's leader hears that a member left (not when the leader is the one)."""
-        if group.leader_member_id in (None, member.id):
+        """Queue a message about a member to the group's leader (never to the member about
+        themself). It names the member, so it is marked as theirs: /forget takes the name
+        out of it."""
+        if group.leader_member_id in (None, about.id):
             return
         leader = await MemberRepository(session).get(group.leader_member_id)
         if leader is None:
             return
-        name = member.display_name or "A member"
         await self.outbox.enqueue_in(
             session,
-            kind="member_left",
+            kind=kind,
             recipients=[leader],
-            message=Message(
-                html=f"👋 {esc(name)} left <b>{esc(group.name)}</b>.",
-                text=f"{name} left {group.name}.",
-            ),
+            message=message,
             group_id=group.id,
-            author_member_id=member.id,  # /forget takes their name out of it
+            author_member_id=about.id,
             audience=f"leader of {group.code}",
         )
+
+    async def _tell_leader_of_leaving(
+        self, session: AsyncSession, group: GroupRecord, member: MemberRecord
+    ) -> None:
+        """The group's leader hears that a member left."""
+        name = member.display_name or "A member"
+        message = Message(
+            html=f"👋 {esc(name)} left <b>{esc(group.name)}</b>.",
+            text=f"{name} left {group.name}.",
+        )
+        await self._tell_leader(session, group, member, "member_left", message)
 
     async def _tell_reviewers(
         self, session: AsyncSession, group: GroupRecord, member: MemberRecord
     ) -> None:
-        if group.leader_member_id is None:
-            return
-        leader = await MemberRepository(session).get(group.leader_member_id)
-        if leader is None:
-            return
-        await self.outbox.enqueue_in(
-            session,
-            kind="review",
-            recipients=[leader],
-            message=Message(
-                html=(
-                    f"{esc(member.display_name or 'A resident')} asked to join "
-                    f"<b>{esc(group.name)}</b>. Send /pending to approve or reject."
-                ),
-                text=f"A resident asked to join {group.name}.",
+        """The group's leader hears of a request to join."""
+        message = Message(
+            html=(
+                f"{esc(member.display_name or 'A resident')} asked to join "
+                f"<b>{esc(group.name)}</b>. Send /pending to approve or reject."
             ),
-            group_id=group.id,
-            audience=f"leader of {group.code}",
+            text=f"A resident asked to join {group.name}.",
         )
+        await self._tell_leader(session, group, member, "review", message)
 
     async def leave(self, telegram_user_id: int, code: str) -> GroupRecord:
         """Leave a group (or withdraw a pending request); a leader who leaves stops leading."""

@@ -12,7 +12,7 @@ from storage.schema import Base
 from tests.conftest import OFFICER_ID
 from tests.support.due import tick
 from tests.support.harness import TelegramHarness
-from tests.support.neighborhood import ANN, neighborhood
+from tests.support.neighborhood import ANN, BOB, make_group, neighborhood
 
 QUILL = 777
 NAME, PHONE, ADDRESS = "Quill Yarrowby", "+12035550917", "917 Quillfeather Lane"
@@ -76,3 +76,31 @@ async def test_forget_leaves_no_name_phone_or_address_in_any_table(tg: TelegramH
     # What others were sent stays theirs to read in Telegram; the group still works.
     await tg.send(ANN, "/profile")
     assert "Oak Park" in tg.last(ANN)
+
+
+async def test_forget_takes_the_name_out_of_what_the_leader_was_told(tg: TelegramHarness) -> None:
+    """A request to join an approval group, and leaving another: each told the leader the
+    person's name; after /forget those messages no longer name them."""
+    await make_group(tg, "Birch Lane", "BIRCH", approval=True)
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await tg.register(ANN, "Ann")  # member #1 leads Birch Lane
+    await tg.send(ANN, "/join BIRCH")
+    await tg.send(OFFICER_ID, "/pending BIRCH")
+    await tg.press(OFFICER_ID, "review:1:a")
+    await tg.send(OFFICER_ID, "/setleader BIRCH 1")
+    await tg.register(BOB, "Bob")  # member #2 leads Oak Park
+    await tg.send(BOB, "/join OAK")
+    await tg.send(OFFICER_ID, "/setleader OAK 2")
+    await tg.register(QUILL, NAME, phone=PHONE, address=ADDRESS)
+    await tg.send(QUILL, "/join BIRCH")  # the leader is told who asked
+    await tg.send(QUILL, "/join OAK")
+    await tg.send(QUILL, "/leave OAK")
+    await tg.press(QUILL, "leave:yes:OAK")  # the leader is told who left
+    await tg.deliver()
+    before = await leftovers(tg)
+    assert any("asked to join" in line for line in before)
+    assert any("left" in line for line in before)
+    await tg.send(QUILL, "/forget")
+    await tg.press(QUILL, "forget:yes")
+    left = await leftovers(tg)
+    assert left == [], "\n".join(left)
