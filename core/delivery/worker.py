@@ -286,13 +286,39 @@ class ChannelSender:
                     if settled is not None:
                         settlements.append(settled)
                 await outbox.settle_many(settlements, now)
+        except Exception as error:
+            if unavailable(error):
+                # Nothing of the batch was recorded (the transaction rolled back): keep every
+                # outcome for the next flush, so a sent message is never taken for a lost one.
+                self._finished[:0] = batch
+                raise
+            # A bug in one outcome (a member forgotten mid-send, say) must not stop the
+            # channel: record the others one by one; the one that fails is left `sending`
+            # and is taken again when its lease ends, flagged "may have arrived twice".
+            return await self._flush_one_by_one(batch, now)
         except BaseException:
-            # Nothing of the batch was recorded (the transaction rolled back): keep every
-            # outcome for the next flush, so a sent message is never taken for a lost one.
             self._finished[:0] = batch
             raise
         self._settled += len(settlements)
         return len(settlements)
+
+    async def _flush_one_by_one(self, batch: list[Finished], now: datetime) -> int:
+        recorded = 0
+        for item in batch:
+            try:
+                async with self.db.transaction() as session:
+                    outbox = OutboxRepository(session)
+                    settled = await self._record(item, outbox, MemberRepository(session), now)
+                    if settled is not None:
+                        await outbox.settle_many([settled], now)
+                        recorded += 1
+            except Exception as error:
+                if unavailable(error):
+                    self._finished.append(item)
+                    continue
+                log.exception("%s: an outcome could not be recorded", self.channel)
+        self._settled += recorded
+        return recorded
 
     async def _record(
         self,

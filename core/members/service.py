@@ -204,7 +204,7 @@ class MemberService:
             phones = {p for p in (member.phone_e164, *await codes.phones_of(member.id)) if p}
             for phone in sorted(phones):
                 await outbox.forget_phone(phone, erased.now)
-            await codes.purge(erased.now, member_id=member.id)
+            await codes.detach(member.id)  # the day's count per number outlives the person
             await self.erasure.erase_in(session, erased)
             await MemberRepository(session).delete(member.id)
             if member.telegram_chat_id is not None:

@@ -62,13 +62,18 @@ class Member(Base):
 
 class PhoneCode(Base):
     """A six-digit code texted to a number a member typed, to prove they hold it. Only a salted
-    hash is kept; the rows also count how many codes a member or a number was sent today."""
+    hash of the code is kept. The rows also count how many codes a member or a number was sent
+    in a day; /forget detaches them from the person (no member, no number) and keeps only the
+    number's keyed hash, so forgetting cannot reset a number's daily limit."""
 
     __tablename__ = "phone_codes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    phone_e164: Mapped[str] = mapped_column(String(16), index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    phone_e164: Mapped[str | None] = mapped_column(String(16))
+    phone_key: Mapped[str] = mapped_column(String(64), index=True)
     code_hash: Mapped[str] = mapped_column(String(100))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -57,8 +57,8 @@ class PhoneCodeRecord:
     """A verification code as stored (its hash, never the code)."""
 
     id: int
-    member_id: int
-    phone_e164: str
+    member_id: int | None
+    phone_e164: str | None
     code_hash: str
     attempts: int
     created_at: datetime

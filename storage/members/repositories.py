@@ -198,12 +198,19 @@ class PhoneCodeRepository:
         self.session = session
 
     async def add(
-        self, member_id: int, phone_e164: str, code_hash: str, now: datetime, expires: datetime
+        self,
+        member_id: int,
+        phone_e164: str,
+        phone_key: str,
+        code_hash: str,
+        now: datetime,
+        expires: datetime,
     ) -> PhoneCodeRecord:
         """Store a new code for a member."""
         row = PhoneCode(
             member_id=member_id,
             phone_e164=phone_e164,
+            phone_key=phone_key,
             code_hash=code_hash,
             attempts=0,
             created_at=now,
@@ -224,14 +231,14 @@ class PhoneCodeRepository:
         return phone_code_record(row) if row else None
 
     async def count_since(
-        self, since: datetime, *, member_id: int | None = None, phone_e164: str | None = None
+        self, since: datetime, *, member_id: int | None = None, phone_key: str | None = None
     ) -> int:
-        """How many codes went to a member, or to a number, since a moment."""
+        """How many codes went to a member, or to a number (by its key), since a moment."""
         query = select(func.count(PhoneCode.id)).where(PhoneCode.created_at >= since)
         if member_id is not None:
             query = query.where(PhoneCode.member_id == member_id)
-        if phone_e164 is not None:
-            query = query.where(PhoneCode.phone_e164 == phone_e164)
+        if phone_key is not None:
+            query = query.where(PhoneCode.phone_key == phone_key)
         return int(await self.session.scalar(query) or 0)
 
     async def add_guess(self, code_id: int, max_guesses: int) -> bool:
@@ -249,24 +256,34 @@ class PhoneCodeRepository:
         rows = await self.session.scalars(
             select(PhoneCode.phone_e164).where(PhoneCode.member_id == member_id).distinct()
         )
-        return list(rows)
+        return [phone for phone in rows if phone]
 
-    async def use(self, code_id: int, member_id: int) -> bool:
-        """Take a right code: the member's codes are deleted; False when a concurrent call
-        already took it."""
-        result = await self.session.execute(delete(PhoneCode).where(PhoneCode.id == code_id))
+    async def use(self, code_id: int, member_id: int, now: datetime) -> bool:
+        """Take a right code: it and the member's other codes stop working (the rows stay for
+        the day's counts); False when a concurrent call already took it."""
+        result = await self.session.execute(
+            update(PhoneCode)
+            .where(PhoneCode.id == code_id, PhoneCode.expires_at > now)
+            .values(expires_at=now)
+        )
         if not result.rowcount:  # type: ignore[attr-defined]
             return False
-        await self.session.execute(delete(PhoneCode).where(PhoneCode.member_id == member_id))
+        await self.session.execute(
+            update(PhoneCode).where(PhoneCode.member_id == member_id).values(expires_at=now)
+        )
         return True
 
-    async def purge(self, before: datetime, member_id: int | None = None) -> None:
-        """Drop codes created before a moment (kept a day for the sending limits), or all of
-        a member's."""
-        condition = PhoneCode.created_at < before
-        if member_id is not None:
-            condition = condition | (PhoneCode.member_id == member_id)
-        await self.session.execute(delete(PhoneCode).where(condition))
+    async def detach(self, member_id: int) -> None:
+        """/forget: the member's codes keep only the number's keyed hash and their time."""
+        await self.session.execute(
+            update(PhoneCode)
+            .where(PhoneCode.member_id == member_id)
+            .values(member_id=None, phone_e164=None, code_hash="")
+        )
+
+    async def purge(self, before: datetime) -> None:
+        """Drop codes created before a moment (kept a day for the sending limits)."""
+        await self.session.execute(delete(PhoneCode).where(PhoneCode.created_at < before))
 
 
 def group_record(row: WatchGroup) -> GroupRecord:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -312,3 +313,30 @@ async def test_the_database_dropping_out_mid_run_pauses_the_sender_and_loses_not
     flagged = {str(d.member_id + 99) for d in await deliveries(services) if d.uncertain}
     doubled = {address for address, n in reached.items() if n > 1}
     assert doubled <= flagged, f"sent twice without the flag: {doubled - flagged}"
+
+
+async def test_an_outcome_that_cannot_be_recorded_does_not_stop_the_channel(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug recording one outcome (not the database being away) is logged; the other
+    outcomes are recorded and the channel goes on."""
+    people = await members(services, 4)
+    await enqueue(services, people)
+    channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", channel)
+    sender = services.delivery.senders["telegram"]
+    real = sender._record
+    broken = people[1].id
+
+    async def record(item: Any, *args: Any) -> Any:
+        if item.job.member_id == broken:
+            raise LookupError(broken)
+        return await real(item, *args)
+
+    monkeypatch.setattr(sender, "_record", record)
+    await sender.run_once()
+    after = await statuses(services)
+    assert [after[p.id] for p in people] == ["sent", "sending", "sent", "sent"]
+    await enqueue(services, people[:1])
+    await sender.run_once()  # the channel still sends
+    assert len(channel.sent) == 5

@@ -75,8 +75,9 @@ async def test_a_typed_number_is_confirmed_by_the_code_texted_to_it(
     assert "Step 3 of 3" in tg.last(ROSA)
     confirmed = await member(tg, ROSA)
     assert confirmed.phone_e164 == E164 and confirmed.phone_verified
-    # The code row is gone, and only its salted hash was ever stored.
-    assert await rows(tg.services.db, PhoneCode) == []
+    # Every code of hers is used up, and only salted hashes were ever stored.
+    for row in await rows(tg.services.db, PhoneCode):
+        assert row.expires_at <= tg.services.clock.now() and code not in row.code_hash
     await tg.send(ROSA, "12 Main St")
     assert (await member(tg, ROSA)).is_registered
 
@@ -221,11 +222,32 @@ async def test_forget_leaves_no_number_the_codes_went_to(
     await tg.deliver()
     async with tg.services.db.transaction() as session:
         addresses = list(await session.scalars(select(Delivery.address)))
-        codes = list(await session.scalars(select(PhoneCode.id)))
+        codes = list(await session.scalars(select(PhoneCode)))
     assert not [a for a in addresses if a and "555" in a]
-    assert codes == []
+    # The codes' rows stay a day to count per number, but name no one any more.
+    assert codes and all(
+        c.member_id is None and c.phone_e164 is None and not c.code_hash for c in codes
+    )
     # The code still queued for the last number was not sent after /forget.
     assert twilio.bodies_to(E164) == []
+
+
+async def test_forgetting_does_not_reset_a_numbers_daily_limit(
+    tg: TelegramHarness, twilio: FakeTwilio, sms: httpx.AsyncClient, clock: FrozenClock
+) -> None:
+    """Register, ask for codes to a stranger's number, /forget, register again: still at most
+    five codes a day reach that number."""
+    for round_ in range(4):
+        uid = 6000 + round_
+        await start_registration(tg, uid, "Mallory Smith")
+        for _ in range(2):
+            clock.advance(minutes=2)
+            await tg.send(uid, TYPED)
+        await tg.deliver()
+        await tg.send(uid, "/forget")
+        await tg.press_if_shown(uid, "forget:yes")
+    await tg.deliver()
+    assert len(twilio.bodies_to(E164)) == CODES_PER_DAY
 
 
 def test_codes_are_stored_salted() -> None:

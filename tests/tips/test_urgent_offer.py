@@ -92,3 +92,18 @@ async def test_a_photo_on_its_own_offers_to_start_a_tip_with_it(tg: TelegramHarn
     await tg.press_if_shown(RUTH, "tipf:anon")
     [tip] = await tips(tg)
     assert len(await photos(tg, tip.id)) == 1
+
+
+async def test_an_answer_that_only_sounds_like_an_emergency_goes_through_the_second_time(
+    tg: TelegramHarness,
+) -> None:
+    await tg.send(RUTH, "/start")
+    await tg.press(RUTH, "consent:yes")
+    await tg.send(RUTH, "Ruth Okafor")
+    await tg.contact(RUTH, "+12035550161")
+    await tg.send(RUTH, "12 Burning Tree Rd")  # the address step: "burning" asks about 911
+    assert "call 911 now" in "".join(tg.texts(RUTH)[-2:])
+    await tg.send(RUTH, "12 Burning Tree Rd")  # typed again: it is the answer
+    member = await tg.services.members.by_telegram(RUTH)
+    assert member is not None and member.address == "12 Burning Tree Rd"
+    assert await tips(tg) == []

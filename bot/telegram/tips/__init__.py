@@ -44,8 +44,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             tipster.PICK: tipster.pick_step,
             urgent.PHOTO: urgent.photo_step,
         },
-        # A tip, an answer to officers and an officer's reply are checked here, in tip words.
-        composing=(filing.TIP, tipster.ANSWER, officer.REPLY_FLOW),
+        # A tip, an answer to officers and an officer's reply are checked here, in tip words;
+        # text written while the urgent offer is open goes on to the question it interrupted
+        # (an address on "Burning Tree Rd" typed twice is an answer, not a second emergency).
+        composing=(filing.TIP, tipster.ANSWER, officer.REPLY_FLOW, urgent.URGENT),
     )
     register_emergency_offer(application, urgent.offer)
     register_free_text(application, tipster.answer_open_question)

@@ -1,5 +1,5 @@
 """Phone verification: when a member proved they hold their number, and the codes texted to
-typed numbers (hashed).
+typed numbers (hashed; counted per number by a keyed hash, which /forget leaves in place).
 
 Numbers stored before this revision were accepted as typed; they are marked verified as of
 their last change, so that nobody who gets texts today silently stops getting them. Every
@@ -28,8 +28,9 @@ def upgrade() -> None:
     op.create_table(
         "phone_codes",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("phone_e164", sa.String(length=16), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("phone_e164", sa.String(length=16), nullable=True),
+        sa.Column("phone_key", sa.String(length=64), nullable=False),
         sa.Column("code_hash", sa.String(length=100), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -38,13 +39,13 @@ def upgrade() -> None:
             ["member_id"],
             ["members.id"],
             name=op.f("fk_phone_codes_member_id_members"),
-            ondelete="CASCADE",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_phone_codes")),
     )
     with op.batch_alter_table("phone_codes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_phone_codes_member_id"), ["member_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_phone_codes_phone_e164"), ["phone_e164"], unique=False)
+        batch_op.create_index(batch_op.f("ix_phone_codes_phone_key"), ["phone_key"], unique=False)
 
 
 def downgrade() -> None:
