@@ -120,6 +120,11 @@ def _shape(html_text: str) -> tuple[str, list[str]]:
     ]
 
 
+def _keyboard(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """Buttons as Telegram shows them: an empty keyboard is no keyboard."""
+    return markup if markup is not None and markup.inline_keyboard else None
+
+
 def shows(
     message: MaybeInaccessibleMessage, text: str, markup: InlineKeyboardMarkup | None
 ) -> bool:
@@ -127,9 +132,7 @@ def shows(
     to them would change nothing (Telegram refuses such an edit)."""
     if not isinstance(message, Message) or message.text is None:
         return False
-    current = message.reply_markup if message.reply_markup else None
-    wanted = markup if markup is not None and markup.inline_keyboard else None
-    if current != wanted:
+    if _keyboard(message.reply_markup) != _keyboard(markup):
         return False
     return _shape(message.text_html) == _shape(text)
 
@@ -140,9 +143,8 @@ async def edit_buttons(update: Update, markup: InlineKeyboardMarkup | None) -> N
     query = update.callback_query
     if query is None or query.message is None or not isinstance(query.message, Message):
         return
-    current = query.message.reply_markup if query.message.reply_markup else None
-    wanted = markup if markup is not None and markup.inline_keyboard else None
-    if current == wanted:
+    wanted = _keyboard(markup)
+    if _keyboard(query.message.reply_markup) == wanted:
         return
     with contextlib.suppress(BadRequest):  # too old to edit: the buttons stay as they were
         await query.edit_message_reply_markup(reply_markup=wanted)

@@ -5,6 +5,8 @@ bookkeeping before every update."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationHandlerStop
 
@@ -80,6 +82,15 @@ async def private_message(update: Update, context: Context) -> None:
     else:  # a flow from a newer version, or one that no longer exists
         await svc.flows.clear(chat_id(update))
         await _help(update, context, texts.NOT_UNDERSTOOD)
+
+
+async def drop_and_reread(
+    update: Update, context: Context, _step: str, _data: dict[str, Any]
+) -> None:
+    """A message in a flow that only waited for a button (an offer, a choice): the flow is
+    dropped and the message is read anew, as if nothing had been asked."""
+    await services(context).flows.clear(chat_id(update))
+    await private_message(update, context)
 
 
 @guarded

@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application, MessageHandler, filters
 
+from bot.telegram import fallback
 from bot.telegram.router import (
     NEW_PRIVATE,
     add_feature,
@@ -41,8 +42,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             tipster.ANSWER: tipster.answer_step,
             officer.REPLY_FLOW: officer.reply_step,
             urgent.URGENT: urgent.offer_step,
-            tipster.PICK: tipster.pick_step,
-            urgent.PHOTO: urgent.photo_step,
+            tipster.PICK: fallback.drop_and_reread,
+            urgent.PHOTO: fallback.drop_and_reread,
         },
         # A tip, an answer to officers and an officer's reply are checked here, in tip words;
         # text written while the urgent offer is open goes on to the question it interrupted

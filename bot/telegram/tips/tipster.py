@@ -187,12 +187,6 @@ async def answer_open_question(update: Update, context: Context) -> bool:
     return True
 
 
-async def pick_step(update: Update, context: Context, _step: str, _data: dict[str, Any]) -> None:
-    """Another message instead of choosing: the choice is dropped; the message is read anew."""
-    await services(context).flows.clear(chat_id(update))
-    await fallback.private_message(update, context)
-
-
 @guarded
 async def pick_button(update: Update, context: Context) -> None:
     """tip:pk:<token> sends the waiting message to that tip; tip:pk:none sends nothing."""

@@ -15,7 +15,6 @@ from typing import Any
 
 from telegram import Update
 
-from bot.telegram import fallback
 from bot.telegram.common import (
     Context,
     button_in_flow,
@@ -146,9 +145,3 @@ async def photo_button(update: Update, context: Context) -> None:
     photo = str(pressed.flow.data.get("photo") or "")
     await svc.flows.put(chat_id(update), TIP, "what", {"mode": "draft", "photos": [photo]})
     await edit_or_reply(update, tip_texts.PHOTO_TIP_STARTED + "\n\n" + tip_texts.ASK_WHAT)
-
-
-async def photo_step(update: Update, context: Context, _step: str, _data: dict[str, Any]) -> None:
-    """Something else sent instead of answering: the offer is dropped, the message read anew."""
-    await services(context).flows.clear(chat_id(update))
-    await fallback.private_message(update, context)
