@@ -107,7 +107,7 @@ class Services:
         )
         officers = OfficerService(db, clock, audit, access)
         shared = Shared(db, clock, settings, audit, access, outbox)
-        groups = GroupService(shared)
+        groups = GroupService(shared, officers)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
         # erases tips, then vacation watch; each tick publishes news, then sends the patrol list,

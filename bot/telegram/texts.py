@@ -64,7 +64,7 @@ HELP_OFFICER = [
     ("groups", "All watch groups"),
     ("newgroup", "Create a watch group"),
     ("setleader", "Appoint or remove a group's leader"),
-    ("pending", "Requests to join a group: /pending CODE"),
+    ("pending", "Requests to join: /pending [CODE]"),
     ("members", "A group's member list: /members CODE"),
     ("audit", "The audit log (/audit refused for refusals only)"),
 ]

@@ -11,9 +11,10 @@ from core import validation
 from core.delivery import Message
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.markup import esc
+from core.members.officers import OfficerService
 from core.members.service import next_step
 from core.permissions import Action, Actor
-from core.shared import SharedService
+from core.shared import Shared, SharedService
 from storage.members.records import GroupRecord, MemberRecord, MembershipRecord
 from storage.members.repositories import GroupRepository, MemberRepository
 
@@ -22,7 +23,8 @@ class JoinOutcome(StrEnum):
     """What happened when a member asked to join."""
 
     JOINED = "joined"
-    PENDING = "pending"
+    PENDING = "pending"  # the group's leader decides
+    PENDING_OFFICERS = "pending_officers"  # the group has no leader yet: officers decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class GroupSummary:
     group: GroupRecord
     active_members: int
     leader_name: str | None
+    waiting: int = 0  # requests to join not decided yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,11 @@ class LeaderChange:
 class GroupService(SharedService):
     """Everything about watch groups and who is in them."""
 
+    def __init__(self, shared: Shared, officers: OfficerService) -> None:
+        super().__init__(shared)
+        # Requests to join a group without a leader go to the officers.
+        self.officers = officers
+
     @property
     def service_name(self) -> str:
         """How the service names itself in messages."""
@@ -59,6 +67,7 @@ class GroupService(SharedService):
             repo = GroupRepository(session)
             groups = await repo.all()
             counts = await repo.active_counts()
+            waiting = await repo.pending_counts()
             leaders = await MemberRepository(session).many(
                 [g.leader_member_id for g in groups if g.leader_member_id]
             )
@@ -67,6 +76,7 @@ class GroupService(SharedService):
                 g,
                 counts.get(g.id, 0),
                 leaders[g.leader_member_id].display_name if g.leader_member_id in leaders else None,
+                waiting.get(g.id, 0),
             )
             for g in groups
         ]
@@ -147,11 +157,25 @@ class GroupService(SharedService):
         raise Conflict("Could not find a free group code; please give one.")
 
     async def set_leader(self, actor: Actor, code: str, member_id: int | None) -> LeaderChange:
-        """Appoint an active member as the group's leader, or remove the leader (None)."""
+        """Appoint an active member, or someone waiting to join (their request is approved
+        with it), as the group's leader, or remove the leader (None)."""
         await self.access.require(actor, Action.SET_LEADER, target=f"group {code[:12]}")
         async with self.db.transaction() as session:
             group = await self._by_code(session, code)
-            return await self.set_leader_in(session, actor, group, member_id)
+            return await self.set_leader_in(session, actor, group, member_id, approve_pending=True)
+
+    async def leader_candidates(
+        self, actor: Actor, code: str
+    ) -> tuple[GroupRecord, list[MemberRecord], list[MemberRecord]]:
+        """Who could lead the group (officers): its active members, and the people waiting
+        to join it (a new group that requires approval has only those)."""
+        await self.access.require(actor, Action.SET_LEADER, target=f"group {code[:12]}")
+        async with self.db.transaction() as session:
+            group = await self._by_code(session, code)
+            repo = GroupRepository(session)
+            active = [m for m, _ in await repo.members_of(group.id, "active")]
+            waiting = [m for m, _ in await repo.members_of(group.id, "pending")]
+        return group, active, waiting
 
     async def set_leader_in(
         self,
@@ -159,20 +183,26 @@ class GroupService(SharedService):
         actor: Actor,
         group: GroupRecord,
         member_id: int | None,
+        *,
+        approve_pending: bool = False,
     ) -> LeaderChange:
         """`set_leader` inside the caller's transaction, after its permission check (an
-        election's close installs its winner this way)."""
+        election's close installs its winner this way). With `approve_pending`, a person
+        waiting to join may be appointed: their request is approved in the same step."""
         repo = GroupRepository(session)
         members = MemberRepository(session)
         previous = await members.get(group.leader_member_id) if group.leader_member_id else None
         new: MemberRecord | None = None
+        approved = False
         if member_id is not None:
             new = await members.get(member_id)
             membership = await repo.membership(member_id, group.id) if new else None
-            if new is None or membership is None or membership.status != "active":
+            waiting = membership is not None and membership.status == "pending"
+            if new is None or membership is None or (waiting and not approve_pending):
                 raise NotFound(
                     f"Member #{member_id} is not an active member of {group.name}. "
-                    f"Send /members {group.code} to see who is."
+                    f"Send /setleader {group.code} to choose from its members and the people "
+                    "waiting to join."
                 )
             if previous and previous.id == new.id:
                 raise Conflict(f"{new.display_name} already leads {group.name}.")
@@ -182,16 +212,24 @@ class GroupService(SharedService):
                     f"{new.display_name} already leads {other.name}; a member leads one "
                     "group at a time. Remove them there first."
                 )
+            if waiting:
+                assert membership is not None
+                # Taken once, like an approval: a request withdrawn or decided meanwhile stops it.
+                if not await repo.take_pending(membership.id, "active", self.clock.now()):
+                    raise NotFound("That request was already handled or withdrawn.")
+                approved = True
         elif previous is None:
             raise Conflict(f"{group.name} has no leader to remove.")
         await repo.set_leader(group.id, member_id)
-        await self._tell_leader_change(session, group, new, previous)
+        waiting_now = (await repo.pending_counts()).get(group.id, 0)
+        await self._tell_leader_change(session, group, new, previous, approved, waiting_now)
         await self.audit.record_in(
             session,
             actor,
             Action.SET_LEADER.value,
             target=f"group {group.code}",
             detail=(f"leader member #{new.id}" if new else "leader removed")
+            + ("; request to join approved" if approved else "")
             + (f"; was member #{previous.id}" if previous else ""),
         )
         updated = await repo.get(group.id)
@@ -204,19 +242,34 @@ class GroupService(SharedService):
         group: GroupRecord,
         new: MemberRecord | None,
         previous: MemberRecord | None,
+        approved: bool = False,
+        waiting: int = 0,
     ) -> None:
         name = esc(group.name)
         if new:
+            opening = (
+                f"Your request to join <b>{name}</b> was approved, and you are now its leader."
+                if approved
+                else f"You are now the leader of <b>{name}</b>."
+            )
+            html = (
+                f"{opening} Send /help to see your leader commands: /pending to approve "
+                "members, /members for the roster."
+            )
+            if waiting:
+                people = "1 person is" if waiting == 1 else f"{waiting} people are"
+                html += f"\n\n⏳ {people} waiting to join: send /pending to decide."
             await self.outbox.enqueue_in(
                 session,
                 kind="role",
                 recipients=[new],
                 message=Message(
-                    html=(
-                        f"You are now the leader of <b>{name}</b>. Send /help to see your "
-                        "leader commands: /pending to approve members, /members for the roster."
+                    html=html,
+                    text=(
+                        f"You're now a member and the leader of {group.name}."
+                        if approved
+                        else f"You are now the leader of {group.name}."
                     ),
-                    text=f"You are now the leader of {group.name}.",
                 ),
                 group_id=group.id,
                 audience=f"new leader of {group.code}",
@@ -253,11 +306,11 @@ class GroupService(SharedService):
                         f"You already asked to join {group.name}; the leader will decide soon."
                     )
                 raise Conflict(f"You are already a member of {group.name}.")
-            status = "pending" if group.approval_required else "active"
-            await repo.add_membership(member.id, group.id, status, self.clock.now())
-            if status == "pending":
-                await self._tell_reviewers(session, group, member)
-            return group, JoinOutcome(status if status == "pending" else "joined")
+            if not group.approval_required:
+                await repo.add_membership(member.id, group.id, "active", self.clock.now())
+                return group, JoinOutcome.JOINED
+            await repo.add_membership(member.id, group.id, "pending", self.clock.now())
+            return group, await self._tell_reviewers(session, group, member)
 
     async def _tell_leader(
         self,
@@ -296,18 +349,53 @@ class GroupService(SharedService):
         )
         await self._tell_leader(session, group, member, "member_left", message)
 
+    async def _leader_of(self, session: AsyncSession, group: GroupRecord) -> MemberRecord | None:
+        if group.leader_member_id is None:
+            return None
+        return await MemberRepository(session).get(group.leader_member_id)
+
+    async def _tell_officers(
+        self, session: AsyncSession, group: GroupRecord, about: MemberRecord, message: Message
+    ) -> None:
+        """Queue a message about a member to every officer (marked as the member's, so
+        /forget takes the name out of it)."""
+        officers, direct = await self.officers.audience_in(session)
+        await self.outbox.enqueue_in(
+            session,
+            kind="review",
+            recipients=[o for o in officers if o.id != about.id],
+            direct=direct,
+            message=message,
+            group_id=group.id,
+            author_member_id=about.id,
+            audience=f"officers, for {group.code} (no leader)",
+        )
+
     async def _tell_reviewers(
         self, session: AsyncSession, group: GroupRecord, member: MemberRecord
-    ) -> None:
-        """The group's leader hears of a request to join."""
+    ) -> JoinOutcome:
+        """Whoever decides hears of a request to join: the group's leader, or the officers
+        while the group has none (so that no request waits unseen)."""
+        who = esc(member.display_name or "A resident")
+        if await self._leader_of(session, group) is not None:
+            message = Message(
+                html=f"{who} asked to join <b>{esc(group.name)}</b>. Send /pending to approve "
+                "or reject.",
+                text=f"A resident asked to join {group.name}.",
+            )
+            await self._tell_leader(session, group, member, "review", message)
+            return JoinOutcome.PENDING
+        code = esc(group.code)
         message = Message(
             html=(
-                f"{esc(member.display_name or 'A resident')} asked to join "
-                f"<b>{esc(group.name)}</b>. Send /pending to approve or reject."
+                f"{who} asked to join <b>{esc(group.name)}</b>, which has no leader yet, so "
+                f"the request comes to officers. Send /pending {code} to approve or reject, "
+                f"or /setleader {code} to appoint a leader."
             ),
-            text=f"A resident asked to join {group.name}.",
+            text=f"A resident asked to join {group.name}, which has no leader yet.",
         )
-        await self._tell_leader(session, group, member, "review", message)
+        await self._tell_officers(session, group, member, message)
+        return JoinOutcome.PENDING_OFFICERS
 
     async def leave(self, telegram_user_id: int, code: str) -> GroupRecord:
         """Leave a group (or withdraw a pending request); a leader who leaves stops leading."""
@@ -331,7 +419,24 @@ class GroupService(SharedService):
                     target=f"group {group.code}",
                     detail=f"member #{member.id} left; group has no leader",
                 )
+                waiting = (await repo.pending_counts()).get(group.id, 0)
+                await self._tell_officers(
+                    session, group, member, self._leader_left_message(group, member, waiting)
+                )
             return group
+
+    @staticmethod
+    def _leader_left_message(group: GroupRecord, leader: MemberRecord, waiting: int) -> Message:
+        """Officers hear that a group lost its leader, and what waits for a decision."""
+        code = esc(group.code)
+        html = (
+            f"{esc(leader.display_name or 'The leader')} left <b>{esc(group.name)}</b>, which "
+            f"has no leader now. Appoint one with /setleader {code}, or open an election."
+        )
+        if waiting:
+            people = "1 request" if waiting == 1 else f"{waiting} requests"
+            html += f" {people} to join now come to officers: /pending {code}."
+        return Message(html=html, text=f"{group.name} has no leader now.")
 
     async def membership_in(
         self, telegram_user_id: int, code: str
@@ -390,6 +495,13 @@ class GroupService(SharedService):
         group = await self._reviewable(actor, code, Action.REVIEW_MEMBERS, "pending")
         async with self.db.transaction() as session:
             return group, await GroupRepository(session).members_of(group.id, "pending")
+
+    async def waiting_groups(self, actor: Actor) -> list[GroupSummary]:
+        """Groups with requests to join waiting for a decision (officers, who decide for
+        groups without a leader); groups without a leader first."""
+        await self.access.require(actor, Action.REVIEW_MEMBERS, target="requests in every group")
+        waiting = [s for s in await self.summaries() if s.waiting]
+        return sorted(waiting, key=lambda s: (s.group.leader_member_id is not None, s.group.name))
 
     async def roster(
         self, actor: Actor, code: str | None = None

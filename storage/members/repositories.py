@@ -391,6 +391,15 @@ class GroupRepository:
         )
         return {group_id: int(count) for group_id, count in rows.all()}
 
+    async def pending_counts(self) -> dict[int, int]:
+        """Requests waiting for a decision, per group id."""
+        rows = await self.session.execute(
+            select(Membership.group_id, func.count(Membership.id))
+            .where(Membership.status == "pending")
+            .group_by(Membership.group_id)
+        )
+        return {group_id: int(count) for group_id, count in rows.all()}
+
     # Memberships
 
     async def membership(self, member_id: int, group_id: int) -> MembershipRecord | None:

@@ -96,7 +96,7 @@ async def test_approval_flow_with_leader_and_notifications(tg: TelegramHarness) 
     await tg.register(ANN, "Ann")
     await tg.register(BOB, "Bob")
     await tg.send(ANN, "/join OAK")
-    assert "sent to its leader" in tg.last(ANN)
+    assert "no leader yet, so the Crime Prevention Unit will decide" in tg.last(ANN)
     # The officer approves Ann and appoints her leader with buttons.
     await tg.send(OFFICER_ID, "/pending OAK")
     await tg.press(OFFICER_ID, "review:1:a")
@@ -118,6 +118,7 @@ async def test_approval_flow_with_leader_and_notifications(tg: TelegramHarness) 
     assert menus and "pending" in {c["command"] for c in menus[-1].params["commands"]}
     # Bob asks to join; leader Ann is told and rejects him.
     await tg.send(BOB, "/join OAK")
+    assert "Its leader will decide" in tg.last(BOB)
     await tg.deliver()
     assert "Bob asked to join" in tg.last(ANN)
     await tg.send(ANN, "/pending")
@@ -134,6 +135,79 @@ async def test_approval_flow_with_leader_and_notifications(tg: TelegramHarness) 
     ) else None
     actions = await audit_actions(tg, "ok")
     assert "group.review_members" in actions and "group.set_leader" in actions
+
+
+async def test_a_new_group_without_a_leader_is_no_dead_end(tg: TelegramHarness) -> None:
+    """Approval on and no leader yet: requests come to the officers (who are told of each),
+    /pending alone shows which groups wait, /setleader offers the people waiting, and the new
+    leader takes over the rest; when the leader leaves, the officers are told."""
+    await make_group(tg, "Oak Park", "OAK", approval=True)
+    assert "Until it has a leader, requests to join come to officers" in tg.last(OFFICER_ID)
+    for uid, name in ((ANN, "Ann"), (BOB, "Bob"), (CAT, "Cat")):
+        await tg.register(uid, name)
+    await tg.send(OFFICER_ID, "/setleader OAK")
+    assert "no members and no one waiting to join yet" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/pending")
+    assert tg.last(OFFICER_ID) == "No one is waiting to join any group."
+    for uid in (ANN, BOB):
+        await tg.send(uid, "/join OAK")
+        assert "no leader yet, so the Crime Prevention Unit will decide" in tg.last(uid)
+    await tg.deliver()
+    told = [t for t in tg.api.texts(OFFICER_ID) if "asked to join" in t]
+    assert (
+        len(told) == 2 and "Ann asked to join <b>Oak Park</b>, which has no leader yet" in (told[0])
+    )
+    assert "/pending OAK" in told[0]
+    # /pending alone: the groups that wait, not "name the group".
+    await tg.send(OFFICER_ID, "/pending")
+    assert "Oak Park</b> (OAK) — 2 waiting, no leader: officers decide" in tg.last(OFFICER_ID)
+    await tg.press(OFFICER_ID, "pendingof:OAK")
+    assert "Ann (asked" in tg.last(OFFICER_ID) and "Bob (asked" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/groups")
+    assert "2 waiting to join" in tg.last(OFFICER_ID)
+    # /setleader offers the people waiting; appointing one approves them too.
+    await tg.send(OFFICER_ID, "/setleader OAK")
+    assert "appointing one approves their request too" in tg.last(OFFICER_ID)
+    assert [label for label, _ in tg.api.buttons(OFFICER_ID)] == ["⏳ Ann", "⏳ Bob"]
+    await tg.press_at_once(OFFICER_ID, "setleader:OAK:1")
+    assert "Ann now leads Oak Park" in tg.last(OFFICER_ID)
+    await tg.deliver()
+    welcome = tg.last(ANN)
+    assert "Your request to join <b>Oak Park</b> was approved, and you are now its leader" in (
+        welcome
+    )
+    assert "1 person is waiting to join: send /pending" in welcome
+    assert sum("now its leader" in t for t in tg.api.texts(ANN)) == 1
+    assert [g.code for g, ms in await tg.services.groups.my_groups(ANN) if ms.status == "active"]
+    await tg.send(ANN, "/pending")
+    assert "Bob (asked" in tg.last(ANN)
+    # With a leader, the next request goes to the leader, not the officers.
+    await tg.send(CAT, "/join OAK")
+    assert "Its leader will decide" in tg.last(CAT)
+    await tg.deliver()
+    assert "Cat asked to join" in tg.last(ANN)
+    assert not any("Cat asked" in t for t in tg.api.texts(OFFICER_ID))
+    # The leader leaves: officers hear that the group has no leader and what waits.
+    await tg.send(ANN, "/leave OAK")
+    await tg.press(ANN, "leave:yes:OAK")
+    await tg.deliver()
+    left = tg.api.texts(OFFICER_ID)[-1]
+    assert "Ann left <b>Oak Park</b>, which has no leader now" in left
+    assert "2 requests to join now come to officers: /pending OAK" in left
+    actions = await audit_actions(tg, "ok")
+    assert "group.set_leader" in actions and "group.leader_left" in actions
+
+
+async def test_pending_buttons_are_for_reviewers_only(tg: TelegramHarness) -> None:
+    await make_group(tg, "Oak Park", "OAK", approval=True)
+    await tg.register(ANN, "Ann")
+    await tg.register(BOB, "Bob")
+    await tg.send(ANN, "/join OAK")
+    await tg.process(tg.factory.callback(tg.user(BOB), "pendingof:OAK", 1))  # made by hand
+    answer = tg.api.calls_to("answerCallbackQuery")[-1].params.get("text", "")
+    assert "Only the group's leader or an officer can approve members." in answer + tg.last(BOB)
+    assert "Ann" not in tg.last(BOB)
+    assert "group.review_members" in await audit_actions(tg, "refused")
 
 
 async def test_leader_cannot_manage_another_group(tg: TelegramHarness) -> None:
@@ -283,5 +357,5 @@ async def test_a_leader_asking_about_another_group_is_told_what_they_can_do(
     await tg.send(ANN, "/pending ELM")
     assert "/pending alone shows Oak Park" in tg.last(ANN)
     assert "group.view_roster" in await audit_actions(tg, "refused")
-    await tg.send(OFFICER_ID, "/pending")
-    assert "/pending OAKPARK" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "/pending")  # an officer leads no group: the groups that wait
+    assert tg.last(OFFICER_ID) == "No one is waiting to join any group."

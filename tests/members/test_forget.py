@@ -80,8 +80,10 @@ async def test_forget_leaves_no_name_phone_or_address_in_any_table(tg: TelegramH
 
 async def test_forget_takes_the_name_out_of_what_the_leader_was_told(tg: TelegramHarness) -> None:
     """A request to join an approval group, and leaving another: each told the leader the
-    person's name; after /forget those messages no longer name them."""
+    person's name (or the officers, for a group without a leader); after /forget those
+    messages no longer name them."""
     await make_group(tg, "Birch Lane", "BIRCH", approval=True)
+    await make_group(tg, "Cedar Court", "CEDAR", approval=True)  # it never gets a leader
     await make_group(tg, "Oak Park", "OAK", approval=False)
     await tg.register(ANN, "Ann")  # member #1 leads Birch Lane
     await tg.send(ANN, "/join BIRCH")
@@ -93,12 +95,14 @@ async def test_forget_takes_the_name_out_of_what_the_leader_was_told(tg: Telegra
     await tg.send(OFFICER_ID, "/setleader OAK 2")
     await tg.register(QUILL, NAME, phone=PHONE, address=ADDRESS)
     await tg.send(QUILL, "/join BIRCH")  # the leader is told who asked
+    await tg.send(QUILL, "/join CEDAR")  # the officers are told who asked
     await tg.send(QUILL, "/join OAK")
     await tg.send(QUILL, "/leave OAK")
     await tg.press(QUILL, "leave:yes:OAK")  # the leader is told who left
     await tg.deliver()
     before = await leftovers(tg)
     assert any("asked to join" in line for line in before)
+    assert any("which has no leader yet" in line for line in before)
     assert any("left" in line for line in before)
     await tg.send(QUILL, "/forget")
     await tg.press(QUILL, "forget:yes")

@@ -51,6 +51,7 @@ BUTTONS: dict[str, set[str]] = {
     "tip:l:0": {"officer"},  # the list of open tips
     "review:{eve}:a": {"leader of another group", "officer"},  # approve Eve into ELM
     "review:{eve}:r": {"leader of another group", "officer"},  # turn Eve away
+    "pendingof:ELM": {"leader of another group", "officer"},  # ELM's requests
     "mtg:cancelyes:1": {"leader", "officer"},  # cancel OAK's meeting
     "setleader:OAK:3": {"officer"},  # make Cat lead OAK
     "setleader:OAK:none": {"officer"},  # leave OAK without a leader

@@ -28,6 +28,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             r"^join:": handlers.join_button,
             r"^leave:": handlers.leave_button,
             r"^review:": handlers.review_button,
+            r"^pendingof:": handlers.pending_of_button,
             r"^newgroup:": handlers.newgroup_button,
             r"^setleader:": handlers.setleader_button,
         },

@@ -60,6 +60,8 @@ async def join_and_reply(update: Update, context: Context, code: str) -> None:
         return
     if outcome is JoinOutcome.PENDING:
         await edit_or_reply(update, group_texts.join_pending(group.name))
+    elif outcome is JoinOutcome.PENDING_OFFICERS:
+        await edit_or_reply(update, group_texts.join_pending(group.name, to_officers=True))
     else:
         await edit_or_reply(update, group_texts.joined(group.name, group.bylaws))
 
@@ -157,6 +159,9 @@ async def _after_leaving(update: Update, context: Context, leader_member_id: int
 
 async def _pending_view(update: Update, context: Context, code: str | None) -> None:
     who = await actor(update, context)
+    if code is None and who.leads is None and who.is_officer:
+        await _waiting_groups(update, context)
+        return
     group, pending = await services(context).groups.pending(who, code)
     zone = services(context).settings.zone
     entries = [
@@ -172,6 +177,31 @@ async def _pending_view(update: Update, context: Context, code: str | None) -> N
     await edit_or_reply(
         update, group_texts.pending_list(group.name, entries), buttons(rows) if rows else None
     )
+
+
+async def _waiting_groups(update: Update, context: Context) -> None:
+    """`/pending` alone, for an officer: every group with requests waiting, as buttons."""
+    who = await actor(update, context)
+    waiting = await services(context).groups.waiting_groups(who)
+    entries = [
+        (s.group.name, s.group.code, s.waiting, s.group.leader_member_id is not None)
+        for s in waiting
+    ]
+    choices = [
+        (group_texts.waiting_choice(s.group.name, s.waiting), f"pendingof:{s.group.code}")
+        for s in waiting[:40]
+    ]
+    await edit_or_reply(
+        update, group_texts.waiting_groups(entries), buttons(_rows(choices)) if choices else None
+    )
+
+
+@guarded
+async def pending_of_button(update: Update, context: Context) -> None:
+    """A group chosen from `/pending`'s buttons."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await _pending_view(update, context, query.data.removeprefix("pendingof:"))
 
 
 @guarded
@@ -225,6 +255,7 @@ async def groups(update: Update, context: Context) -> None:
         f"{s.active_members} member{'s' if s.active_members != 1 else ''}, leader: "
         f"{esc(s.leader_name or 'none')}"
         + (", approval required" if s.group.approval_required else "")
+        + (f", {s.waiting} waiting to join" if s.waiting else "")
         for s in await services(context).groups.summaries()
     ]
     await reply(update, group_texts.group_list(lines))
@@ -332,7 +363,10 @@ async def _create_group(update: Update, context: Context, data: dict[str, Any]) 
     )
     await svc.flows.clear(chat_id(update))
     link = f"https://t.me/{context.bot.username}?start=join-{group.code}"
-    await reply(update, group_texts.group_created(group.name, group.code, link))
+    await reply(
+        update,
+        group_texts.group_created(group.name, group.code, link, approval=group.approval_required),
+    )
 
 
 # /setleader
@@ -366,19 +400,27 @@ async def setleader(update: Update, context: Context) -> None:
 
 async def _leader_choices(update: Update, context: Context, code: str) -> None:
     who = await actor(update, context)
-    group, roster = await services(context).groups.roster(who, code)
+    group, active, waiting = await services(context).groups.leader_candidates(who, code)
+    people = [(m, False) for m in active if m.id != group.leader_member_id]
+    people += [(m, True) for m in waiting]
     choices = [
-        (f"{m.display_name}"[:40], f"setleader:{group.code}:{m.id}")
-        for m, _ in roster[:40]
-        if m.id != group.leader_member_id
+        (
+            group_texts.leader_choice(m.display_name or f"#{m.id}", waiting=is_waiting),
+            f"setleader:{group.code}:{m.id}",
+        )
+        for m, is_waiting in people[:40]
     ]
     rows = _rows(choices)
     if group.leader_member_id is not None:
         rows.append([(group_texts.REMOVE_LEADER, f"setleader:{group.code}:none")])
     if not rows:
-        await edit_or_reply(update, group_texts.roster(group.name, []))
+        await edit_or_reply(update, group_texts.no_leader_candidates(group.name))
         return
-    await edit_or_reply(update, group_texts.choose_leader(group.name), buttons(rows))
+    await edit_or_reply(
+        update,
+        group_texts.choose_leader(group.name, waiting=bool(waiting)),
+        buttons(rows),
+    )
 
 
 @guarded

@@ -21,10 +21,16 @@ def joined(name: str, bylaws: str | None) -> str:
     return text
 
 
-def join_pending(name: str) -> str:
-    """Asked to join a group that requires approval."""
+def join_pending(name: str, *, to_officers: bool = False) -> str:
+    """Asked to join a group that requires approval (decided by its leader, or by the Crime
+    Prevention Unit while it has none)."""
+    who = (
+        "It has no leader yet, so the Crime Prevention Unit will decide."
+        if to_officers
+        else "Its leader will decide."
+    )
     return (
-        f"⏳ Your request to join <b>{esc(name)}</b> was sent to its leader. "
+        f"⏳ Your request to join <b>{esc(name)}</b> was sent. {who} "
         "I'll tell you when it is approved."
     )
 
@@ -97,6 +103,23 @@ def pending_list(group: str, entries: list[str]) -> str:
     return "\n".join(lines)
 
 
+def waiting_groups(entries: list[tuple[str, str, int, bool]]) -> str:
+    """`/pending` alone, for an officer: the groups with requests waiting (name, code, count,
+    whether the group has a leader)."""
+    if not entries:
+        return "No one is waiting to join any group."
+    lines = ["<b>Requests to join</b> (tap a group to decide)"]
+    for name, code, count, has_leader in entries:
+        who = "its leader decides" if has_leader else "no leader: officers decide"
+        lines.append(f"• <b>{esc(name)}</b> ({esc(code)}) — {count} waiting, {who}")
+    return "\n".join(lines)
+
+
+def waiting_choice(name: str, count: int) -> str:
+    """A group on the button of `/pending` alone."""
+    return f"{name} · {count} waiting"[:64]
+
+
 def decided(name: str, approve: bool, group: str) -> str:
     """A leader's decision, confirmed."""
     verb = "approved" if approve else "rejected"
@@ -149,21 +172,43 @@ APPROVAL_YES = "Yes, leader approves"
 APPROVAL_NO = "No, open to all"
 
 
-def group_created(name: str, code: str, link: str) -> str:
+def group_created(name: str, code: str, link: str, *, approval: bool = False) -> str:
     """A group was created."""
-    return (
+    text = (
         f"✅ Created <b>{esc(name)}</b> with code <b>{esc(code)}</b>.\n"
         f"Residents join with /join {esc(code)} or this link:\n{esc(link)}\n\n"
-        f"Appoint its leader with /setleader {esc(code)} once members have joined."
     )
+    if approval:
+        return text + (
+            "Until it has a leader, requests to join come to officers: you will be told of "
+            f"each, and /pending {esc(code)} decides them. Appoint its leader with "
+            f"/setleader {esc(code)}, from its members or the people waiting to join."
+        )
+    return text + f"Appoint its leader with /setleader {esc(code)} once members have joined."
 
 
 CHOOSE_GROUP_FOR_LEADER = "Which group's leader do you want to set?"
 
 
-def choose_leader(group: str) -> str:
+def choose_leader(group: str, *, waiting: bool) -> str:
     """`/setleader` step 2."""
-    return f"Who should lead <b>{esc(group)}</b>? Active members:"
+    text = f"Who should lead <b>{esc(group)}</b>?"
+    if waiting:
+        text += " ⏳ marks people waiting to join: appointing one approves their request too."
+    return text
+
+
+def leader_choice(name: str, *, waiting: bool) -> str:
+    """A person on `/setleader`'s buttons."""
+    return (f"⏳ {name}" if waiting else name)[:40]
+
+
+def no_leader_candidates(group: str) -> str:
+    """`/setleader CODE` for a group nobody is in or waiting to join."""
+    return (
+        f"<b>{esc(group)}</b> has no members and no one waiting to join yet. Share its join "
+        "link, then appoint a leader from the people who join."
+    )
 
 
 REMOVE_LEADER = "Remove the current leader"
