@@ -138,16 +138,25 @@ class TipRelay(SharedService):
     # Answers
 
     async def answer(
-        self, token: str, text: str, *, hold: bool = False, claim: Claim | None = None
+        self,
+        token: str,
+        text: str,
+        *,
+        hold: bool = False,
+        claim: Claim | None = None,
+        owner: tuple[str, str] | None = None,
     ) -> Answered:
         """Thread the tipster's answer under the tip and tell the officers (its claimer if
         claimed; everyone when the answer suggests an emergency). With `hold`, the officers'
-        copy waits UNDO_WINDOW so that it can be taken back (never an emergency's)."""
+        copy waits UNDO_WINDOW so that it can be taken back (never an emergency's). With
+        `owner` (channel, address), the token must be that chat's or number's."""
         body = clean_tip_text(text, "message", TEXT_MAX)
         terms = emergency_terms(body)
         async with self.db.transaction() as session:
             await take_in(session, claim)
             relay = await RelayRepository(session).by_token(token)
+            if relay is not None and owner is not None and (relay.channel, relay.address) != owner:
+                relay = None
             repo = TipRepository(session)
             tip = await repo.get(relay.tip_id) if relay else None
             if tip is None:
@@ -207,9 +216,23 @@ class TipRelay(SharedService):
                 raise gone
             outbox = OutboxRepository(session)
             notification = await outbox.notification(notification_id, None)
-            if notification is None or notification.subject != tip_subject(tip.id):
+            now = self.clock.now()
+            if (
+                notification is None
+                or notification.subject != tip_subject(tip.id)
+                or notification.kind != "tip_answer"
+                # The held copy of this very answer: it was queued with the answer's time plus
+                # the window (a button pairing one answer with another's copy takes nothing).
+                or notification.send_at is None
+                or notification.send_at != event.at + UNDO_WINDOW
+                or notification.send_at <= now
+                or notification.cancelled_at is not None
+            ):
                 raise gone
-            if not await outbox.cancel_queued(notification_id, "taken back", self.clock.now()):
+            counts = await outbox.counts(notification_id)
+            if any(status != "queued" for _, status in counts):
+                raise gone  # a copy is already on its way
+            if not await outbox.cancel_queued(notification_id, "taken back", now):
                 raise gone
             await repo.delete_event(event_id)
             return tip.reference

@@ -92,3 +92,92 @@ async def test_no_open_question_no_answer(tg: TelegramHarness, clock: FrozenCloc
     await tg.press(OFFICER_ID, f"tip:o:{tip_id}:resolved")
     await tg.send(RUTH, "thanks")
     assert await answers(tg, tip_id) == []
+
+
+async def test_undo_takes_back_nothing_once_the_minute_is_over(
+    tg: TelegramHarness, clock: FrozenClock
+) -> None:
+    """Past the minute the officers' copy is due, even if the sender has not reached it yet:
+    Undo no longer deletes the answer (the officers would get it all the same)."""
+    tip_id = await tip_asked(tg, "Van idling on Pine St every night", "What color was the van?")
+    await tg.send(RUTH, "White, with a ladder on the roof")
+    undo = undo_data(tg)
+    clock.advance(seconds=61)  # due now, not delivered yet
+    await tg.press(RUTH, undo)
+    assert "Too late" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert await answers(tg, tip_id) == ["White, with a ladder on the roof"]
+    await tg.deliver()
+    assert officer_heard(tg, "ladder on the roof")
+
+
+async def test_undo_takes_back_only_its_own_answer(tg: TelegramHarness, clock: FrozenClock) -> None:
+    """Two answers waiting on one tip: a button pairing the first answer with the second's
+    copy (made by hand) takes back neither."""
+    tip_id = await tip_asked(tg, "Van idling on Pine St every night", "What color was the van?")
+    await tg.send(RUTH, "White")
+    first_event, first_copy = undo_data(tg).split(":")[2:]
+    clock.advance(seconds=5)
+    await tg.send(RUTH, "With a ladder on the roof")
+    second_event, second_copy = undo_data(tg).split(":")[2:]
+    assert (first_event, first_copy) != (second_event, second_copy)
+    for data in (f"tip:u:{first_event}:{second_copy}", f"tip:u:{second_event}:{first_copy}"):
+        await tg.process(tg.factory.callback(tg.user(RUTH), data, 1))
+        assert "Too late" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert await answers(tg, tip_id) == ["White", "With a ladder on the roof"]
+    await tg.process(tg.factory.callback(tg.user(RUTH), f"tip:u:{first_event}:{first_copy}", 1))
+    assert await answers(tg, tip_id) == ["With a ladder on the roof"]
+    clock.advance(seconds=61)
+    await tg.deliver()
+    assert officer_heard(tg, "ladder on the roof") and not officer_heard(tg, "White")
+
+
+async def test_the_tip_choice_only_sends_to_this_chats_tips(tg: TelegramHarness) -> None:
+    """The choice's buttons name the offered tips by position: one made by hand with another
+    position, or with a tip's token, sends nothing."""
+    first = await tip_asked(tg, "Van idling on Pine St every night", "What color was the van?")
+    second = await tip_asked(tg, "Broken street light at Elm and 5th", "Which pole number?")
+    await tg.send(RUTH, "Pole 4471")
+    _, sent = tg.button(RUTH, "tip:pk:0")
+    version = sent.rpartition("@")[2]
+    token = (await tg.services.tips.relay.open_conversations("telegram", str(RUTH)))[0].token
+    for made in (f"tip:pk:7@{version}", f"tip:pk:{token}@{version}"):
+        await tg.process(tg.factory.callback(tg.user(RUTH), made, 1))
+    assert await answers(tg, first) == [] and await answers(tg, second) == []
+    await tg.press(RUTH, "tip:pk:1")  # the older question: the van
+    assert await answers(tg, first) == ["Pole 4471"]
+
+
+async def test_an_emergency_typed_during_a_conversation_can_go_to_that_tip(
+    tg: TelegramHarness,
+) -> None:
+    """Officers asked about the van; "they are breaking into the van right now" typed plainly:
+    911 first, then a choice: add it to that tip (urgent, every officer at once, no minute's
+    wait), or a new urgent tip. Pressed twice, added once."""
+    tip_id = await tip_asked(tg, "Van idling on Pine St every night", "What color was the van?")
+    await tg.send(RUTH, "Two men are breaking into the van right now")
+    said = tg.texts(RUTH)
+    assert "call 911 now" in said[-2]
+    assert (
+        "add what you wrote to the tip officers asked you about (<b>T-2026-00001</b>)" in (said[-1])
+    )
+    labels = [label for label, _ in tg.api.buttons(RUTH)]
+    assert labels == ["🚓 Add it to T-2026-00001 (urgent)", "🚓 Send it as a new urgent tip"]
+    await tg.press_at_once(RUTH, "urgent:ans:0")
+    assert "Added to T-2026-00001</b>, flagged urgent" in tg.last(RUTH)
+    assert await answers(tg, tip_id) == ["Two men are breaking into the van right now"]
+    assert len(await tips(tg)) == 1 and (await tips(tg))[0].urgent
+    await tg.deliver()  # at once: no minute to take it back for an emergency
+    assert officer_heard(tg, "breaking into the van")
+
+
+async def test_an_emergency_during_a_conversation_can_still_be_a_new_tip(
+    tg: TelegramHarness,
+) -> None:
+    tip_id = await tip_asked(tg, "Van idling on Pine St every night", "What color was the van?")
+    await tg.send(RUTH, "There is a fire in the house on Oak St")
+    await tg.press(RUTH, "urgent:send")
+    assert "Sent to the police: T-2026-00002" in tg.last(RUTH)
+    assert await answers(tg, tip_id) == []
+    # The offer is spent: its other button adds nothing now.
+    await tg.process(tg.factory.callback(tg.user(RUTH), "urgent:ans:0", 1))
+    assert await answers(tg, tip_id) == []

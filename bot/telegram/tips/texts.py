@@ -30,6 +30,33 @@ URGENT_OFFER = (
     "officers are alerted at once."
 )
 SEND_URGENT = "🚓 Send this to the police as an urgent tip"
+SEND_URGENT_NEW = "🚓 Send it as a new urgent tip"
+
+
+def urgent_offer_with_tips(references: list[str]) -> str:
+    """The urgent offer, to someone officers asked about a tip lately."""
+    named = ", ".join(f"<b>{r}</b>" for r in references)
+    which = "the tip" if len(references) == 1 else "one of the tips"
+    return (
+        "If you are safe and want the police to know now: add what you wrote to "
+        f"{which} officers asked you about ({named}), flagged urgent, or send it as a new "
+        "urgent tip. Officers are alerted at once either way."
+    )
+
+
+def urgent_to_tip(reference: str) -> str:
+    """A button under the urgent offer: add the message to a tip being talked about."""
+    return f"🚓 Add it to {reference} (urgent)"
+
+
+def urgent_added(reference: str) -> str:
+    """The urgent message went under a tip officers asked about."""
+    return (
+        f"✅ <b>Added to {reference}</b>, flagged urgent; every officer has been alerted. If "
+        "anyone is in danger, still call 911."
+    )
+
+
 BACK_TO_QUESTION = "When you are ready, answer the question above to carry on (or /cancel)."
 URGENT_DISMISSED = (
     "Not sent. If you want the police to have it, send /tip followed by what happened."

@@ -155,6 +155,14 @@ async def reply_to_tip(update: Update, context: Context) -> None:
 # Plain messages: most people answer a question without Telegram's reply
 
 
+def offered_token(data: dict[str, Any], chosen: str) -> str:
+    """The relay token a button names by position among those its stored step offered."""
+    tokens = data.get("answers")
+    if not isinstance(tokens, list) or not chosen.isdigit() or int(chosen) >= len(tokens):
+        raise Conflict(tip_texts.STEP_EXPIRED)
+    return str(tokens[int(chosen)])
+
+
 def _undo(answered: Answered) -> InlineKeyboardMarkup | None:
     if answered.undo is None:
         return None
@@ -177,10 +185,18 @@ async def answer_open_question(update: Update, context: Context) -> bool:
         answered = await svc.tips.relay.answer(open_ones[0].token, message.text, hold=True)
         await reply(update, tip_texts.sent_to_officer(answered.reference), _undo(answered))
         return True
-    version = await svc.flows.put(chat_id(update), PICK, "which", {"text": message.text})
+    offered = open_ones[:5]
+    # The tokens stay in the stored step and the buttons name them by position, so a button
+    # can only ever send to a tip of this chat's.
+    version = await svc.flows.put(
+        chat_id(update),
+        PICK,
+        "which",
+        {"text": message.text, "answers": [c.token for c in offered]},
+    )
     rows = [
-        [(tip_texts.pick_label(c.reference, c.question), versioned(f"tip:pk:{c.token}", version))]
-        for c in open_ones[:5]
+        [(tip_texts.pick_label(c.reference, c.question), versioned(f"tip:pk:{i}", version))]
+        for i, c in enumerate(offered)
     ]
     rows.append([(tip_texts.NONE_OF_THESE, versioned("tip:pk:none", version))])
     await reply(update, tip_texts.WHICH_TIP, buttons(rows))
@@ -189,7 +205,8 @@ async def answer_open_question(update: Update, context: Context) -> bool:
 
 @guarded
 async def pick_button(update: Update, context: Context) -> None:
-    """tip:pk:<token> sends the waiting message to that tip; tip:pk:none sends nothing."""
+    """tip:pk:<n> sends the waiting message to the n-th tip offered; tip:pk:none sends
+    nothing."""
     pressed = await button_in_flow(update, context, PICK)
     if pressed is None:
         return
@@ -200,7 +217,11 @@ async def pick_button(update: Update, context: Context) -> None:
         await edit_or_reply(update, tip_texts.NOT_SENT)
         return
     answered = await svc.tips.relay.answer(
-        chosen, str(pressed.flow.data.get("text", "")), hold=True, claim=pressed.claim
+        offered_token(dict(pressed.flow.data), chosen),
+        str(pressed.flow.data.get("text", "")),
+        hold=True,
+        claim=pressed.claim,
+        owner=(TELEGRAM, _address(update)),
     )
     await edit_or_reply(update, tip_texts.sent_to_officer(answered.reference), _undo(answered))
 

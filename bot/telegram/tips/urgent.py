@@ -3,8 +3,10 @@ neighbor's house right now"): 911 first, then one button that sends it to the po
 urgent tip with what the person wrote (and the photo, if it came with one).
 
 The offer is a stored step of its own, so that the button files once however often it is
-pressed. A question the chat was in the middle of (registration, a vacation watch) is kept in
-the offer and comes back afterwards; anything else the person writes instead of pressing the
+pressed. A person whom officers asked about a tip lately (a plain message there would be an
+answer) is also offered to add it to that tip, flagged urgent, instead of filing a new one.
+A question the chat was in the middle of (registration, a vacation watch) is kept in the offer
+and comes back afterwards; anything else the person writes instead of pressing the
 button dismisses the offer and is handled as it would have been.
 """
 
@@ -29,10 +31,13 @@ from bot.telegram.common import (
 from bot.telegram.router import step_handler
 from bot.telegram.tips import texts as tip_texts
 from bot.telegram.tips.filing import TIP, intake_photo, source
+from bot.telegram.tips.tipster import offered_token
 from core.errors import UserError
-from core.tips.rules import TEXT_MAX, TipDraft, clean_tip_text
+from core.tips.rules import TELEGRAM, TEXT_MAX, TipDraft, clean_tip_text
 
 URGENT = "urgent"
+# At most this many open conversations are offered as a place for the urgent message.
+OFFER_TIPS_MAX = 3
 
 
 async def offer(update: Update, context: Context, said: str) -> None:
@@ -49,12 +54,31 @@ async def offer(update: Update, context: Context, said: str) -> None:
         data["resume"] = current.data.get("resume")
     elif current is not None:
         data["resume"] = {"flow": current.flow, "step": current.step, "data": current.data}
+    # Officers asked about a tip lately: this may be about it (a photo goes as a new tip).
+    talks = [] if photo else await svc.tips.relay.open_conversations(TELEGRAM, str(chat_id(update)))
+    talks = talks[:OFFER_TIPS_MAX]
+    # The tokens stay in the stored step; the buttons name them by position only, so a button
+    # can only ever answer a tip of this chat's.
+    data["answers"] = [c.token for c in talks]
     version = await svc.flows.put(chat_id(update), URGENT, "offer", data)
-    await reply(
-        update,
-        tip_texts.URGENT_OFFER,
-        buttons([[(tip_texts.SEND_URGENT, versioned("urgent:send", version))]]),
+    rows = [
+        [(tip_texts.urgent_to_tip(c.reference), versioned(f"urgent:ans:{i}", version))]
+        for i, c in enumerate(talks)
+    ]
+    rows.append(
+        [
+            (
+                tip_texts.SEND_URGENT_NEW if talks else tip_texts.SEND_URGENT,
+                versioned("urgent:send", version),
+            )
+        ]
     )
+    text = (
+        tip_texts.urgent_offer_with_tips([c.reference for c in talks])
+        if talks
+        else tip_texts.URGENT_OFFER
+    )
+    await reply(update, text, buttons(rows))
 
 
 async def _resume(update: Update, context: Context, data: dict[str, Any]) -> bool:
@@ -71,12 +95,24 @@ async def _resume(update: Update, context: Context, data: dict[str, Any]) -> boo
 
 @guarded
 async def send_button(update: Update, context: Context) -> None:
-    """The button under the offer: file it, urgent, once."""
+    """The buttons under the offer: file it as a new urgent tip, or add it to a tip officers
+    asked about (urgent, to every officer at once); either once."""
     pressed = await button_in_flow(update, context, URGENT)
     if pressed is None:
         return
     data = dict(pressed.flow.data)
     svc = services(context)
+    if pressed.data.startswith("urgent:ans:"):
+        answered = await svc.tips.relay.answer(
+            offered_token(data, pressed.data.removeprefix("urgent:ans:")),
+            str(data.get("text") or ""),
+            claim=pressed.claim,
+            owner=(TELEGRAM, str(chat_id(update))),
+        )
+        await edit_or_reply(update, tip_texts.urgent_added(answered.reference))
+        if await _resume(update, context, data):
+            await reply(update, tip_texts.BACK_TO_QUESTION)
+        return
     photo = data.get("photo")
     filed = await svc.tips.filing.file(
         TipDraft(
