@@ -208,7 +208,7 @@ class MemberService:
             await self.erasure.erase_in(session, erased)
             await MemberRepository(session).delete(member.id)
             if member.telegram_chat_id is not None:
-                await FlowRepository(session).clear(member.telegram_chat_id)
+                await FlowRepository(session).delete(member.telegram_chat_id)
             label = f"forgotten member #{member.id}"
             if not actor.is_officer:  # an officer's official acts stay attributable
                 await AuditRepository(session).scrub_actor(actor.telegram_user_id, label)

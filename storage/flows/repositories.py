@@ -1,4 +1,9 @@
-"""Chat flows: where a private chat stands in a multi-step conversation."""
+"""Chat flows: where a private chat stands in a multi-step conversation.
+
+A chat's row outlives its flows: a flow that ends leaves the row with no flow (`ENDED`) and the
+version counting on, so a button made for an earlier flow never matches a later one's version
+(a new flow starting at version 1 again would let an old preview's Send confirm a new draft).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.flows.models import ChatFlow
 from storage.flows.records import FlowRecord
 
+ENDED = ""  # the flow name of a chat that is in no flow
+
 
 class FlowRepository:
     """Reads and writes `chat_flows`."""
@@ -22,7 +29,7 @@ class FlowRepository:
     async def get(self, chat_id: int) -> FlowRecord | None:
         """The chat's current flow, if any."""
         row = await self.session.get(ChatFlow, chat_id)
-        if row is None:
+        if row is None or row.flow == ENDED:
             return None
         return FlowRecord(
             row.chat_id, row.flow, row.step, json.loads(row.data), row.updated_at, row.version
@@ -54,9 +61,9 @@ class FlowRepository:
 
     async def take(self, chat_id: int, flow: str, version: int) -> bool:
         """End the chat's flow only if it is still this flow at this version: True for the one
-        caller that took it (concurrent callers wait on the row and then find it gone)."""
+        caller that took it (concurrent callers wait on the row and then find it ended)."""
         result = await self.session.execute(
-            delete(ChatFlow).where(
+            self._end().where(
                 ChatFlow.chat_id == chat_id, ChatFlow.flow == flow, ChatFlow.version == version
             )
         )
@@ -64,5 +71,21 @@ class FlowRepository:
 
     async def clear(self, chat_id: int) -> bool:
         """End the chat's flow; False when there was none."""
+        result = await self.session.execute(
+            self._end().where(ChatFlow.chat_id == chat_id, ChatFlow.flow != ENDED)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def delete(self, chat_id: int) -> bool:
+        """Remove the chat's row altogether (/forget); False when there was none."""
         result = await self.session.execute(delete(ChatFlow).where(ChatFlow.chat_id == chat_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _end() -> Any:
+        # What the step held goes with it; the version moves on past every button made for it.
+        return (
+            update(ChatFlow)
+            .values(flow=ENDED, step=ENDED, data="{}", version=ChatFlow.version + 1)
+            .execution_options(synchronize_session=False)
+        )

@@ -304,6 +304,23 @@ async def test_an_older_previews_send_does_not_send_the_newer_draft(tg: Telegram
     assert not any(received(tg, uid, "First draft") for uid in (ANN, BOB, CAT, DAN))
 
 
+async def test_a_sent_previews_button_does_not_send_the_next_alert(tg: TelegramHarness) -> None:
+    """Alert A sent; then alert B previewed: A's Send, pressed again from A's message, sends
+    nothing (the new draft's step is not the one A's button was made for, even though the
+    chat's flow ended and began again in between)."""
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert all First alert about porch thefts")
+    first, first_send = tg.button(OFFICER_ID, "alert:send")
+    await tg.press(OFFICER_ID, "alert:send")
+    await tg.send(OFFICER_ID, "/alert all Second draft, not ready")
+    _, second_send = tg.button(OFFICER_ID, "alert:send")
+    assert second_send != first_send
+    await tg.process(tg.factory.callback(tg.user(OFFICER_ID), first_send, first))
+    await tg.deliver()
+    assert len(await notifications(tg, "alert")) == 1
+    assert not any(received(tg, uid, "Second draft") for uid in (ANN, BOB, CAT, DAN))
+
+
 async def test_a_leader_cannot_make_a_broadcast_urgent_with_hand_made_buttons(
     tg: TelegramHarness, clock: FrozenClock
 ) -> None:

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import func, select
 
 from core.clock import FrozenClock
-from storage.flows.models import ChatFlow
+from storage.flows.records import FlowRecord
 from storage.tips.models import TipRateMark
 from tests.conftest import OFFICER_ID
 from tests.support.chat import received, sent_to
@@ -31,9 +31,8 @@ EXIF_JPEG = (
 )
 
 
-async def flow_of(tg: TelegramHarness, chat: int) -> ChatFlow | None:
-    async with tg.services.db.transaction() as session:
-        return await session.get(ChatFlow, chat)
+async def flow_of(tg: TelegramHarness, chat: int) -> FlowRecord | None:
+    return await tg.services.flows.get(chat)
 
 
 async def test_guided_tip_with_every_detail_named_by_registration(tg: TelegramHarness) -> None:
