@@ -14,10 +14,13 @@ from storage.engine import Database
 from storage.flows.records import FlowRecord
 from storage.flows.repositories import FlowRepository
 
-__all__ = ["Claim", "FlowRecord", "FlowService", "take_in"]
+__all__ = ["RESUMED", "Claim", "FlowRecord", "FlowService", "take_in"]
 
 
 STEP_LIFETIME = timedelta(days=7)
+# In a step put back after an interruption: the version its buttons were made for, which they
+# still carry (the step's next change drops it).
+RESUMED = "_resumed_version"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +65,20 @@ class FlowService:
         self, chat_id: int, flow: str, step: str, data: dict[str, Any] | None = None
     ) -> int:
         """Start a flow or move it to a step; returns the flow's new version."""
+        kept = {k: v for k, v in (data or {}).items() if k != RESUMED}
         async with self.db.transaction() as session:
-            return await FlowRepository(session).put(
-                chat_id, flow, step, data or {}, self.clock.now()
-            )
+            return await FlowRepository(session).put(chat_id, flow, step, kept, self.clock.now())
+
+    async def resume(
+        self, chat_id: int, flow: str, step: str, data: dict[str, Any], version: int | None
+    ) -> int:
+        """Put back a step that something else interrupted (the urgent offer): the buttons
+        of its message, made for `version`, work again until the step next changes."""
+        kept = {k: v for k, v in data.items() if k != RESUMED}
+        if version is not None:
+            kept[RESUMED] = version
+        async with self.db.transaction() as session:
+            return await FlowRepository(session).put(chat_id, flow, step, kept, self.clock.now())
 
     async def clear(self, chat_id: int) -> bool:
         """Leave the chat's flow; False when there was none."""

@@ -27,7 +27,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import texts
 from core.errors import Conflict, UserError
-from core.flows import Claim, FlowRecord
+from core.flows import RESUMED, Claim, FlowRecord
 from core.markup import esc
 from core.permissions import Actor
 from core.services import Services
@@ -189,7 +189,7 @@ async def button_in_flow(update: Update, context: Context, flow_name: str) -> Pr
     flow = await services(context).flows.get(chat_id(update))
     if flow is None or flow.flow != flow_name:
         await expired(update)
-    if suffix and int(suffix) != flow.version:
+    if suffix and int(suffix) not in (flow.version, flow.data.get(RESUMED)):
         await edit_or_reply(update, texts.BUTTON_STALE)
         return None
     return Pressed(data, flow, Claim(flow.chat_id, flow.flow, flow.version))

@@ -107,3 +107,23 @@ async def test_an_answer_that_only_sounds_like_an_emergency_goes_through_the_sec
     member = await tg.services.members.by_telegram(RUTH)
     assert member is not None and member.address == "12 Burning Tree Rd"
     assert await tips(tg) == []
+
+
+async def test_the_question_put_back_after_the_offer_keeps_its_buttons(
+    tg: TelegramHarness,
+) -> None:
+    """A photo offer is open; an emergency typed, sent as an urgent tip: the photo offer's
+    own buttons (on the message above) work again, once, and a later step of that flow does
+    not bring the old buttons back."""
+    await tg.process(tg.factory.photo(tg.user(RUTH)))
+    photo_message, yes = tg.button(RUTH, "tipph:yes")
+    await tg.send(RUTH, BREAK_IN)
+    await tg.press(RUTH, "urgent:send")
+    assert "answer the question above" in tg.last(RUTH)
+    await tg.process(tg.factory.callback(tg.user(RUTH), yes, photo_message))
+    assert "What happened?" in tg.last(RUTH)  # not "out of date"
+    await tg.process(tg.factory.callback(tg.user(RUTH), yes, photo_message))  # again, later
+    assert "What happened?" in tg.last(RUTH)
+    flow = await tg.services.flows.get(RUTH)
+    assert flow is not None and flow.flow == "tip" and flow.step == "what"
+    assert len(await tips(tg)) == 1  # only the urgent one so far

@@ -33,6 +33,7 @@ from bot.telegram.tips import texts as tip_texts
 from bot.telegram.tips.filing import TIP, intake_photo, source
 from bot.telegram.tips.tipster import offered_token
 from core.errors import UserError
+from core.flows import RESUMED
 from core.tips.rules import TELEGRAM, TEXT_MAX, TipDraft, clean_tip_text
 
 URGENT = "urgent"
@@ -53,7 +54,13 @@ async def offer(update: Update, context: Context, said: str) -> None:
     if current is not None and current.flow == URGENT:
         data["resume"] = current.data.get("resume")
     elif current is not None:
-        data["resume"] = {"flow": current.flow, "step": current.step, "data": current.data}
+        data["resume"] = {
+            "flow": current.flow,
+            "step": current.step,
+            "data": current.data,
+            # Its message's buttons carry this version: they work again once it is put back.
+            "version": current.data.get(RESUMED, current.version),
+        }
     # Officers asked about a tip lately: this may be about it (a photo goes as a new tip).
     talks = [] if photo else await svc.tips.relay.open_conversations(TELEGRAM, str(chat_id(update)))
     talks = talks[:OFFER_TIPS_MAX]
@@ -87,8 +94,13 @@ async def _resume(update: Update, context: Context, data: dict[str, Any]) -> boo
     if not isinstance(resume, dict):
         await services(context).flows.clear(chat_id(update))
         return False
-    await services(context).flows.put(
-        chat_id(update), str(resume["flow"]), str(resume["step"]), dict(resume["data"])
+    version = resume.get("version")
+    await services(context).flows.resume(
+        chat_id(update),
+        str(resume["flow"]),
+        str(resume["step"]),
+        dict(resume["data"]),
+        int(version) if isinstance(version, int) else None,
     )
     return True
 
