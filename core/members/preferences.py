@@ -63,8 +63,11 @@ class PreferenceService:
         start, end = parse_quiet_hours(text)
         return await self._change(telegram_user_id, quiet_start=start, quiet_end=end)
 
-    async def toggle_category(self, telegram_user_id: int, category: str) -> MemberRecord:
-        """Subscribe to or unsubscribe from one alert category."""
+    async def set_category(
+        self, telegram_user_id: int, category: str, follow: bool | None
+    ) -> MemberRecord:
+        """Follow (True) or stop following (False) one alert category; None flips it (the
+        buttons of messages sent before buttons said which)."""
         if category not in CATEGORIES:
             raise InvalidInput("Unknown alert topic.")
         async with self.db.transaction() as session:
@@ -72,6 +75,12 @@ class PreferenceService:
             member = await repo.by_telegram_user(telegram_user_id)
             if member is None:
                 raise NotRegistered("Please register first: send /start.")
-            chosen = set(member.category_set) ^ {category}
+            chosen = set(member.category_set)
+            if follow is None:
+                chosen ^= {category}
+            elif follow:
+                chosen.add(category)
+            else:
+                chosen.discard(category)
             ordered = ",".join(c for c in CATEGORIES if c in chosen)
             return await repo.update(member.id, self.clock.now(), categories=ordered)

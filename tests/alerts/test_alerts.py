@@ -171,7 +171,7 @@ async def test_scheduled_alert_and_unsend(tg: TelegramHarness, clock: FrozenCloc
 async def test_scam_alert_reaches_only_scam_subscribers(tg: TelegramHarness) -> None:
     await neighborhood(tg, extra=False)
     await tg.send(BOB, "/settings")
-    await tg.press(BOB, "set:cat:scam")
+    await tg.press(BOB, "set:cat:scam:off")
     assert "▫️ Scams" in tg.last(BOB)
     await tg.send(OFFICER_ID, "/scam Callers claiming to be from the utility demand gift cards.")
     assert "Recipients: <b>3</b>" in tg.last(OFFICER_ID)
@@ -201,6 +201,27 @@ async def test_settings_choices_and_bad_input(tg: TelegramHarness) -> None:
     assert "stopped" in tg.last(BOB)
     await tg.send(OFFICER_ID, "/alert all hello")
     assert "1 (member stopped all messages)" in tg.last(OFFICER_ID)
+
+
+async def test_a_quick_double_tap_on_a_topic_leaves_screen_and_setting_agreeing(
+    tg: TelegramHarness,
+) -> None:
+    """Both taps come from the message as it was (a topic on): the topic ends off, and the
+    message says off (a flip-flop left it stored on while the screen said off, or the other
+    way round)."""
+    await neighborhood(tg, extra=False)
+    await tg.send(BOB, "/settings")
+    await tg.press_at_once(BOB, "set:cat:scam:off")
+    bob = await tg.services.members.by_telegram(BOB)
+    assert bob is not None and "scam" not in bob.category_set
+    assert "▫️ Scams" in tg.last(BOB)
+    assert ("✅ Scams", "set:cat:scam:off") not in tg.api.buttons(BOB)
+    # A message from before the buttons said which still flips, as it said it would.
+    await tg.process(tg.factory.callback(tg.user(BOB), "set:cat:scam", 1))
+    bob = await tg.services.members.by_telegram(BOB)
+    assert bob is not None and "scam" in bob.category_set
+    await tg.process(tg.factory.callback(tg.user(BOB), "set:cat:nosuch:on", 1))
+    assert "Unknown alert topic" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
 
 
 async def test_blocked_member_is_marked_and_not_retried(tg: TelegramHarness) -> None:

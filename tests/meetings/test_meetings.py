@@ -48,7 +48,7 @@ async def meeting_count(tg: TelegramHarness) -> int:
 async def test_invitation_with_rsvp_buttons_and_a_calendar_file(tg: TelegramHarness) -> None:
     await neighborhood(tg)
     await tg.send(FAY, "/settings")
-    await tg.press(FAY, "set:cat:meetings")  # Fay turned meeting news off
+    await tg.press(FAY, "set:cat:meetings:off")  # Fay turned meeting news off
     tg.api.clear()
     await schedule(tg, agenda="1. Welcome\n2. Car break-ins, Oak St\n3. Patrol schedule")
     assert received(tg, ANN, "Invitations with a calendar file go to 3 members")

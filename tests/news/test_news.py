@@ -64,7 +64,7 @@ async def test_added_item_is_published_on_schedule_to_subscribers(
 ) -> None:
     await neighborhood(tg, extra=False)
     await tg.send(BOB, "/settings")
-    await tg.press(BOB, "set:cat:news")  # Bob turned safety news off
+    await tg.press(BOB, "set:cat:news:off")  # Bob turned safety news off
     await add_item(tg)
     assert (
         "📰 Added: #1 ▶️ <b>Test your smoke alarms</b> — Home security, every Tuesday; "

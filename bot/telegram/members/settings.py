@@ -43,7 +43,12 @@ def render(member: MemberRecord, sms_available: bool) -> tuple[str, InlineKeyboa
         for key, label in member_texts.CHANNEL_LABELS.items()
     ]
     topic_buttons = [
-        (("✅ " if key in chosen else "▫️ ") + label, f"set:cat:{key}")
+        # The button says what it sets, not "flip": two quick taps (both from the message as
+        # it was) set the same thing twice instead of undoing each other behind the screen.
+        (
+            ("✅ " if key in chosen else "▫️ ") + label,
+            f"set:cat:{key}:{'off' if key in chosen else 'on'}",
+        )
         for key, label in CATEGORIES.items()
     ]
     rows = [channel_row]
@@ -93,7 +98,9 @@ async def settings_button(update: Update, context: Context) -> None:
     elif data.startswith("set:fb:"):
         member = await svc.preferences.set_sms_fallback(uid, data.endswith(":on"))
     elif data.startswith("set:cat:"):
-        member = await svc.preferences.toggle_category(uid, data.removeprefix("set:cat:"))
+        key, _, wanted = data.removeprefix("set:cat:").partition(":")
+        follow = {"on": True, "off": False}.get(wanted)
+        member = await svc.preferences.set_category(uid, key, follow)
     elif data == "set:quiet:off":
         member = await svc.preferences.set_quiet_hours(uid, "off")
     elif data == "set:quiet":
