@@ -86,6 +86,10 @@ class ChannelSender:
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._finished: list[Finished] = []
+        # One flush at a time: the run loop records before it claims, and must not claim while
+        # the recorder is still writing a batch (after an outage longer than the lease, a sent
+        # row whose outcome is being written looks free to claim).
+        self._flushing = asyncio.Lock()
         self._settled = 0
         self._cursor = 0.0
         self._stop: asyncio.Event | None = None  # set by run(); a batch stops at it too
@@ -272,6 +276,10 @@ class ChannelSender:
 
     async def flush(self) -> int:
         """Record every outcome that came back, in one transaction; returns how many."""
+        async with self._flushing:
+            return await self._flush()
+
+    async def _flush(self) -> int:
         if not self._finished:
             return 0
         batch, self._finished = self._finished, []

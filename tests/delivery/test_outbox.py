@@ -315,6 +315,44 @@ async def test_the_database_dropping_out_mid_run_pauses_the_sender_and_loses_not
     assert doubled <= flagged, f"sent twice without the flag: {doubled - flagged}"
 
 
+async def test_claiming_waits_for_outcomes_being_recorded(
+    services: Services, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recorder is writing a sent message's outcome when the run loop asks to record and
+    claim (the database was away longer than the lease, so the row looks free): the loop's
+    flush waits for the recorder's, and the claim does not take the sent row again."""
+    [person] = await members(services, 1)
+    await enqueue(services, [person])
+    services.delivery.rates["telegram"] = 1_000_000
+    channel = RecordingNotifier()
+    services.delivery.add_notifier("telegram", channel)
+    sender = services.delivery.senders["telegram"]
+    await sender._dispatch(await sender._claim())
+    await asyncio.gather(*list(sender._in_flight))
+    assert len(sender._finished) == 1  # sent, outcome not recorded yet
+    clock.advance(seconds=120)  # past the lease
+    real = services.db.transaction
+    writing = asyncio.Event()
+
+    @asynccontextmanager
+    async def slow() -> AsyncIterator[AsyncSession]:
+        writing.set()
+        await asyncio.sleep(0.2)  # the recorder's transaction, slow after the outage
+        async with real() as session:
+            yield session
+
+    monkeypatch.setattr(sender, "db", copy.copy(services.db))
+    monkeypatch.setattr(sender.db, "transaction", slow)
+    recorder = asyncio.create_task(sender.flush())
+    await writing.wait()
+    monkeypatch.setattr(sender.db, "transaction", real)
+    await sender.flush()  # the run loop's turn: it must wait for the recorder's
+    again = await sender._claim()
+    await recorder
+    assert again == []
+    assert (await statuses(services))[person.id] == "sent" and len(channel.sent) == 1
+
+
 async def test_an_outcome_that_cannot_be_recorded_does_not_stop_the_channel(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
