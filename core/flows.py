@@ -14,13 +14,33 @@ from storage.engine import Database
 from storage.flows.records import FlowRecord
 from storage.flows.repositories import FlowRepository
 
-__all__ = ["RESUMED", "Claim", "FlowRecord", "FlowService", "take_in"]
+__all__ = ["INTERRUPTED", "RESUMED", "Claim", "FlowRecord", "FlowService", "interrupted", "take_in"]
 
 
 STEP_LIFETIME = timedelta(days=7)
 # In a step put back after an interruption: the version its buttons were made for, which they
 # still carry (the step's next change drops it).
 RESUMED = "_resumed_version"
+# In a step that interrupted another (the urgent offer): the interrupted step, kept whole
+# ({"flow", "step", "data", "version"}) until it is put back.
+INTERRUPTED = "resume"
+
+
+def interrupted(flow: FlowRecord | None) -> FlowRecord | None:
+    """The step the chat's current step interrupted and holds, if any: a button of that
+    step (pressed from its message above) can still find what it stored."""
+    held = flow.data.get(INTERRUPTED) if flow is not None else None
+    if flow is None or not isinstance(held, dict) or not isinstance(held.get("data"), dict):
+        return None
+    version = held.get("version")
+    return FlowRecord(
+        flow.chat_id,
+        str(held.get("flow", "")),
+        str(held.get("step", "")),
+        dict(held["data"]),
+        flow.updated_at,
+        int(version) if isinstance(version, int) else 0,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.conftest import OFFICER_ID
 from tests.support.harness import TelegramHarness
+from tests.support.neighborhood import make_group
 from tests.support.tips import photos, tips
 
 RUTH = 4401
@@ -127,3 +128,19 @@ async def test_the_question_put_back_after_the_offer_keeps_its_buttons(
     flow = await tg.services.flows.get(RUTH)
     assert flow is not None and flow.flow == "tip" and flow.step == "what"
     assert len(await tips(tg)) == 1  # only the urgent one so far
+
+
+async def test_consent_pressed_after_the_offer_keeps_the_join_link(tg: TelegramHarness) -> None:
+    """/start join-OAK, an emergency typed at the consent question, then the consent button
+    pressed (the offer never used): registration goes on and still ends in the group."""
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    tg.names[RUTH] = "Ruth"
+    await tg.send(RUTH, "/start join-OAK")
+    await tg.send(RUTH, BREAK_IN)
+    assert tg.has_button(RUTH, "urgent:send")
+    await tg.press(RUTH, "consent:yes")
+    await tg.send(RUTH, "Ruth Okafor")
+    await tg.send(RUTH, "2035550143")
+    await tg.send(RUTH, "14 Oak St")
+    assert "member of <b>Oak Park</b>" in tg.last(RUTH)
+    assert await tips(tg) == []

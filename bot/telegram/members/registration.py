@@ -26,6 +26,7 @@ from bot.telegram.common import (
 from bot.telegram.members import texts as member_texts
 from bot.telegram.members.profile import show_profile
 from core.errors import InvalidInput
+from core.flows import interrupted
 from core.markup import esc
 from core.members import CodeSent, MemberRecord, RegistrationStep, looks_like_code, next_step
 from core.members.phones import CODE_LIFETIME
@@ -129,7 +130,10 @@ async def consent(update: Update, context: Context) -> None:
         await edit_or_reply(update, member_texts.CONSENT_DECLINED)
         return
     member = await svc.members.consent(user_id(update), chat_id(update))
-    data = dict(flow.data) if flow and flow.flow == REGISTER else {}
+    # Pressed while something else interrupted the registration (the urgent offer): what
+    # the registration stored (the deep link it began with) is kept all the same.
+    held = flow if flow and flow.flow == REGISTER else interrupted(flow)
+    data = dict(held.data) if held and held.flow == REGISTER else {}
     step = next_step(member)
     if step is None:
         await svc.flows.clear(chat_id(update))

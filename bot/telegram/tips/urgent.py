@@ -33,7 +33,7 @@ from bot.telegram.tips import texts as tip_texts
 from bot.telegram.tips.filing import TIP, intake_photo, source
 from bot.telegram.tips.tipster import offered_token
 from core.errors import UserError
-from core.flows import RESUMED
+from core.flows import INTERRUPTED, RESUMED
 from core.tips.rules import TELEGRAM, TEXT_MAX, TipDraft, clean_tip_text
 
 URGENT = "urgent"
@@ -52,9 +52,9 @@ async def offer(update: Update, context: Context, said: str) -> None:
     data: dict[str, Any] = {"text": said[:TEXT_MAX], "photo": photo}
     current = await svc.flows.get(chat_id(update))
     if current is not None and current.flow == URGENT:
-        data["resume"] = current.data.get("resume")
+        data[INTERRUPTED] = current.data.get(INTERRUPTED)
     elif current is not None:
-        data["resume"] = {
+        data[INTERRUPTED] = {
             "flow": current.flow,
             "step": current.step,
             "data": current.data,
@@ -90,7 +90,7 @@ async def offer(update: Update, context: Context, said: str) -> None:
 
 async def _resume(update: Update, context: Context, data: dict[str, Any]) -> bool:
     """Put back the question the chat was in the middle of; False when there was none."""
-    resume = data.get("resume")
+    resume = data.get(INTERRUPTED)
     if not isinstance(resume, dict):
         await services(context).flows.clear(chat_id(update))
         return False
