@@ -434,8 +434,8 @@ class GroupService(SharedService):
             f"has no leader now. Appoint one with /setleader {code}, or open an election."
         )
         if waiting:
-            people = "1 request" if waiting == 1 else f"{waiting} requests"
-            html += f" {people} to join now come to officers: /pending {code}."
+            people = "1 request to join is" if waiting == 1 else f"{waiting} requests to join are"
+            html += f" {people} waiting for officers: /pending {code}."
         return Message(html=html, text=f"{group.name} has no leader now.")
 
     async def membership_in(

@@ -193,7 +193,7 @@ async def test_a_new_group_without_a_leader_is_no_dead_end(tg: TelegramHarness) 
     await tg.deliver()
     left = tg.api.texts(OFFICER_ID)[-1]
     assert "Ann left <b>Oak Park</b>, which has no leader now" in left
-    assert "2 requests to join now come to officers: /pending OAK" in left
+    assert "2 requests to join are waiting for officers: /pending OAK" in left
     actions = await audit_actions(tg, "ok")
     assert "group.set_leader" in actions and "group.leader_left" in actions
 
