@@ -2,17 +2,93 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core import timefmt
 from core.clock import Clock
+from core.names import Names
 from core.permissions import Actor
 from storage.audit.records import AuditRecord
 from storage.audit.repositories import AuditRepository
 from storage.engine import Database
 
 REFUSAL_WINDOW = timedelta(minutes=10)
+
+# How lines name people and times when they are written (Actor.label, isoformat()), read back.
+_LABEL = re.compile(
+    r"^(?:.+ \((?P<kind>officer|leader|member), (?P<ident>member #\d+|tg \d+)\)"
+    r"|(?P<kind2>officer|leader|member) (?P<ident2>member #\d+|tg \d+))$",
+    re.DOTALL,
+)
+_MEMBER = re.compile(r"(?:forgotten )?\bmember #(\d+)")
+_MOMENT = re.compile(
+    r"(?<![\w-])(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?"
+    r"(?![\w-])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditLine:
+    """One line of the log as an officer reads it: people by their current names (or as
+    forgotten), times in the department's zone and style."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    outcome: str
+    detail: str
+
+
+def _local_moments(text: str, zone: ZoneInfo) -> str:
+    """ISO dates and times written into a line, in the local style."""
+
+    def local(match: re.Match[str]) -> str:
+        try:
+            if match.group(2) is None:
+                return timefmt.local_date(
+                    datetime.combine(date.fromisoformat(match.group(1)), datetime.min.time(), zone),
+                    zone,
+                )
+            moment = datetime.fromisoformat(match.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            return match.group(0)
+        return timefmt.local(moment if moment.tzinfo else moment.replace(tzinfo=UTC), zone)
+
+    return _MOMENT.sub(local, text)
+
+
+async def _members_named(text: str, names: Names) -> str:
+    """Every 'member #5' in a line, as the member is now."""
+    out, last = [], 0
+    for match in _MEMBER.finditer(text):
+        out += [text[last : match.start()], await names.member_ref(int(match.group(1)))]
+        last = match.end()
+    return "".join([*out, text[last:]])
+
+
+async def _actor_named(label: str, names: Names) -> str:
+    """The stored actor label with today's name: 'Ann Lee (leader, member #5)', 'leader,
+    member #5 (forgotten)', an officer who is not a member by names.officer."""
+    match = _LABEL.match(label)
+    if match is None:  # a system label, or one already scrubbed by /forget
+        return await _members_named(label, names)
+    kind = match.group("kind") or match.group("kind2")
+    ident = match.group("ident") or match.group("ident2")
+    number = int(ident.rsplit(" ", 1)[1].lstrip("#"))
+    if ident.startswith("tg "):
+        return await names.officer(number) if kind == "officer" else f"{kind} {ident}"
+    if await names.member_record(number) is None:
+        forgotten = f"member #{number} (forgotten)"
+        return forgotten if kind == "member" else f"{kind}, {forgotten}"
+    name = await names.member(number)
+    return f"{name} ({kind}, member #{number})" if name else f"{kind} member #{number}"
 
 
 class AuditService:
@@ -70,6 +146,34 @@ class AuditService:
             await self.record_in(
                 session, actor, action, target=target, outcome=outcome, detail=detail
             )
+
+    async def read(
+        self,
+        zone: ZoneInfo,
+        limit: int = 20,
+        *,
+        outcome: str | None = None,
+        before_id: int | None = None,
+    ) -> list[AuditLine]:
+        """The newest lines as people read them (the caller checks the reader's permission):
+        names resolved now, so a forgotten member's old name never comes back."""
+        async with self.db.transaction() as session:
+            records = await AuditRepository(session).recent(
+                limit, outcome=outcome, before_id=before_id
+            )
+            names = Names(session)
+            return [
+                AuditLine(
+                    r.id,
+                    r.at,
+                    await _actor_named(r.actor_label, names),
+                    r.action,
+                    _local_moments(await _members_named(r.target, names), zone),
+                    r.outcome,
+                    _local_moments(await _members_named(r.detail, names), zone),
+                )
+                for r in records
+            ]
 
     async def recent(
         self, limit: int = 20, *, outcome: str | None = None, before_id: int | None = None

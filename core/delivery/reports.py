@@ -7,6 +7,7 @@ from datetime import datetime
 
 from core.audit import AuditService
 from core.errors import NotFound, PermissionDenied
+from core.names import Names
 from core.permissions import Actor
 from storage.delivery.records import NotificationRecord, ReportScope
 from storage.delivery.repositories import OutboxRepository
@@ -15,6 +16,47 @@ from storage.engine import Database
 STATUSES = ("queued", "sent", "delivered", "failed", "unknown", "skipped")
 IN_PROGRESS = ("queued", "claimed", "sending")
 REPORTED_KINDS = ("alert", "scam", "broadcast", "news", "reminder")
+REACHED = ("sent", "delivered")
+NOT_REACHED_MAX = 30  # names listed in one report; the counts cover everyone
+
+# Why a delivery did not reach its person, from what the outbox and the notifiers recorded;
+# the first pattern found in the stored reason wins (a face says each in words).
+_WHY = (
+    ("blocked the bot", "blocked"),
+    ("forbidden", "blocked"),
+    ("user is deactivated", "telegram_gone"),
+    ("chat not found", "telegram_gone"),
+    ("stopped all messages", "stopped"),
+    ("no telegram chat", "no_chat"),
+    ("no address for telegram", "no_chat"),
+    ("21610", "opted_out"),
+    ("opted out", "opted_out"),
+    ("21211", "invalid_number"),
+    ("phone number invalid", "invalid_number"),
+    ("21614", "not_mobile"),
+    ("not mobile", "not_mobile"),
+    ("not confirmed", "unconfirmed"),
+    ("no phone number", "no_phone"),
+    ("no address for sms", "no_phone"),
+    ("sms is not configured", "sms_off"),
+    ("recipient forgotten", "forgotten"),
+    ("cancelled", "cancelled"),
+    ("taken back", "cancelled"),
+    ("twilio 300", "carrier"),
+    ("gave up after", "gave_up"),
+)
+
+
+def why_not(status: str, reason: str, attempts: int) -> str:
+    """A code for why a delivery has not reached its person (blocked, opted_out, retrying, ...):
+    the stored reason carries provider details and sometimes a name, and is never shown."""
+    if status in IN_PROGRESS:
+        return "retrying" if attempts or reason else "waiting"
+    lowered = reason.lower()
+    for pattern, code in _WHY:
+        if pattern in lowered:
+            return code
+    return "unknown" if status == "unknown" else "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +76,25 @@ class NotificationLine:
 
 
 @dataclass(frozen=True, slots=True)
+class NotReached:
+    """A person no channel has reached (yet), and why on each channel tried."""
+
+    who: str  # their name now, or "a former member"; never a phone number or chat id
+    why: tuple[tuple[str, str], ...]  # (channel, why_not code)
+
+
+@dataclass(frozen=True, slots=True)
 class DeliveryReport:
-    """Per-channel counts and the reasons behind failures and skips."""
+    """Per-channel counts and the reasons behind what did not arrive; who was not reached
+    for readers allowed to see the recipients (officers)."""
 
     line: NotificationLine
     author: str
     counts: dict[str, dict[str, int]]  # channel -> status -> n (queued includes in progress)
     uncertain: int
-    reasons: list[tuple[str, str, str, int]]
+    reasons: list[tuple[str, str, int]]  # (channel, why_not code, n), most first
+    not_reached: list[NotReached] | None  # None: the reader may not see who
+    not_reached_total: int = 0
 
 
 class ReportService:
@@ -89,13 +142,51 @@ class ReportService:
                 shown = "queued" if status in IN_PROGRESS else status
                 per = counts.setdefault(channel, dict.fromkeys(STATUSES, 0))
                 per[shown] += n
+            outcomes = await repo.outcomes(row.id)
+            reasons: dict[tuple[str, str], int] = {}
+            reached: set[object] = set()
+            missed: dict[object, list[tuple[str, str]]] = {}
+            for delivery_id, member_id, direct, channel, status, reason, attempts in outcomes:
+                person: object = member_id if member_id is not None else ("d", delivery_id)
+                if status in REACHED:
+                    reached.add(person)
+                    continue
+                code = why_not(status, reason, attempts)
+                reasons[(channel, code)] = reasons.get((channel, code), 0) + 1
+                missed.setdefault(person if not direct else ("a", delivery_id), []).append(
+                    (channel, code)
+                )
+            not_reached = [(p, why) for p, why in missed.items() if p not in reached]
+            # Only officers see who: a leader's roster rights do not cover how each member
+            # can be reached (blocked the bot, opted out of texts).
+            listed: list[NotReached] | None = None
+            if scope is None:
+                names = Names(session)
+                listed = [
+                    NotReached(await self._who(names, person), tuple(why))
+                    for person, why in not_reached[:NOT_REACHED_MAX]
+                ]
+            author = await Names(session).member(row.author_member_id) or row.author_label
             return DeliveryReport(
                 line=await self._line(repo, row),
-                author=row.author_label,
+                author=author,
                 counts=counts,
                 uncertain=await repo.uncertain_count(row.id),
-                reasons=await repo.reasons(row.id),
+                reasons=[
+                    (c, code, n)
+                    for (c, code), n in sorted(reasons.items(), key=lambda item: -item[1])
+                ],
+                not_reached=listed,
+                not_reached_total=len(not_reached),
             )
+
+    @staticmethod
+    async def _who(names: Names, person: object) -> str:
+        if isinstance(person, int):
+            return await names.recipient(person)
+        if isinstance(person, tuple) and person[0] == "a":
+            return "someone who is not a member"  # an officer's own chat, say; never its address
+        return await names.recipient(None)
 
     @staticmethod
     async def _line(repo: OutboxRepository, row: NotificationRecord) -> NotificationLine:

@@ -39,10 +39,20 @@ from storage.tips.records import RelayRecord, TipRecord
 from storage.tips.repositories import PreferenceRepository, RelayRepository, TipRepository
 
 MY_TIPS_MAX = 20
+MY_TIPS_PAGE = 5  # /mytips shows this many tips at a time, newest first
 # A conversation with officers is open this long after their last question.
 CONVERSATION_WINDOW = timedelta(hours=48)
 # An answer sent without replying to the question waits this long, so that it can be taken back.
 UNDO_WINDOW = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerWords:
+    """The last message officers sent the tipster on a tip (it was relayed to them, so it is
+    theirs to see); never an officer's name or anything officers keep to themselves."""
+
+    at: datetime
+    body: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +67,11 @@ class MyTip:
     created_at: datetime
     updated_at: datetime
     photos: int
+    text: str = ""
+    # received, in_review, asked (officers' last message is not answered yet), closed
+    state: str = "received"
+    outcome: str | None = None  # the outcome the tipster was told; never "spam"
+    last_from_officers: OfficerWords | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,29 +121,59 @@ class TipRelay(SharedService):
 
     # /mytips
 
-    async def my_tips(self, channel: str, address: str) -> list[MyTip]:
+    async def my_tips(self, channel: str, address: str, limit: int = MY_TIPS_MAX) -> list[MyTip]:
         """The tips filed from this chat or number (anonymous ones only from here), newest
         first."""
+        page, _ = await self.my_tips_page(channel, address, 0, limit)
+        return page
+
+    async def my_tips_page(
+        self, channel: str, address: str, offset: int = 0, size: int = MY_TIPS_PAGE
+    ) -> tuple[list[MyTip], int]:
+        """A page of this chat's or number's tips, newest first, and how many it has. Only
+        the relay links a tip to its tipster, so nobody else's chat can list an anonymous
+        tip."""
         async with self.db.transaction() as session:
-            relays = (await RelayRepository(session).for_address(channel, address))[:MY_TIPS_MAX]
+            relays = await RelayRepository(session).for_address(channel, address)
             repo = TipRepository(session)
             found = []
-            for relay in relays:
+            for relay in relays[max(offset, 0) : max(offset, 0) + size]:
                 tip = await repo.get(relay.tip_id)
                 if tip is not None:
-                    found.append(
-                        MyTip(
-                            tip.reference,
-                            relay.token,
-                            STATUS_LABELS.get(tip.status, tip.status),
-                            tip.is_open,
-                            tip.anonymous,
-                            tip.created_at,
-                            tip.updated_at,
-                            len(tip.photos),
-                        )
-                    )
-            return found
+                    found.append(await self._my_tip(repo, tip, relay.token))
+            return found, len(relays)
+
+    @staticmethod
+    async def _my_tip(repo: TipRepository, tip: TipRecord, token: str) -> MyTip:
+        # Only what was relayed to the tipster counts: officers' messages to them, and their
+        # own answers. Claims, notes and spam marks stay with officers.
+        last_asked: OfficerWords | None = None
+        answered = True
+        for event in await repo.events(tip.id):
+            if event.kind == "officer_message":
+                last_asked, answered = OfficerWords(event.at, event.body), False
+            elif event.kind == "tipster_message":
+                answered = True
+        if not tip.is_open:
+            state = "closed"
+        elif last_asked is not None and not answered:
+            state = "asked"
+        else:
+            state = tip.status
+        return MyTip(
+            tip.reference,
+            token,
+            STATUS_LABELS.get(tip.status, tip.status),
+            tip.is_open,
+            tip.anonymous,
+            tip.created_at,
+            tip.updated_at,
+            len(tip.photos),
+            text=tip.text,
+            state=state,
+            outcome=tip.outcome if tip.status == "closed" else None,
+            last_from_officers=last_asked,
+        )
 
     async def relay_count(self, channel: str, address: str) -> int:
         """How many tips this chat or number is still linked to."""

@@ -502,6 +502,26 @@ class OutboxRepository:
         )
         return [(c, s, r, int(n)) for c, s, r, n in rows.all()]
 
+    async def outcomes(
+        self, notification_id: int
+    ) -> list[tuple[int, int | None, bool, str, str, str, int]]:
+        """(delivery id, member id, sent to a bare address, channel, status, reason, attempts)
+        of every delivery of a notification; the address itself is never read."""
+        rows = await self.session.execute(
+            select(
+                Delivery.id,
+                Delivery.member_id,
+                Delivery.address.is_not(None),
+                Delivery.channel,
+                Delivery.status,
+                Delivery.reason,
+                Delivery.attempts,
+            )
+            .where(Delivery.notification_id == notification_id)
+            .order_by(Delivery.id)
+        )
+        return [(i, m, bool(d), c, s, r or "", int(a or 0)) for i, m, d, c, s, r, a in rows.all()]
+
     async def pending_count(self) -> int:
         """Deliveries not yet settled."""
         return int(

@@ -37,7 +37,7 @@ async def test_one_line_alert_preview_send_and_report(tg: TelegramHarness) -> No
     assert "#" in tg.last(OFFICER_ID) and "4/4 done" in tg.last(OFFICER_ID)
     notification = (await deliveries(tg))[-1].notification_id
     await tg.send(OFFICER_ID, f"/report {notification}")
-    assert "<b>Telegram</b>: sent 4" in tg.last(OFFICER_ID)
+    assert "<b>Telegram</b>: 4 sent" in tg.last(OFFICER_ID)
 
 
 async def test_guided_alert_to_a_group_made_urgent(tg: TelegramHarness) -> None:

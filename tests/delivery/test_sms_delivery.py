@@ -132,7 +132,7 @@ async def test_status_callback_marks_delivered_in_the_report(
         assert ok.status_code == 200
     notification = [r for r in await deliveries(tg) if r.channel == "sms"][-1].notification_id
     await tg.send(OFFICER_ID, f"/report {notification}")
-    assert "<b>Sms</b>: delivered 1" in tg.last(OFFICER_ID)
+    assert "<b>Text message (SMS)</b>: 1 delivered" in tg.last(OFFICER_ID)
 
 
 async def test_preview_estimates_sms_time_in_segments(tg: TelegramHarness, sms: FakeTwilio) -> None:

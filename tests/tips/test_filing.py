@@ -321,7 +321,9 @@ async def test_mytips_lists_this_chats_tips_and_status(tg: TelegramHarness) -> N
     await tg.send(ANN, "/mytips")
     listing = tg.last(ANN)
     assert "T-2026-00001" in listing and "T-2026-00002" in listing and "T-2026-00003" not in listing
-    assert listing.count("received") == 2 and listing.count("anonymous") == 2
+    assert listing.count("Received — waiting for an officer") == 2
+    assert listing.count("anonymous") == 2
+    assert "“Porch packages stolen on Cedar Ln”" in listing and "sent Tue Dec 1," in listing
     labels = [label for label, _ in tg.api.buttons(ANN)]
     assert "💬 T-2026-00001" in labels and "📷 T-2026-00002" in labels
     await tg.send(ANN, "/tip T-2026-00001")  # a tipster opening their own tip: its status

@@ -204,7 +204,7 @@ async def test_close_with_outcome_and_spam_tell_the_tipster(tg: TelegramHarness)
     await telegram_reply(tg, ANN, "It's open again tonight", message)
     assert "is closed. If there is something new" in tg.last(ANN)
     await tg.send(ANN, "/mytips")
-    assert "closed" in tg.last(ANN)
+    assert "✅ Closed: Resolved" in tg.last(ANN)
     assert [r.action for r in await audit_rows(tg) if r.action in ("tip.close", "tip.spam")] == [
         "tip.close",
         "tip.spam",

@@ -149,8 +149,49 @@ def report_list(lines: list[Any], zone: Any) -> str:
     return "\n".join(out)
 
 
+CHANNEL_NAMES = {"telegram": "Telegram", "sms": "Text message (SMS)"}
+STATUS_WORDS = {
+    "queued": "waiting or being sent",
+    "sent": "sent",
+    "delivered": "delivered (confirmed by the phone company)",
+    "failed": "failed",
+    "unknown": "no answer (may have arrived)",
+    "skipped": "not sent",
+}
+WHY_WORDS = {
+    "blocked": "blocked the bot",
+    "telegram_gone": "Telegram account deleted",
+    "stopped": "turned all messages off (/stop)",
+    "no_chat": "has never opened a chat with the bot",
+    "opted_out": "opted out of texts (replied STOP)",
+    "invalid_number": "invalid phone number",
+    "not_mobile": "phone number is not a mobile",
+    "unconfirmed": "phone number not confirmed",
+    "no_phone": "no phone number",
+    "sms_off": "text messages are not set up",
+    "forgotten": "used /forget",
+    "cancelled": "cancelled before it went out",
+    "carrier": "the phone company could not deliver it",
+    "gave_up": "gave up after repeated errors",
+    "retrying": "still retrying",
+    "waiting": "not sent yet (quiet hours or a scheduled time)",
+    "unknown": "no answer from the provider: it may have arrived",
+    "failed": "could not be sent",
+}
+
+
+def channel_name(channel: str) -> str:
+    """'Telegram', 'Text message (SMS)'."""
+    return CHANNEL_NAMES.get(channel, channel.capitalize())
+
+
+def _why(code: str) -> str:
+    return WHY_WORDS.get(code, WHY_WORDS["failed"])
+
+
 def report_detail(report: Any, zone: Any) -> str:
-    """`/report ID`."""
+    """`/report ID`: per channel what happened, why the rest did not arrive, and (officers)
+    who was not reached."""
     line = report.line
     out = [
         f"<b>Report #{line.id}</b> · {esc(line.kind)} · {esc(line.audience)}",
@@ -162,17 +203,32 @@ def report_detail(report: Any, zone: Any) -> str:
     if not report.counts:
         out.append("No deliveries.")
     for channel, counts in sorted(report.counts.items()):
-        shown = ", ".join(f"{status} {n}" for status, n in counts.items() if n)
-        out.append(f"<b>{esc(channel.capitalize())}</b>: {shown}")
+        shown = ", ".join(
+            f"{n} {STATUS_WORDS.get(status, status)}" for status, n in counts.items() if n
+        )
+        out.append(f"<b>{esc(channel_name(channel))}</b>: {shown}")
     if report.uncertain:
         out.append(
             f"{report.uncertain} were resent after the service stopped mid-send and may have "
             "arrived twice"
         )
     if report.reasons:
-        out += ["", "<b>Why</b>"]
+        out += ["", "<b>Why some did not arrive</b>"]
         out += [
-            f"{n} × {esc(channel)} {esc(status)}: {esc(reason[:120])}"
-            for channel, status, reason, n in report.reasons[:10]
+            f"{esc(channel_name(channel))}: {n} {_why(code)}"
+            for channel, code, n in report.reasons[:12]
         ]
+    if report.not_reached is None:
+        if report.not_reached_total:
+            out.append("Officers can see who was not reached.")
+    elif report.not_reached:
+        out += ["", f"<b>Not reached</b> ({report.not_reached_total})"]
+        for person in report.not_reached:
+            why = "; ".join(f"{channel_name(c)}: {_why(code)}" for c, code in person.why)
+            out.append(f"• {esc(person.who)} — {esc(why)}")
+        more = report.not_reached_total - len(report.not_reached)
+        if more > 0:
+            out.append(f"…and {more} more.")
+    elif report.counts:
+        out += ["", "Everyone was reached."]
     return "\n".join(out)

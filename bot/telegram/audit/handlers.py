@@ -23,10 +23,10 @@ async def audit(update: Update, context: Context) -> None:
         "ref"
     )
     await svc.audit.record(who, Action.VIEW_AUDIT.value, target="audit log")
-    records = await svc.audit.recent(AUDIT_PAGE, outcome="refused" if only_refused else None)
     zone = svc.settings.zone
+    records = await svc.audit.read(zone, AUDIT_PAGE, outcome="refused" if only_refused else None)
     lines = [
-        f"{timefmt.local(r.at, zone)} · {esc(r.actor_label)} · <b>{esc(r.action)}</b>"
+        f"{timefmt.local(r.at, zone)} · {esc(r.actor)} · <b>{esc(r.action)}</b>"
         + (f" · {esc(r.target)}" if r.target else "")
         + f" · {esc(r.outcome)}"
         + (f" · {esc(r.detail[:120])}" if r.detail else "")

@@ -31,7 +31,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         buttons={
             r"^tipf:": filing.filing_button,
             r"^tip:(v|c|r|x|o|s|sy|l|k)(:|$)": officer.officer_button,
-            r"^tip:(a|p|sms|fg):": tipster.tipster_button,
+            r"^tip:(a|p|pg|sms|fg):": tipster.tipster_button,
             r"^urgent:(send|ans:\d+)(@\d+)?$": urgent.send_button,
             r"^tip:pk:": tipster.pick_button,
             r"^tipph:(yes|no)(@\d+)?$": urgent.photo_button,

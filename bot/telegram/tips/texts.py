@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from core import timefmt
 from core.markup import esc
 from core.tips.messages import category_label, preview
+from core.tips.relay import MyTip
 from core.tips.rules import CATEGORIES, OUTCOMES, PHOTOS_MAX, STATUS_LABELS, TipRecord
 from core.tips.triage import TipView
 
@@ -180,17 +181,59 @@ NO_TIPS = (
 )
 
 
-def my_tips(entries: list[tuple[str, str, bool, str]], sms_named: bool | None) -> str:
-    """`/mytips`: (reference, status, anonymous, filed) per tip."""
-    lines = ["<b>Your tips</b>"]
-    for reference, status, anonymous, when in entries:
+# What a tip's state means to the person who sent it.
+MY_TIP_STATES = {
+    "received": "📥 Received — waiting for an officer to read it",
+    "in_review": "🔎 Open — an officer is looking at it",
+    "asked": "💬 An officer asked you a question",
+    "closed": "✅ Closed",
+}
+MY_TIP_SNIPPET = 80
+OFFICER_SNIPPET = 120
+
+
+def _my_tip(tip: MyTip, zone: ZoneInfo) -> list[str]:
+    anonymous = " · anonymous" if tip.anonymous else ""
+    state = MY_TIP_STATES.get(tip.state, esc(tip.status))
+    if tip.outcome:
+        state += f": {esc(tip.outcome)}"
+    lines = [
+        f"<b>{tip.reference}</b>{anonymous} · sent {timefmt.local(tip.created_at, zone)}",
+        f"“{esc(preview(tip.text, MY_TIP_SNIPPET))}”" if tip.text else "",
+        state,
+    ]
+    said = tip.last_from_officers
+    if said is not None:
         lines.append(
-            f"• <b>{reference}</b> · {esc(status)} · {when}" + (" · anonymous" if anonymous else "")
+            f"Officers wrote ({timefmt.local(said.at, zone)}): "
+            f"“{esc(preview(said.body, OFFICER_SNIPPET))}”"
         )
-    if entries:
-        lines.append("\nTo write to officers about an open tip, or add photos, tap its button.")
-    else:
+    if tip.state == "asked":
+        lines.append(
+            f"To answer, reply to their message, or tap {write_about(tip.reference)} below."
+        )
+    return [line for line in lines if line]
+
+
+def my_tips(
+    tips: list[MyTip], total: int, offset: int, zone: ZoneInfo, sms_named: bool | None
+) -> str:
+    """`/mytips`: a page of the chat's tips, each with what it said, when it was sent, what
+    is happening to it and what officers last wrote."""
+    if not tips:
         lines = [NO_TIPS]
+    else:
+        shown = (
+            f"Showing {offset + 1}-{offset + len(tips)} of {total}, newest first."
+            if total > len(tips)
+            else "Newest first."
+        )
+        lines = [f"<b>Your tips</b> ({total}). {shown}"]
+        for tip in tips:
+            lines.append("")
+            lines += _my_tip(tip, zone)
+        if any(t.is_open for t in tips):
+            lines.append("\nTo write to officers about an open tip, or add photos, tap its button.")
     if sms_named is not None:
         how = "with your name" if sms_named else "anonymously"
         lines.append(f"Tips you text to our number (TIP …) are sent <b>{how}</b>.")

@@ -29,9 +29,8 @@ from bot.telegram.common import (
 from bot.telegram.tips import texts as tip_texts
 from bot.telegram.tips.filing import add_details, warn_if_emergency
 from bot.telegram.tips.officer import send_officer_reply
-from core import timefmt
 from core.errors import Conflict, InvalidInput
-from core.tips.relay import Answered
+from core.tips.relay import MY_TIPS_PAGE, Answered
 from core.tips.rules import TELEGRAM, find_references
 
 ANSWER = "tipanswer"
@@ -63,14 +62,17 @@ class RepliesToTip(filters.MessageFilter):
 # /mytips
 
 
-async def show_my_tips(update: Update, context: Context) -> None:
-    """The tips of this chat with their status, and buttons for the open ones."""
+async def show_my_tips(update: Update, context: Context, offset: int = 0) -> None:
+    """A page of this chat's tips, with buttons for the open ones and for the other pages."""
     svc = services(context)
-    mine = await svc.tips.relay.my_tips(TELEGRAM, _address(update))
-    zone = svc.settings.zone
-    entries = [
-        (t.reference, t.status, t.anonymous, timefmt.local(t.created_at, zone)) for t in mine
-    ]
+    page, total = await svc.tips.relay.my_tips_page(
+        TELEGRAM, _address(update), offset, MY_TIPS_PAGE
+    )
+    if not page and total:  # the page is gone (tips forgotten since): show the last one
+        offset = (total - 1) // MY_TIPS_PAGE * MY_TIPS_PAGE
+        page, total = await svc.tips.relay.my_tips_page(
+            TELEGRAM, _address(update), offset, MY_TIPS_PAGE
+        )
     sms_named = (
         await svc.tips.relay.sms_named(user_id(update)) if svc.settings.sms_enabled else None
     )
@@ -79,9 +81,16 @@ async def show_my_tips(update: Update, context: Context) -> None:
             (tip_texts.write_about(t.reference), f"tip:a:{t.token}"),
             (tip_texts.photos_for(t.reference), f"tip:p:{t.token}"),
         ]
-        for t in mine
+        for t in page
         if t.is_open
-    ][:8]
+    ]
+    paging = []
+    if offset > 0:
+        paging.append((tip_texts.NEWER, f"tip:pg:{max(offset - MY_TIPS_PAGE, 0)}"))
+    if offset + len(page) < total:
+        paging.append((tip_texts.OLDER, f"tip:pg:{offset + MY_TIPS_PAGE}"))
+    if paging:
+        rows.append(paging)
     if sms_named is not None:
         toggle = (
             (tip_texts.SMS_NAMED_OFF, "tip:sms:off")
@@ -90,7 +99,8 @@ async def show_my_tips(update: Update, context: Context) -> None:
         )
         rows.append([toggle])
     markup = buttons(rows) if rows else None
-    await edit_or_reply(update, tip_texts.my_tips(entries, sms_named), markup)
+    text = tip_texts.my_tips(page, total, offset, svc.settings.zone, sms_named)
+    await edit_or_reply(update, text, markup)
 
 
 @guarded
@@ -245,7 +255,8 @@ async def undo_button(update: Update, context: Context) -> None:
 
 @guarded
 async def tipster_button(update: Update, context: Context) -> None:
-    """tip:a:<token> write, tip:p:<token> photos, tip:sms:on|off, tip:fg:yes|no."""
+    """tip:a:<token> write, tip:p:<token> photos, tip:pg:<offset> a page of /mytips,
+    tip:sms:on|off, tip:fg:yes|no."""
     query = update.callback_query
     assert query is not None and query.data is not None
     svc = services(context)
@@ -256,6 +267,8 @@ async def tipster_button(update: Update, context: Context) -> None:
         await reply(update, tip_texts.ask_answer(tip.reference))
     elif action == "p":
         await add_details(update, context, value, "photos")
+    elif action == "pg":
+        await show_my_tips(update, context, int(value) if value.isdigit() else 0)
     elif action == "sms":
         await svc.tips.relay.set_sms_named(user_id(update), value == "on")
         await show_my_tips(update, context)
