@@ -150,6 +150,14 @@ async def edit_buttons(update: Update, markup: InlineKeyboardMarkup | None) -> N
         await query.edit_message_reply_markup(reply_markup=wanted)
 
 
+async def keep_and_follow(update: Update, text: str, markup: Markup = None) -> None:
+    """A receipt or summary whose button was pressed keeps its full text and loses its buttons;
+    what follows (the confirmation, the next question) is a message of its own, so the receipt
+    is never overwritten by the next step."""
+    await edit_buttons(update, None)
+    await reply(update, text, markup)
+
+
 def buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """An inline keyboard from rows of (label, callback data)."""
     return InlineKeyboardMarkup(

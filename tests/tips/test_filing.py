@@ -11,7 +11,7 @@ from core.clock import FrozenClock
 from storage.flows.models import ChatFlow
 from storage.tips.models import TipRateMark
 from tests.conftest import OFFICER_ID
-from tests.support.chat import received, sent_to
+from tests.support.chat import received, sent_to, shown
 from tests.support.harness import TelegramHarness
 from tests.support.images import jpeg_segment
 from tests.support.rows import notifications
@@ -142,6 +142,33 @@ async def test_one_line_tip_is_stored_at_once_then_details_are_offered(
     kinds = [e.kind for e in await events(tg, tip.id)]
     assert kinds[0] == "filed" and "details" in kinds and kinds[-1] == "named"
     assert await flow_of(tg, ANN) is None
+
+
+async def test_add_details_keeps_the_receipt_and_asks_below_it(tg: TelegramHarness) -> None:
+    await tg.send(ANN, "/tip Blue pickup dumping trash at the end of Elm St")
+    token = (await relays(tg))[0].token
+    receipt, data = tg.button(ANN, f"tipf:more:{token}")
+    for _ in range(2):  # pressed twice from the same receipt: one set of questions
+        await tg.process(tg.factory.callback(tg.user(ANN), data, receipt))
+    text, buttons = shown(tg, ANN, receipt)
+    assert "Your tip is in: T-2026-00001" in text and buttons == []
+    assert sum("When did it happen?" in t for t in tg.texts(ANN)) == 1
+    assert "When did it happen?" in tg.last(ANN)
+    assert len(tg.api.calls_to("answerCallbackQuery")) == 2
+    await tg.press(ANN, "tipf:now")
+    assert "Where?" in tg.last(ANN)
+    assert "Your tip is in: T-2026-00001" in shown(tg, ANN, receipt)[0]
+
+
+async def test_photos_from_mytips_keep_the_list(tg: TelegramHarness) -> None:
+    await tg.send(ANN, "/tip Blue pickup dumping trash at the end of Elm St")
+    await tg.send(ANN, "/mytips")
+    token = (await relays(tg))[0].token
+    listing, data = tg.button(ANN, f"tip:p:{token}")
+    await tg.press(ANN, f"tip:p:{token}")
+    text, buttons = shown(tg, ANN, listing)
+    assert "T-2026-00001" in text and data in buttons  # the list and its buttons stay
+    assert "Photos?" in tg.last(ANN)
 
 
 async def test_thats_all_ends_a_one_line_tip(tg: TelegramHarness) -> None:

@@ -16,7 +16,7 @@ from storage.delivery.models import Notification
 from storage.due.models import CalendarDue
 from storage.vacation.models import VacationCheck, VacationWatch
 from tests.conftest import OFFICER_ID
-from tests.support.chat import count_received, document_text, documents, received
+from tests.support.chat import count_received, document_text, documents, received, shown
 from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, EVE, neighborhood
@@ -246,3 +246,19 @@ async def test_confirm_pressed_twice_at_once_stores_one_watch(tg: TelegramHarnes
     await request_watch(tg, presses=2)
     assert len(await watches(tg)) == 1
     assert sum("is on" in t for t in tg.texts(BOB)) == 1
+
+
+async def test_confirm_keeps_the_summary_and_confirms_below_it(tg: TelegramHarness) -> None:
+    await neighborhood(tg)
+    await request_watch(tg)
+    summary_id = max(
+        c.result["message_id"]
+        for c in tg.api.calls
+        if c.ok
+        and c.method == "sendMessage"
+        and "Please check your vacation watch" in str(c.params["text"])
+    )
+    text, buttons = shown(tg, BOB, summary_id)
+    assert "Please check your vacation watch" in text and "Jane Doe, +12035550199" in text
+    assert buttons == []  # nothing left to press; the summary is the record of what was asked
+    assert "Vacation watch #1 is on" in tg.last(BOB)

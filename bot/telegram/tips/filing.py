@@ -118,13 +118,26 @@ async def _prompt(update: Update, context: Context, step: str) -> str:
     }[step]
 
 
-async def goto(update: Update, context: Context, data: dict[str, Any], step: str | None) -> None:
-    """Store the flow at `step` and ask its question, or finish."""
+async def goto(
+    update: Update,
+    context: Context,
+    data: dict[str, Any],
+    step: str | None,
+    *,
+    fresh: bool = False,
+) -> None:
+    """Store the flow at `step` and ask its question, or finish. The question edits the
+    message of the step before it, unless `fresh`: then it is a message of its own (the button
+    pressed was on a receipt or a list, which stays as it is)."""
     if step is None:
         await _finish(update, context, data)
         return
     version = await services(context).flows.put(chat_id(update), TIP, step, data)
-    await edit_or_reply(update, await _prompt(update, context, step), _markup(step, version))
+    prompt = await _prompt(update, context, step)
+    if fresh:
+        await reply(update, prompt, _markup(step, version))
+    else:
+        await edit_or_reply(update, prompt, _markup(step, version))
 
 
 def _draft(data: dict[str, Any]) -> TipDraft:
@@ -240,8 +253,18 @@ async def file_at_once(update: Update, context: Context, text: str) -> None:
 
 
 async def add_details(update: Update, context: Context, token: str, only: str | None) -> None:
-    """The details flow for a stored tip (all optional steps, or just the photos)."""
-    tip = await services(context).tips.filing.tip_of(token)
+    """The details flow for a stored tip (all optional steps, or just the photos), asked in a
+    message of its own below the receipt or list whose button started it."""
+    svc = services(context)
+    tip = await svc.tips.filing.tip_of(token)
+    flow = await svc.flows.get(chat_id(update))
+    if (
+        flow is not None
+        and flow.flow == TIP
+        and flow.data.get("token") == token
+        and flow.data.get("only") == only
+    ):
+        return  # pressed again: its questions are already below
     data: dict[str, Any] = {
         "mode": "filed",
         "token": token,
@@ -251,7 +274,7 @@ async def add_details(update: Update, context: Context, token: str, only: str | 
     }
     if only:
         data.update(only=only, added=0)
-    await goto(update, context, data, only or _next("what", data))
+    await goto(update, context, data, only or _next("what", data), fresh=True)
 
 
 # Photos
@@ -406,7 +429,9 @@ async def filing_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None
     action = unversioned(query.data).removeprefix("tipf:")
     if action.startswith("more:"):
+        # The receipt keeps its reference and loses its buttons; the questions follow it.
         await add_details(update, context, action.removeprefix("more:"), None)
+        await edit_buttons(update, None)
         return
     if action == "fin":
         await edit_buttons(update, None)

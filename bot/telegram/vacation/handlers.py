@@ -19,6 +19,7 @@ from bot.telegram.common import (
     edit_or_reply,
     expired,
     guarded,
+    keep_and_follow,
     number,
     reply,
     services,
@@ -171,12 +172,12 @@ async def vacation_button(update: Update, context: Context) -> None:
         await _ask(update, context, "confirm", data)
     elif action == "discard":
         await svc.flows.clear(chat_id(update))
-        await edit_or_reply(update, texts.VACATION_DISCARDED)
+        await keep_and_follow(update, texts.VACATION_DISCARDED)
     elif action == "confirm" and step == "confirm":
         created = await svc.vacation.create(user_id(update), _request(data), claim=pressed.claim)
         await svc.flows.clear(chat_id(update))
         svc.delivery.poke()
-        await edit_or_reply(
+        await keep_and_follow(  # the summary stays above, as the record of what was asked
             update,
             texts.vacation_created(
                 created.id, short_date(created.leave_on), short_date(created.return_on)
