@@ -189,7 +189,8 @@ class Pressed:
 async def button_in_flow(update: Update, context: Context, flow_name: str) -> Pressed | None:
     """A pressed button of the chat's stored flow. A button of another flow, or of a flow that
     ended, is marked expired; one made for an older version of the step (an earlier preview)
-    is marked stale; either way None is returned and nothing is done."""
+    is marked stale: either is said in the button's answer, the message stays as it is (an
+    older summary is never overwritten), and nothing is done."""
     query = update.callback_query
     assert query is not None and query.data is not None
     data = unversioned(query.data)
@@ -198,8 +199,7 @@ async def button_in_flow(update: Update, context: Context, flow_name: str) -> Pr
     if flow is None or flow.flow != flow_name:
         await expired(update)
     if suffix and int(suffix) != flow.version:
-        await edit_or_reply(update, texts.BUTTON_STALE)
-        return None
+        raise Conflict(texts.BUTTON_STALE)
     return Pressed(data, flow, Claim(flow.chat_id, flow.flow, flow.version))
 
 

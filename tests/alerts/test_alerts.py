@@ -296,7 +296,8 @@ async def test_an_older_previews_send_does_not_send_the_newer_draft(tg: Telegram
     await tg.send(OFFICER_ID, "/alert OAK Second draft for Oak only")
     await tg.process(tg.factory.callback(tg.user(OFFICER_ID), first_send, first))
     await tg.deliver()
-    assert "out of date" in tg.last(OFFICER_ID)
+    assert "out of date" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert "First draft about porch thefts" in shown(tg, OFFICER_ID, first)[0]  # left as it was
     assert await notifications(tg, "alert") == []
     await tg.press(OFFICER_ID, "alert:send")
     await tg.deliver()

@@ -58,6 +58,12 @@ async def test_guided_tip_with_every_detail_named_by_registration(tg: TelegramHa
     assert not any("T-2026-" in text for text in sent_to(tg, ANN))  # no reference before storing
     assert await tips(tg) == []
     await tg.press(ANN, "tipf:named")
+    review = tg.last(ANN)  # the tip as officers will receive it, before anything is stored
+    assert "Please check your tip" in review and "From: Ann Smith (named)" in review
+    assert "When: “yesterday around 11 pm”" in review and "Photos: 2" in review
+    assert "Where: Corner of Oak St and 3rd Ave" in review and "Suspicious activity" in review
+    assert "Tried the door handles of three cars" in review and await tips(tg) == []
+    await tg.press(ANN, "tipf:send")
     assert "Your tip is in: T-2026-00001" in tg.last(ANN) and "Ann Smith" in tg.last(ANN)
     [tip] = await tips(tg)
     member = await tg.services.members.by_telegram(ANN)
@@ -85,6 +91,7 @@ async def test_guided_anonymous_tip_with_location_stores_no_identity(tg: Telegra
     await tg.press(ANN, "tipf:cat:vandalism")  # not suspicious activity: no conduct question
     assert "Anonymous or with your name?" in tg.last(ANN)
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     assert "Sent anonymously" in tg.last(ANN)
     [tip] = await tips(tg)
     assert tip.anonymous and tip.tipster_member_id is None and tip.tipster_name is None
@@ -240,6 +247,7 @@ async def test_five_photos_at_most(tg: TelegramHarness) -> None:
     assert "use the buttons" in tg.last(ANN)
     await tg.press(ANN, "tipf:cat:theft")
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     [tip] = await tips(tg)
     assert await photos(tg, tip.id) == [f"P{n}" for n in range(5)]
 
@@ -260,6 +268,7 @@ async def guided_rest(tg: TelegramHarness, uid: int) -> None:
         await tg.press(uid, "tipf:skip")
     await tg.press(uid, "tipf:skip")  # no category
     await tg.press(uid, "tipf:anon")
+    await tg.press(uid, "tipf:send")
 
 
 async def test_bad_input_is_refused_and_stores_nothing(tg: TelegramHarness) -> None:
@@ -291,6 +300,7 @@ async def test_bad_input_is_refused_and_stores_nothing(tg: TelegramHarness) -> N
     await tg.press(ANN, "tipf:done")
     await tg.press(ANN, "tipf:cat:other")
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     [tip] = await tips(tg)
     assert await photos(tg, tip.id) == []
 
@@ -317,6 +327,7 @@ async def test_an_image_file_is_stripped_of_metadata_and_kept_as_a_photo(
     await tg.press(ANN, "tipf:done")
     await tg.press(ANN, "tipf:cat:vehicle")
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     [tip] = await tips(tg)
     assert await photos(tg, tip.id) == [file_id]  # the re-encoded photo, not the file
 
