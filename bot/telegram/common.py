@@ -150,6 +150,14 @@ async def edit_buttons(update: Update, markup: InlineKeyboardMarkup | None) -> N
         await query.edit_message_reply_markup(reply_markup=wanted)
 
 
+async def keep_and_follow(update: Update, text: str, markup: Markup = None) -> None:
+    """A receipt or summary whose button was pressed keeps its full text and loses its buttons;
+    what follows (the confirmation, the next question) is a message of its own, so the receipt
+    is never overwritten by the next step."""
+    await edit_buttons(update, None)
+    await reply(update, text, markup)
+
+
 def buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """An inline keyboard from rows of (label, callback data)."""
     return InlineKeyboardMarkup(
@@ -181,7 +189,8 @@ class Pressed:
 async def button_in_flow(update: Update, context: Context, flow_name: str) -> Pressed | None:
     """A pressed button of the chat's stored flow. A button of another flow, or of a flow that
     ended, is marked expired; one made for an older version of the step (an earlier preview)
-    is marked stale; either way None is returned and nothing is done."""
+    is marked stale: either is said in the button's answer, the message stays as it is (an
+    older summary is never overwritten), and nothing is done."""
     query = update.callback_query
     assert query is not None and query.data is not None
     data = unversioned(query.data)
@@ -190,8 +199,7 @@ async def button_in_flow(update: Update, context: Context, flow_name: str) -> Pr
     if flow is None or flow.flow != flow_name:
         await expired(update)
     if suffix and int(suffix) not in (flow.version, flow.data.get(RESUMED)):
-        await edit_or_reply(update, texts.BUTTON_STALE)
-        return None
+        raise Conflict(texts.BUTTON_STALE)
     return Pressed(data, flow, Claim(flow.chat_id, flow.flow, flow.version))
 
 

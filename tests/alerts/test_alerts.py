@@ -14,7 +14,7 @@ from core.errors import PermissionDenied
 from storage.audit.models import AuditEntry
 from tests.conftest import OFFICER_ID
 from tests.fakes.telegram_api import Fault
-from tests.support.chat import count_received, received
+from tests.support.chat import count_received, received, shown
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, DAN, neighborhood
 from tests.support.rows import audit_actions, deliveries, notifications
@@ -317,7 +317,8 @@ async def test_an_older_previews_send_does_not_send_the_newer_draft(tg: Telegram
     await tg.send(OFFICER_ID, "/alert OAK Second draft for Oak only")
     await tg.process(tg.factory.callback(tg.user(OFFICER_ID), first_send, first))
     await tg.deliver()
-    assert "out of date" in tg.last(OFFICER_ID)
+    assert "out of date" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
+    assert "First draft about porch thefts" in shown(tg, OFFICER_ID, first)[0]  # left as it was
     assert await notifications(tg, "alert") == []
     await tg.press(OFFICER_ID, "alert:send")
     await tg.deliver()
@@ -463,3 +464,13 @@ async def test_broadcast_and_scam_without_text_ask_for_it(tg: TelegramHarness) -
     assert received(tg, BOB, "claiming to be the IRS")
     await tg.send(BOB, "/scam")  # not an officer: refused before anything is asked
     assert "Type what people should watch for" not in tg.last(BOB)
+
+
+async def test_send_keeps_the_preview_and_confirms_below_it(tg: TelegramHarness) -> None:
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert all Water main break on Elm")
+    preview, _ = tg.button(OFFICER_ID, "alert:send")
+    await tg.press(OFFICER_ID, "alert:send")
+    text, buttons = shown(tg, OFFICER_ID, preview)
+    assert "Preview — Alert" in text and "Water main break on Elm" in text and buttons == []
+    assert "is on its way" in tg.last(OFFICER_ID)

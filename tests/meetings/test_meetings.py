@@ -12,7 +12,7 @@ from scheduler import due_jobs
 from storage.due.models import CalendarDue
 from storage.meetings.models import Meeting
 from tests.conftest import OFFICER_ID
-from tests.support.chat import count_received, documents, ics_lines, received
+from tests.support.chat import count_received, documents, ics_lines, received, shown
 from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, EVE, FAY, neighborhood
@@ -228,3 +228,17 @@ async def test_create_pressed_twice_at_once_makes_one_meeting(tg: TelegramHarnes
     await schedule(tg, presses=2)
     assert await meeting_count(tg) == 1
     assert count_received(tg, BOB, "Monthly watch meeting") == 1
+
+
+async def test_create_keeps_the_summary_and_confirms_below_it(tg: TelegramHarness) -> None:
+    await neighborhood(tg)
+    await tg.send(ANN, "/meeting")
+    await tg.send(ANN, "Monthly watch meeting")
+    await tg.send(ANN, "12/8 7pm")
+    await tg.send(ANN, "Oak Park Library, Room 2")
+    await tg.press(ANN, "mtg:skip")
+    summary, _ = tg.button(ANN, "mtg:create")
+    await tg.press(ANN, "mtg:create")
+    text, buttons = shown(tg, ANN, summary)
+    assert "Invite the group?" in text and "Oak Park Library, Room 2" in text and buttons == []
+    assert "Meeting #1 is scheduled" in tg.last(ANN)

@@ -44,6 +44,7 @@ async def test_forget_leaves_no_name_phone_or_address_in_any_table(tg: TelegramH
     for _ in range(4):
         await tg.press(QUILL, "tipf:skip")
     await tg.press(QUILL, "tipf:named")
+    await tg.press(QUILL, "tipf:send")
     # A vacation watch whose leader (Ann) is told a neighbor is away.
     today = tg.services.clock.now().date()
     await tg.services.vacation.create(

@@ -44,3 +44,11 @@ def document_text(call: ApiCall) -> str:
 def ics_lines(call: ApiCall) -> list[str]:
     """An uploaded .ics file's unfolded content lines."""
     return unfold(document_text(call))
+
+
+def shown(tg: TelegramHarness, chat: int, message_id: int) -> tuple[str, list[str]]:
+    """What a bot message shows now: its text (as Telegram renders it) and its buttons' data."""
+    message = tg.api.message(chat, message_id)
+    assert message is not None, f"no message {message_id} in chat {chat}"
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return str(message.get("text", "")), [str(b.get("callback_data")) for r in rows for b in r]

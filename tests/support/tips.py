@@ -48,8 +48,8 @@ async def guided_tip(
     named: bool = False,
     presses: int = 1,
 ) -> None:
-    """/tip through every step, skipping the optional ones, choosing a category; the last
-    button pressed `presses` times at once."""
+    """/tip through every step, skipping the optional ones, choosing a category, and Send on
+    the review pressed `presses` times at once."""
     await tg.send(uid, "/tip")
     await tg.send(uid, text)
     await tg.press(uid, "tipf:skip")  # when
@@ -58,7 +58,8 @@ async def guided_tip(
     await tg.press(uid, f"tipf:cat:{category}")
     if category == "suspicious":
         await tg.press(uid, "tipf:skip")
-    await tg.press_at_once(uid, "tipf:named" if named else "tipf:anon", times=presses)
+    await tg.press(uid, "tipf:named" if named else "tipf:anon")
+    await tg.press_at_once(uid, "tipf:send", times=presses)
 
 
 async def digest(tg: TelegramHarness, clock: FrozenClock) -> None:

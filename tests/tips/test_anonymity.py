@@ -59,6 +59,7 @@ async def test_nothing_officer_facing_logged_or_stored_names_an_anonymous_tipste
     await tg.press(ZELDA, "tipf:cat:suspicious")
     await tg.send(ZELDA, "He walks up driveways and looks in the garages")
     await tg.press(ZELDA, "tipf:anon")
+    await tg.press(ZELDA, "tipf:send")
     # In one line, then details; an emergency; and by text from her registered number.
     await tg.send(ZELDA, "/tip Bins set on fire behind the library, happening now")
     await tg.press(ZELDA, f"tipf:more:{(await relays(tg))[-1].token}")

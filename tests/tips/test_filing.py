@@ -11,7 +11,7 @@ from core.clock import FrozenClock
 from storage.flows.records import FlowRecord
 from storage.tips.models import TipRateMark
 from tests.conftest import OFFICER_ID
-from tests.support.chat import received, sent_to
+from tests.support.chat import received, sent_to, shown
 from tests.support.harness import TelegramHarness
 from tests.support.images import jpeg_segment
 from tests.support.rows import notifications
@@ -57,6 +57,12 @@ async def test_guided_tip_with_every_detail_named_by_registration(tg: TelegramHa
     assert not any("T-2026-" in text for text in sent_to(tg, ANN))  # no reference before storing
     assert await tips(tg) == []
     await tg.press(ANN, "tipf:named")
+    review = tg.last(ANN)  # the tip as officers will receive it, before anything is stored
+    assert "Please check your tip" in review and "From: Ann Smith (named)" in review
+    assert "When: “yesterday around 11 pm”" in review and "Photos: 2" in review
+    assert "Where: Corner of Oak St and 3rd Ave" in review and "Suspicious activity" in review
+    assert "Tried the door handles of three cars" in review and await tips(tg) == []
+    await tg.press(ANN, "tipf:send")
     assert "Your tip is in: T-2026-00001" in tg.last(ANN) and "Ann Smith" in tg.last(ANN)
     [tip] = await tips(tg)
     member = await tg.services.members.by_telegram(ANN)
@@ -84,6 +90,7 @@ async def test_guided_anonymous_tip_with_location_stores_no_identity(tg: Telegra
     await tg.press(ANN, "tipf:cat:vandalism")  # not suspicious activity: no conduct question
     assert "Anonymous or with your name?" in tg.last(ANN)
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     assert "Sent anonymously" in tg.last(ANN)
     [tip] = await tips(tg)
     assert tip.anonymous and tip.tipster_member_id is None and tip.tipster_name is None
@@ -141,6 +148,33 @@ async def test_one_line_tip_is_stored_at_once_then_details_are_offered(
     kinds = [e.kind for e in await events(tg, tip.id)]
     assert kinds[0] == "filed" and "details" in kinds and kinds[-1] == "named"
     assert await flow_of(tg, ANN) is None
+
+
+async def test_add_details_keeps_the_receipt_and_asks_below_it(tg: TelegramHarness) -> None:
+    await tg.send(ANN, "/tip Blue pickup dumping trash at the end of Elm St")
+    token = (await relays(tg))[0].token
+    receipt, data = tg.button(ANN, f"tipf:more:{token}")
+    for _ in range(2):  # pressed twice from the same receipt: one set of questions
+        await tg.process(tg.factory.callback(tg.user(ANN), data, receipt))
+    text, buttons = shown(tg, ANN, receipt)
+    assert "Your tip is in: T-2026-00001" in text and buttons == []
+    assert sum("When did it happen?" in t for t in tg.texts(ANN)) == 1
+    assert "When did it happen?" in tg.last(ANN)
+    assert len(tg.api.calls_to("answerCallbackQuery")) == 2
+    await tg.press(ANN, "tipf:now")
+    assert "Where?" in tg.last(ANN)
+    assert "Your tip is in: T-2026-00001" in shown(tg, ANN, receipt)[0]
+
+
+async def test_photos_from_mytips_keep_the_list(tg: TelegramHarness) -> None:
+    await tg.send(ANN, "/tip Blue pickup dumping trash at the end of Elm St")
+    await tg.send(ANN, "/mytips")
+    token = (await relays(tg))[0].token
+    listing, data = tg.button(ANN, f"tip:p:{token}")
+    await tg.press(ANN, f"tip:p:{token}")
+    text, buttons = shown(tg, ANN, listing)
+    assert "T-2026-00001" in text and data in buttons  # the list and its buttons stay
+    assert "Photos?" in tg.last(ANN)
 
 
 async def test_thats_all_ends_a_one_line_tip(tg: TelegramHarness) -> None:
@@ -212,6 +246,7 @@ async def test_five_photos_at_most(tg: TelegramHarness) -> None:
     assert "use the buttons" in tg.last(ANN)
     await tg.press(ANN, "tipf:cat:theft")
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     [tip] = await tips(tg)
     assert await photos(tg, tip.id) == [f"P{n}" for n in range(5)]
 
@@ -232,6 +267,7 @@ async def guided_rest(tg: TelegramHarness, uid: int) -> None:
         await tg.press(uid, "tipf:skip")
     await tg.press(uid, "tipf:skip")  # no category
     await tg.press(uid, "tipf:anon")
+    await tg.press(uid, "tipf:send")
 
 
 async def test_bad_input_is_refused_and_stores_nothing(tg: TelegramHarness) -> None:
@@ -263,6 +299,7 @@ async def test_bad_input_is_refused_and_stores_nothing(tg: TelegramHarness) -> N
     await tg.press(ANN, "tipf:done")
     await tg.press(ANN, "tipf:cat:other")
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     [tip] = await tips(tg)
     assert await photos(tg, tip.id) == []
 
@@ -289,6 +326,7 @@ async def test_an_image_file_is_stripped_of_metadata_and_kept_as_a_photo(
     await tg.press(ANN, "tipf:done")
     await tg.press(ANN, "tipf:cat:vehicle")
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     [tip] = await tips(tg)
     assert await photos(tg, tip.id) == [file_id]  # the re-encoded photo, not the file
 

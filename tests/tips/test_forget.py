@@ -42,6 +42,7 @@ async def test_a_members_forget_removes_their_tip_links_and_name(tg: TelegramHar
     for _ in range(4):
         await tg.press(ANN, "tipf:skip")
     await tg.press(ANN, "tipf:named")
+    await tg.press(ANN, "tipf:send")
     assert [t.tipster_name for t in await tips(tg)] == [None, "Ann Reyes"]
     await tg.send(ANN, "/forget")
     question = tg.last(ANN)

@@ -59,6 +59,7 @@ async def test_view_shows_photos_location_timeline_and_claim(tg: TelegramHarness
     await tg.press(ANN, "tipf:done")
     await tg.press(ANN, "tipf:cat:burglary")
     await tg.press(ANN, "tipf:anon")
+    await tg.press(ANN, "tipf:send")
     [tip] = await tips(tg)
     await tg.send(OFFICER_ID, "/tip t-2026-1")  # any case, zeros optional
     [group] = tg.api.calls_to("sendMediaGroup")

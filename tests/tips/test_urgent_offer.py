@@ -91,6 +91,7 @@ async def test_a_photo_on_its_own_offers_to_start_a_tip_with_it(tg: TelegramHarn
         if not await tg.press_if_shown(RUTH, "tipf:skip"):
             break
     await tg.press_if_shown(RUTH, "tipf:anon")
+    await tg.press(RUTH, "tipf:send")
     [tip] = await tips(tg)
     assert len(await photos(tg, tip.id)) == 1
 

@@ -16,7 +16,7 @@ from storage.delivery.models import Notification
 from storage.due.models import CalendarDue
 from storage.vacation.models import VacationCheck, VacationWatch
 from tests.conftest import OFFICER_ID
-from tests.support.chat import count_received, document_text, documents, received
+from tests.support.chat import count_received, document_text, documents, received, shown
 from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, EVE, neighborhood
@@ -28,6 +28,13 @@ from tests.support.rows import audit_actions
 async def request_watch(
     tg: TelegramHarness, uid: int = BOB, tell_leader: bool = True, presses: int = 1
 ) -> None:
+    await to_summary(tg, uid, tell_leader)
+    await tg.press_at_once(uid, "vac:confirm", times=presses)
+    assert any("Vacation watch #1 is on, Thu Dec 10 → Mon Dec 14" in t for t in tg.texts(uid))
+    await tg.deliver()
+
+
+async def to_summary(tg: TelegramHarness, uid: int = BOB, tell_leader: bool = True) -> None:
     await tg.send(uid, "/vacation")
     assert "Vacation watch" in tg.last(uid)
     await tg.press(uid, "vac:addr")
@@ -46,9 +53,6 @@ async def request_watch(
     assert "Please check your vacation watch" in summary
     assert "🗓 Thu Dec 10 → Mon Dec 14" in summary and "Jane Doe, +12035550199" in summary
     assert "Vehicles left at the house: —" in summary
-    await tg.press_at_once(uid, "vac:confirm", times=presses)
-    assert any("Vacation watch #1 is on, Thu Dec 10 → Mon Dec 14" in t for t in tg.texts(uid))
-    await tg.deliver()
 
 
 async def watches(tg: TelegramHarness) -> list[VacationWatch]:
@@ -246,3 +250,98 @@ async def test_confirm_pressed_twice_at_once_stores_one_watch(tg: TelegramHarnes
     await request_watch(tg, presses=2)
     assert len(await watches(tg)) == 1
     assert sum("is on" in t for t in tg.texts(BOB)) == 1
+
+
+async def test_confirm_keeps_the_summary_and_confirms_below_it(tg: TelegramHarness) -> None:
+    await neighborhood(tg)
+    await request_watch(tg)
+    summary_id = max(
+        c.result["message_id"]
+        for c in tg.api.calls
+        if c.ok
+        and c.method == "sendMessage"
+        and "Please check your vacation watch" in str(c.params["text"])
+    )
+    text, buttons = shown(tg, BOB, summary_id)
+    assert "Please check your vacation watch" in text and "Jane Doe, +12035550199" in text
+    assert buttons == []  # nothing left to press; the summary is the record of what was asked
+    assert "Vacation watch #1 is on" in tg.last(BOB)
+
+
+async def test_one_answer_changed_from_the_summary(tg: TelegramHarness) -> None:
+    await neighborhood(tg)
+    await to_summary(tg)
+    summary_id, edit = tg.button(BOB, "vac:edit")
+    summary = shown(tg, BOB, summary_id)[0]
+    for _ in range(2):  # pressed twice: the answers are already shown as buttons
+        await tg.process(tg.factory.callback(tg.user(BOB), edit, summary_id))
+    text, buttons = shown(tg, BOB, summary_id)
+    assert text == summary and any(b.startswith("vac:ed:contact_phone@") for b in buttons)
+    await tg.press(BOB, "vac:back")
+    assert any(b.startswith("vac:confirm@") for b in shown(tg, BOB, summary_id)[1])
+    await tg.press(BOB, "vac:edit")
+    await tg.press(BOB, "vac:ed:contact_phone")
+    assert shown(tg, BOB, summary_id) == (summary, [])  # the summary stays; the question follows
+    assert "Their phone number?" in tg.last(BOB)
+    await tg.send(BOB, "12")
+    assert "valid phone number" in tg.last(BOB)  # the same check as the first time
+    await tg.send(BOB, "(203) 555-0123")
+    new = tg.last(BOB)
+    assert "Please check your vacation watch" in new and "Jane Doe, +12035550123" in new
+    assert "Gardener on Thursdays" in new and "🗓 Thu Dec 10 → Mon Dec 14" in new
+    await tg.press(BOB, "vac:edit")
+    await tg.press(BOB, "vac:ed:pets")
+    await tg.send(BOB, "Cat, the neighbor feeds her")
+    assert "Pets: Cat, the neighbor feeds her" in tg.last(BOB)
+    await tg.press(BOB, "vac:confirm")
+    [watch] = await watches(tg)
+    assert (watch.emergency_phone, watch.pets) == ("+12035550123", "Cat, the neighbor feeds her")
+    assert watch.allowed_people == "Gardener on Thursdays"
+
+
+async def test_a_bad_value_then_keep_brings_the_summary_back_unchanged(
+    tg: TelegramHarness,
+) -> None:
+    await neighborhood(tg)
+    await to_summary(tg)
+    summary = tg.last(BOB)
+    first_id, first_confirm = tg.button(BOB, "vac:confirm")
+    await tg.press(BOB, "vac:edit")
+    await tg.press(BOB, "vac:ed:leave")
+    await tg.send(BOB, "11/30")
+    assert "has passed" in tg.last(BOB)
+    await tg.press(BOB, "vac:keep")
+    assert tg.last(BOB) == summary
+    # The first summary's Confirm is out of date: it stores nothing and stays as it was.
+    await tg.process(tg.factory.callback(tg.user(BOB), first_confirm, first_id))
+    assert await watches(tg) == []
+    assert "out of date" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
+    await tg.press(BOB, "vac:confirm")
+    [watch] = await watches(tg)
+    assert (str(watch.leave_on), str(watch.return_on)) == ("2026-12-10", "2026-12-14")
+
+
+async def test_a_new_leaving_date_asks_again_for_a_return_that_no_longer_fits(
+    tg: TelegramHarness,
+) -> None:
+    await neighborhood(tg)
+    await to_summary(tg)
+    await tg.press(BOB, "vac:edit")
+    await tg.press(BOB, "vac:ed:leave")
+    await tg.send(BOB, "12/20")
+    assert "no longer fits" in tg.texts(BOB)[-2] and "When are you back?" in tg.last(BOB)
+    await tg.send(BOB, "12/19")
+    assert "before the day you leave" in tg.last(BOB)
+    await tg.send(BOB, "12/27")
+    assert "🗓 Sun Dec 20 → Sun Dec 27" in tg.last(BOB)
+    await tg.press(BOB, "vac:edit")
+    await tg.press(BOB, "vac:ed:tell_leader")
+    await tg.press(BOB, "vac:leader:n")
+    assert "Tell the group's leader: no" in tg.last(BOB)
+    await tg.press(BOB, "vac:confirm")
+    [watch] = await watches(tg)
+    assert (str(watch.leave_on), str(watch.return_on), watch.tell_leader) == (
+        "2026-12-20",
+        "2026-12-27",
+        False,
+    )

@@ -22,6 +22,7 @@ from bot.telegram.common import (
     edit_or_reply,
     expired,
     guarded,
+    keep_and_follow,
     number,
     reply,
     services,
@@ -261,7 +262,7 @@ async def alert_button(update: Update, context: Context) -> None:
     draft = _decode(data)
     if action == "cancel":
         await svc.flows.clear(chat_id(update))
-        await edit_or_reply(update, alert_texts.DRAFT_DISCARDED)
+        await keep_and_follow(update, alert_texts.DRAFT_DISCARDED)
     elif action == "urgency":
         draft = Draft(
             draft.kind,
@@ -284,7 +285,8 @@ async def alert_button(update: Update, context: Context) -> None:
         await svc.flows.clear(chat_id(update))
         svc.delivery.poke()
         when = timefmt.local(draft.send_at, svc.settings.zone) if draft.send_at else None
-        await edit_or_reply(update, alert_texts.alert_queued(notification_id, queued, when))
+        # The preview stays above: it shows byte for byte what went out.
+        await keep_and_follow(update, alert_texts.alert_queued(notification_id, queued, when))
     else:
         await expired(update)
 

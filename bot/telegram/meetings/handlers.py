@@ -19,6 +19,7 @@ from bot.telegram.common import (
     edit_buttons,
     edit_or_reply,
     guarded,
+    keep_and_follow,
     reply,
     services,
     toast_guarded,
@@ -151,7 +152,7 @@ async def meeting_button(update: Update, context: Context) -> None:
             await _show_summary(update, context, data)
         elif action == "discard":
             await svc.flows.clear(chat)
-            await edit_or_reply(update, texts.MEETING_DISCARDED)
+            await keep_and_follow(update, texts.MEETING_DISCARDED)
         elif action == "create" and flow.step == "confirm":
             await _create(update, context, data, pressed.claim)
         else:
@@ -201,7 +202,7 @@ async def _create(update: Update, context: Context, data: dict[str, Any], claim:
     await svc.flows.clear(chat_id(update))
     svc.delivery.poke()
     reminders = " and ".join(svc.settings.meeting_reminders.split(",")) or "none"
-    await edit_or_reply(update, texts.meeting_created(created.id, invited, reminders))
+    await keep_and_follow(update, texts.meeting_created(created.id, invited, reminders))
 
 
 # /meetings and RSVPs

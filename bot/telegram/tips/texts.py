@@ -155,6 +155,96 @@ def filed(reference: str, *, urgent: bool, anonymous: bool, name: str | None) ->
     return "\n".join(lines)
 
 
+# The review before sending: the tip as officers will receive it
+
+SEND_TIP = "✅ Send"
+EDIT_TIP = "✏️ Edit"
+CANCEL_TIP = "✖ Cancel"
+BACK_TO_REVIEW = "↩️ Back"
+KEEP_AS_IT_WAS = "↩️ Keep it as it was"
+TIP_NOT_SENT = "Not sent: nothing was stored. Send /tip to start again."
+REVIEW_USE_BUTTONS = (
+    "Your tip is not sent yet. Tap ✅ Send under it to send it to the police, ✏️ Edit to change "
+    "one part, or ✖ Cancel. /cancel also stops."
+)
+EDIT_FIELDS = {
+    "what": "What happened",
+    "when": "When",
+    "where": "Where",
+    "photos": "Photos",
+    "category": "Kind of tip",
+    "conduct": "What the person did",
+    "identity": "Anonymous or named",
+}
+ASK_EDIT_WHAT = (
+    "<b>What happened?</b> Write it again in your own words; it replaces what you wrote. "
+    "/cancel stops without sending anything."
+)
+EDIT_WHAT_IN_WORDS = "Please write it in words; Photos under ✏️ Edit changes the photos."
+ASK_EDIT_PHOTOS = (
+    f"<b>Photos?</b> Send them again (up to {PHOTOS_MAX}), then tap Done: they replace the ones "
+    "you sent. Skip sends none. /cancel to stop."
+)
+
+
+def review(
+    *,
+    text: str,
+    category: str | None,
+    occurred: str | None,
+    when_text: str | None,
+    place: str | None,
+    latitude: float | None,
+    longitude: float | None,
+    photos: int,
+    conduct: str | None,
+    name: str | None,
+) -> str:
+    """The guided tip before it is sent: what officers will receive, in their card's words."""
+    who = f"{esc(name)} (named)" if name else "an alias like “Tipster 7F3A” (anonymous)"
+    lines = [
+        "📝 <b>Please check your tip.</b> Nothing is sent until you tap Send; officers will "
+        "receive this:",
+        "",
+        f"<b>New tip</b> · {esc(category_label(category))}",
+        f"From: {who}",
+        _when_line(occurred, when_text),
+        _where_line(place, latitude, longitude, ""),
+    ]
+    if photos:
+        lines.append(f"Photos: {photos}")
+    lines += _story(text, conduct)
+    lines += ["", "Send it, change one part with Edit, or Cancel."]
+    return "\n".join(lines)
+
+
+def _when_line(occurred: str | None, when_text: str | None) -> str:
+    when = []
+    if occurred:
+        when.append(f"just now ({occurred})")
+    if when_text:
+        when.append(f"“{esc(when_text)}”")
+    return f"When: {', '.join(when) if when else '—'}"
+
+
+def _where_line(
+    place: str | None, latitude: float | None, longitude: float | None, pin_note: str
+) -> str:
+    where = []
+    if place:
+        where.append(esc(place))
+    if latitude is not None and longitude is not None:
+        where.append(f"map pin {latitude:.4f}, {longitude:.4f}{pin_note}")
+    return f"Where: {'; '.join(where) if where else '—'}"
+
+
+def _story(text: str, conduct: str | None) -> list[str]:
+    lines = ["", "<b>What happened</b>", esc(text)]
+    if conduct:
+        lines += ["", "<b>What the person did</b>", esc(conduct)]
+    return lines
+
+
 def stored_early(reference: str) -> str:
     """After the 911 warning: the tip is already stored; details are optional."""
     return (
@@ -370,18 +460,9 @@ def tip_card(view: TipView, zone: ZoneInfo) -> str:
     who = f"{esc(tip.alias)} (anonymous)" if tip.anonymous else f"{esc(tip.tipster_label)} (named)"
     lines.append(f"From: {who} · by {'text message' if tip.channel == 'sms' else 'Telegram'}")
     lines.append(f"Filed: {timefmt.local(tip.created_at, zone)}")
-    when = []
-    if tip.occurred_at:
-        when.append(f"just now ({timefmt.local(tip.occurred_at, zone)})")
-    if tip.when_text:
-        when.append(f"“{esc(tip.when_text)}”")
-    lines.append(f"When: {', '.join(when) if when else '—'}")
-    where = []
-    if tip.place:
-        where.append(esc(tip.place))
-    if tip.latitude is not None and tip.longitude is not None:
-        where.append(f"map pin {tip.latitude:.4f}, {tip.longitude:.4f} (sent above)")
-    lines.append(f"Where: {'; '.join(where) if where else '—'}")
+    occurred = timefmt.local(tip.occurred_at, zone) if tip.occurred_at else None
+    lines.append(_when_line(occurred, tip.when_text))
+    lines.append(_where_line(tip.place, tip.latitude, tip.longitude, " (sent above)"))
     if tip.photos:
         lines.append(f"Photos: {len(tip.photos)} (sent above)")
     lines.append(f"Claimed by: {esc(tip.claimed_by_label) if tip.claimed_by_label else '—'}")
@@ -389,9 +470,7 @@ def tip_card(view: TipView, zone: ZoneInfo) -> str:
         lines.append(f"Outcome: {esc(tip.outcome)}")
     if not view.reachable:
         lines.append("The tipster can no longer be messaged (they used /forget).")
-    lines += ["", "<b>What happened</b>", esc(tip.text)]
-    if tip.conduct:
-        lines += ["", "<b>What the person did</b>", esc(tip.conduct)]
+    lines += _story(tip.text, tip.conduct)
     lines += ["", "<b>Timeline</b>"]
     for event in view.events:
         lines.append(_event_line(event.kind, event.author, event.body, event.at, zone))

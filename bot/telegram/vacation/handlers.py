@@ -16,9 +16,11 @@ from bot.telegram.common import (
     buttons,
     chat_id,
     command_args,
+    edit_buttons,
     edit_or_reply,
     expired,
     guarded,
+    keep_and_follow,
     number,
     reply,
     services,
@@ -77,43 +79,81 @@ async def vacation(update: Update, context: Context) -> None:
 
 
 async def _ask(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:
-    """Store the flow at `step` and ask its question."""
+    """Store the flow at `step` and ask its question (the summary, once every answer is in).
+    A question asked again from the summary's Edit can keep its answer as it was."""
+    if step == "confirm":
+        data.pop("editing", None)
     version = await services(context).flows.put(chat_id(update), VACATION, step, data)
-    if step == "leave":
-        await reply(update, texts.VACATION_ASK_LEAVE)
-    elif step == "return":
-        await reply(update, texts.VACATION_ASK_RETURN)
-    elif step == "contact_name":
-        await reply(update, texts.VACATION_ASK_CONTACT_NAME)
-    elif step == "contact_phone":
-        await reply(update, texts.VACATION_ASK_CONTACT_PHONE)
+    keep = [[(texts.VACATION_KEEP, versioned("vac:keep", version))]] if data.get("editing") else []
+    if step == "address":
+        await reply(update, texts.VACATION_ASK_NEW_ADDRESS, buttons(keep) if keep else None)
+    elif step in TYPED:
+        await reply(update, TYPED[step], buttons(keep) if keep else None)
     elif step in OPTIONAL:
-        await reply(update, texts.VACATION_QUESTIONS[step], buttons([[(texts.NONE, "vac:none")]]))
+        none = [(texts.NONE, versioned("vac:none", version))]
+        await reply(update, texts.VACATION_QUESTIONS[step], buttons([none, *keep]))
     elif step == "tell_leader":
-        await reply(update, texts.VACATION_ASK_LEADER, _leader_markup())
+        await reply(update, texts.VACATION_ASK_LEADER, _leader_markup(version, keep))
     elif step == "confirm":
         request = _request(data)
         await reply(
             update,
             texts.vacation_summary(watch_lines(request), request.tell_leader),
-            buttons(
-                [
-                    [
-                        (texts.VACATION_CONFIRM, versioned("vac:confirm", version)),
-                        (texts.VACATION_DISCARD, versioned("vac:discard", version)),
-                    ]
-                ]
-            ),
+            _summary_markup(version),
         )
 
 
-def _leader_markup() -> InlineKeyboardMarkup:
+TYPED = {
+    "leave": texts.VACATION_ASK_LEAVE,
+    "return": texts.VACATION_ASK_RETURN,
+    "contact_name": texts.VACATION_ASK_CONTACT_NAME,
+    "contact_phone": texts.VACATION_ASK_CONTACT_PHONE,
+}
+
+
+def _summary_markup(version: int) -> InlineKeyboardMarkup:
     return buttons(
-        [[(texts.TELL_LEADER_YES, "vac:leader:y"), (texts.TELL_LEADER_NO, "vac:leader:n")]]
+        [
+            [(texts.VACATION_CONFIRM, versioned("vac:confirm", version))],
+            [
+                (texts.VACATION_EDIT, versioned("vac:edit", version)),
+                (texts.VACATION_DISCARD, versioned("vac:discard", version)),
+            ],
+        ]
     )
 
 
-def _next(step: str) -> str:
+def _fields_markup(version: int) -> InlineKeyboardMarkup:
+    """The summary's answers as buttons: one is asked again, then the summary comes back."""
+    fields = [
+        (label, versioned(f"vac:ed:{key}", version))
+        for key, label in texts.VACATION_EDIT_FIELDS.items()
+    ]
+    rows = [fields[i : i + 2] for i in range(0, len(fields), 2)]
+    return buttons([*rows, [(texts.VACATION_BACK, versioned("vac:back", version))]])
+
+
+def _leader_markup(
+    version: int | None = None, extra: list[list[tuple[str, str]]] | None = None
+) -> InlineKeyboardMarkup:
+    def data(value: str) -> str:
+        return versioned(value, version) if version is not None else value
+
+    return buttons(
+        [
+            [
+                (texts.TELL_LEADER_YES, data("vac:leader:y")),
+                (texts.TELL_LEADER_NO, data("vac:leader:n")),
+            ],
+            *(extra or []),
+        ]
+    )
+
+
+def _next(step: str, data: dict[str, Any] | None = None) -> str:
+    """The question after `step`; an answer changed from the summary goes back to it."""
+    if data is not None and data.get("editing"):
+        return "confirm"
     return STEPS[STEPS.index(step) + 1] if step in STEPS[:-1] else "confirm"
 
 
@@ -132,7 +172,15 @@ async def vacation_step(update: Update, context: Context, step: str, data: dict[
     if step == "address":
         data["address"] = validation.street_address(text)
     elif step == "leave":
-        data["leave"] = watch.check_leave(parse_date(text, watch.today())).isoformat()
+        leave = watch.check_leave(parse_date(text, watch.today()))
+        data["leave"] = leave.isoformat()
+        if data.get("editing"):  # the return date must still fit; if not, it is asked again
+            try:
+                watch.check_return(leave, date.fromisoformat(data["return"]))
+            except InvalidInput:
+                await reply(update, texts.VACATION_RETURN_NO_LONGER_FITS)
+                await _ask(update, context, "return", data)
+                return
     elif step == "return":
         leave = date.fromisoformat(data["leave"])
         data["return"] = watch.check_return(leave, parse_date(text, leave)).isoformat()
@@ -144,7 +192,7 @@ async def vacation_step(update: Update, context: Context, step: str, data: dict[
         data[step] = clean_optional(step, text)
     else:
         raise InvalidInput(common_texts.USE_BUTTONS)
-    await _ask(update, context, _next(step), data)
+    await _ask(update, context, _next(step, data), data)
 
 
 @guarded
@@ -163,20 +211,30 @@ async def vacation_button(update: Update, context: Context) -> None:
     elif action == "none" and step in OPTIONAL:
         data[step] = ""
         await edit_or_reply(update, f"{texts.VACATION_QUESTIONS[step]}\n→ {texts.NONE}")
-        await _ask(update, context, _next(step), data)
+        await _ask(update, context, _next(step, data), data)
     elif action in ("leader:y", "leader:n") and step == "tell_leader":
         data["tell_leader"] = action == "leader:y"
         choice = texts.TELL_LEADER_YES if data["tell_leader"] else texts.TELL_LEADER_NO
         await edit_or_reply(update, f"{texts.VACATION_ASK_LEADER}\n→ {choice}")
         await _ask(update, context, "confirm", data)
+    elif action == "edit" and step == "confirm":
+        await edit_buttons(update, _fields_markup(flow.version))
+    elif action == "back" and step == "confirm":
+        await edit_buttons(update, _summary_markup(flow.version))
+    elif action.startswith("ed:") and step == "confirm" and action[3:] in STEPS:
+        await edit_buttons(update, None)  # the summary stays; the question follows it
+        await _ask(update, context, action[3:], {**data, "editing": True})
+    elif action == "keep" and data.get("editing"):
+        await edit_buttons(update, None)
+        await _ask(update, context, "confirm", data)
     elif action == "discard":
         await svc.flows.clear(chat_id(update))
-        await edit_or_reply(update, texts.VACATION_DISCARDED)
+        await keep_and_follow(update, texts.VACATION_DISCARDED)
     elif action == "confirm" and step == "confirm":
         created = await svc.vacation.create(user_id(update), _request(data), claim=pressed.claim)
         await svc.flows.clear(chat_id(update))
         svc.delivery.poke()
-        await edit_or_reply(
+        await keep_and_follow(  # the summary stays above, as the record of what was asked
             update,
             texts.vacation_created(
                 created.id, short_date(created.leave_on), short_date(created.return_on)

@@ -72,6 +72,41 @@ VACATION_CONFIRM = "✅ Confirm"
 VACATION_DISCARD = "Discard"
 
 
+VACATION_EDIT = "✏️ Edit"
+
+
+VACATION_BACK = "↩️ Back"
+
+
+VACATION_KEEP = "↩️ Keep it as it was"
+
+
+VACATION_ASK_NEW_ADDRESS = (
+    "Which address should officers check? (street and number) /cancel to stop."
+)
+
+
+VACATION_RETURN_NO_LONGER_FITS = (
+    "Your return date no longer fits the new leaving date, so it is asked again."
+)
+
+
+VACATION_EDIT_FIELDS = {
+    "address": "Address",
+    "leave": "Leaving",
+    "return": "Back",
+    "contact_name": "Contact's name",
+    "contact_phone": "Contact's phone",
+    "key_holder": "Key holder",
+    "vehicles": "Vehicles",
+    "alarm_company": "Alarm company",
+    "lights": "Lights",
+    "pets": "Pets",
+    "allowed_people": "People allowed",
+    "tell_leader": "Tell the leader",
+}
+
+
 VACATION_DISCARDED = "Discarded; nothing was stored."
 
 
