@@ -38,13 +38,14 @@ def map_link(latitude: float, longitude: float) -> str:
     return f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}#map=19/{latitude}/{longitude}"
 
 
-def where_text(place: str | None, latitude: float | None, longitude: float | None) -> str:
-    """The place as plain text: the address typed, or the pin's coordinates."""
-    if place:
-        return place
-    if latitude is not None and longitude is not None:
-        return f"map pin {latitude}, {longitude}"
-    return "no place given"
+def where_text(report: FixRecord) -> str:
+    """The place as plain text: the address typed, the pin's coordinates, or (texted
+    reports) the text, which says what and where at once."""
+    if report.place:
+        return report.place
+    if report.latitude is not None and report.longitude is not None:
+        return f"map pin {report.latitude}, {report.longitude}"
+    return report.note or "no place given"
 
 
 def age(since: datetime, now: datetime) -> str:
@@ -106,7 +107,7 @@ def card(report: FixRecord, now: datetime, zone: ZoneInfo) -> str:
 
 def queue_line(report: FixRecord, now: datetime) -> str:
     """One report in the queue (HTML)."""
-    where = where_text(report.place, report.latitude, report.longitude)
+    where = where_text(report)
     return (
         f"<b>{report.reference}</b> {esc(kind_label(report.kind))} — {esc(preview(where))}\n"
         f"   {age(report.created_at, now)} old; {esc(owner(report))}"
@@ -125,7 +126,7 @@ STATUS_NEWS = {
 def status_changed(report: FixRecord) -> Message:
     """A report's new status, for the person who filed it."""
     what = kind_label(report.kind)
-    where = where_text(report.place, report.latitude, report.longitude)
+    where = where_text(report)
     news = STATUS_NEWS.get(report.status, f"is now {STATUSES.get(report.status, report.status)}.")
     return Message(
         html=f"🔧 Your report <b>{report.reference}</b> ({esc(what)}, {esc(preview(where))}) "

@@ -309,3 +309,21 @@ async def test_residents_are_refused_the_officers_queue(tg: TelegramHarness) -> 
     refused = [r for r in await audit_rows(tg) if r.outcome == "refused"]
     # The same refusal repeated within minutes is written once.
     assert [(r.action, r.target) for r in refused] == [("fix.work", "fixes")]
+
+
+async def test_the_jobs_are_module_level_functions_at_their_local_times(
+    tg: TelegramHarness,
+) -> None:
+    from scheduler.runner import build_scheduler
+
+    scheduler = build_scheduler(tg.services)
+    scheduler.start(paused=True)
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+    for job_id in ("fix_digest", "fix_weekly_summary"):
+        assert jobs[job_id].func.__module__ == "scheduler.fix_jobs"
+        assert jobs[job_id].args == (tg.services,)
+    assert "hour='7', minute='30'" in str(jobs["fix_digest"].trigger)
+    assert "day_of_week='mon', hour='8', minute='30'" in str(jobs["fix_weekly_summary"].trigger)

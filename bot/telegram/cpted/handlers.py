@@ -233,7 +233,7 @@ async def show_mine(update: Update, context: Context) -> None:
         texts.mine_line(
             r.reference,
             messages.kind_label(r.kind),
-            messages.preview(messages.where_text(r.place, r.latitude, r.longitude)),
+            messages.preview(messages.where_text(r)),
             STATUSES.get(r.status, r.status),
             local(r.created_at, zone),
         )
