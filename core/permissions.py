@@ -33,6 +33,7 @@ class Action(StrEnum):
     CHECK_VACATION = "vacation.check"
     MANAGE_NEWS = "news.manage"
     TRIAGE_TIPS = "tip.triage"
+    WORK_FIXES = "fix.work"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -56,6 +57,8 @@ REFUSALS = {
     Action.MANAGE_NEWS: "Only a Crime Prevention Officer can manage the safety news.",
     Action.TRIAGE_TIPS: "Only a Crime Prevention Officer can see and answer tips. To send a "
     "tip yourself, use /tip; /mytips shows yours.",
+    Action.WORK_FIXES: "Only a Crime Prevention Officer can work the environment reports. To "
+    "report a dark street light, graffiti or the like yourself, use /fix; /myfixes shows yours.",
 }
 
 

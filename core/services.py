@@ -10,6 +10,7 @@ from core.access import AccessService
 from core.alerts.service import AlertService
 from core.audit import AuditService
 from core.clock import Clock, SystemClock
+from core.cpted import Fixes
 from core.delivery.outbox import SMS, TELEGRAM, Outbox
 from core.delivery.pacing import telegram_chat_interval
 from core.delivery.reports import ReportService
@@ -73,6 +74,7 @@ class Services:
     vacation: VacationService
     news: NewsService
     tips: Tips
+    fixes: Fixes
     sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
@@ -110,12 +112,14 @@ class Services:
         groups = GroupService(shared, officers)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
-        # erases tips, then vacation watch; each tick publishes news, then sends the patrol list,
-        # then the weekly meeting list.
+        # erases tips, then vacation watch, then environment reports (elections register
+        # later); each tick publishes news, then sends the patrol list, then the weekly meeting
+        # list, then the environment reports' digest and weekly summary.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
         meetings = MeetingService(shared, groups, officers, due)
+        fixes = Fixes(shared, officers, due)
         return cls(
             settings=settings,
             db=db,
@@ -151,5 +155,6 @@ class Services:
             vacation=vacation,
             news=news,
             tips=tips,
+            fixes=fixes,
             sms_keywords=shared.sms_keywords,
         )

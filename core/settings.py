@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     patrol_list_time: str = "07:00"
     weekly_meetings_time: str = "mon 08:00"
     news_time: str = "10:00"
+    fix_digest_time: str = "07:30"
+    fix_summary_time: str = "mon 08:30"
     meeting_reminders: str = "24h,1h"
     missed_after_hours: int = Field(default=12, ge=1, le=168)
 
@@ -132,12 +134,12 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("patrol_list_time", "news_time")
+    @field_validator("patrol_list_time", "news_time", "fix_digest_time")
     @classmethod
     def _clock_time(cls, value: str) -> str:
         return parse_clock(value).strftime("%H:%M")
 
-    @field_validator("weekly_meetings_time")
+    @field_validator("weekly_meetings_time", "fix_summary_time")
     @classmethod
     def _weekly_time(cls, value: str) -> str:
         day, at = parse_weekly(value)

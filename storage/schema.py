@@ -7,6 +7,7 @@ module that knows every feature's storage.
 from __future__ import annotations
 
 import storage.audit.models
+import storage.cpted.models
 import storage.delivery.models
 import storage.due.models
 import storage.elections.models
@@ -20,6 +21,7 @@ from storage.base import Base
 
 FEATURES = (
     storage.audit.models,
+    storage.cpted.models,
     storage.delivery.models,
     storage.due.models,
     storage.elections.models,

@@ -21,6 +21,7 @@ from telegram.request import BaseRequest
 from bot.telegram import (
     alerts,
     audit,
+    cpted,
     elections,
     fallback,
     groups,
@@ -51,6 +52,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     meetings.register,
     vacation.register,
     news.register,
+    cpted.register,
 )
 
 

@@ -25,6 +25,8 @@ HELP_RESIDENT = [
     ("start", "About this service and registration"),
     ("tip", "Send a non-emergency tip to the police"),
     ("mytips", "Your tips and their status"),
+    ("fix", "Report a dark street light, graffiti, an abandoned car..."),
+    ("myfixes", "Your environment reports and their status"),
     ("meetings", "Upcoming meetings of your groups"),
     ("vacation", "Ask for house checks while you're away"),
     ("back", "Back early: end your vacation watch"),
@@ -54,6 +56,7 @@ HELP_LEADER = [
 
 HELP_OFFICER = [
     ("tips", "Open tips: view, claim, reply, close"),
+    ("fixes", "Environment reports: queue, status, /fixes csv"),
     ("checked", "Log a vacation house check: /checked ID [note]"),
     ("news", "Safety news: list, add, edit, schedule, pause"),
     ("election", "Elections: open, certify, overturn"),

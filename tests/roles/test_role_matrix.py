@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from core.cpted.rules import FixDraft, Reporter
 from core.vacation.rules import VacationRequest
 from storage.schema import Base
 from tests.conftest import OFFICER_ID
@@ -40,6 +41,9 @@ COMMANDS: dict[str, set[str]] = {
     "/checked 1 All quiet": {"officer"},
     "/news": {"officer"},
     "/unsend 1": {"officer"},
+    "/fixes": {"officer"},
+    "/fixes csv": {"officer"},
+    "/fixes F-2026-00001": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -56,6 +60,11 @@ BUTTONS: dict[str, set[str]] = {
     "setleader:OAK:3": {"officer"},  # make Cat lead OAK
     "setleader:OAK:none": {"officer"},  # leave OAK without a leader
     "rsvp:1:no": {"leader", "member"},  # answer OAK's meeting invitation
+    "fix:q:new:0": {"officer"},  # the environment reports' queue
+    "fix:v:1": {"officer"},  # open a report's card
+    "fix:c:1": {"officer"},  # claim it
+    "fix:s:1:public_works": {"officer"},  # mark it sent to public works (its reporter told)
+    "fix:s:1:not_actionable": {"officer"},  # close it
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
@@ -75,6 +84,7 @@ WATCHED = (
     "vacation_checks",
     "news_items",
     "officers",
+    "fix_reports",
 )
 
 
@@ -107,6 +117,9 @@ async def town(tg: TelegramHarness) -> int:
     await tg.send(OFFICER_ID, "/setleader ELM 3")
     await tg.send(EVE, "/join ELM")
     await tg.send(DAN, "/tip Someone trying car doors on Pine St at night")
+    await tg.services.fixes.reports.file(
+        FixDraft(kind="light", place="Pine St by the park"), Reporter.telegram(DAN, DAN)
+    )
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):
         await tg.send(ANN, answer)

@@ -49,9 +49,12 @@ JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
     (BOB, "ok", ("vac:back",)),  # the address asked again
     (BOB, "x"),  # not an address: explained; Keep it as it was
     (BOB, "ok"),  # Confirm, twice
+    (BOB, "/fix"),
+    (BOB, "/myfixes"),
     (ANN, "/members"),
     (ANN, "/broadcast Porch lights on tonight, please"),
     (OFFICER_ID, "/tips"),
+    (OFFICER_ID, "/fixes"),
     (OFFICER_ID, "/groups"),
     (OFFICER_ID, "/news"),
     (OFFICER_ID, "/alert all Water main break on Elm"),

@@ -139,7 +139,8 @@ async def test_approval_and_roles_notify_through_the_outbox(services: Services) 
     async with services.db.transaction() as session:
         kinds = list(await session.scalars(select(Notification.kind).order_by(Notification.id)))
         deliveries = list(await session.scalars(select(Delivery)))
-    assert kinds == ["membership", "role"]
+    # The group had no leader: the officers heard of the request ("review").
+    assert kinds == ["review", "membership", "role"]
     assert {(d.channel, d.status) for d in deliveries} == {("telegram", "queued")}
 
 
@@ -217,15 +218,16 @@ async def test_officer_seed_is_idempotent_and_audited(services: Services) -> Non
 
 
 async def test_the_registries_run_in_their_documented_order(services: Services) -> None:
-    """/forget erases tips before vacation watch; each tick publishes news, then the patrol
-    list, then the weekly meeting list (the order the calendar always had)."""
+    """/forget erases tips, vacation watch, environment reports, then election traces; each
+    tick publishes news, then the patrol list, then the weekly meeting list (the order the
+    calendar always had)."""
     assert list(services.due.tick_steps[i].__qualname__ for i in range(3)) == [
         "NewsService._publish_tick",
         "VacationService._patrol_list_tick",
         "MeetingService._weekly_list_tick",
     ]
     erasers = services.members.erasure.erasers
-    assert list(erasers) == ["tips", "vacation", "elections"]
+    assert list(erasers) == ["tips", "vacation", "cpted", "elections"]
 
 
 async def test_a_repeated_refusal_is_audited_once_per_window(

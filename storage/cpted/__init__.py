@@ -1,0 +1,1 @@
+"""Environment (CPTED) reports: lights, cover, abandoned vehicles, graffiti, vacant buildings."""
