@@ -27,6 +27,22 @@ _PNG_DROP = frozenset({b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"})
 
 BROKEN = "That image file looks damaged. Please send it as a photo instead."
 
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
+
+def check_photo(file_size: int | None, mime_type: str | None, *, skippable: bool) -> None:
+    """A photo or image file of at most 10 MB; anything else is refused with the reason (and,
+    where the photo is optional, the way to skip it)."""
+    if mime_type is not None and not mime_type.lower().startswith("image/"):
+        retry = "Please send a photo, or press Skip." if skippable else "Please send photos only."
+        raise InvalidInput(f"That file is not an image. {retry}")
+    if file_size is not None and file_size > PHOTO_MAX_BYTES:
+        size = file_size / (1024 * 1024)
+        raise InvalidInput(
+            f"That photo is {size:.1f} MB; the limit is {PHOTO_MAX_BYTES // (1024 * 1024)} MB. "
+            f"Please send a smaller one{', or press Skip' if skippable else ''}."
+        )
+
 
 def strip_metadata(data: bytes, mime_type: str) -> bytes:
     """The image without its metadata; InvalidInput for a damaged or unsupported file."""

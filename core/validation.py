@@ -72,6 +72,17 @@ def location(latitude: float, longitude: float) -> tuple[float, float]:
     return round(latitude, 6), round(longitude, 6)
 
 
+# A shared pin is a place to find; four decimals (about 10 m) is enough and drops the false
+# precision of a phone's GPS fix.
+PIN_DECIMALS = 4
+
+
+def pin(latitude: float, longitude: float) -> tuple[float, float]:
+    """A shared map pin, checked and rounded to about 10 m."""
+    lat, lon = location(latitude, longitude)
+    return round(lat, PIN_DECIMALS), round(lon, PIN_DECIMALS)
+
+
 def phone_e164(value: str, region: str = DEFAULT_REGION) -> str:
     """A phone number in E.164; a shared contact's number often lacks the leading '+'."""
     raw = value.strip()

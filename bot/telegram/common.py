@@ -26,8 +26,9 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.telegram import texts
-from core.errors import Conflict, UserError
+from core.errors import Conflict, InvalidInput, UserError
 from core.flows import RESUMED, Claim, FlowRecord
+from core.image_meta import STRIPPABLE, strip_metadata
 from core.markup import esc
 from core.permissions import Actor
 from core.services import Services
@@ -269,3 +270,38 @@ async def expired(update: Update, _context: Any = None) -> NoReturn:
     """An old button whose flow is gone: said in the button's answer, and the message stays
     as it is (it may be the receipt the first press left, which is never overwritten)."""
     raise Conflict(texts.BUTTON_EXPIRED)
+
+
+async def receive_photo(
+    update: Update,
+    context: Context,
+    *,
+    check: Callable[[int | None, str | None], None],
+    expected: str,
+    stripped: str,
+) -> str:
+    """The Telegram file id of a photo sent, after the feature's size and type `check`.
+
+    A photo is re-encoded by Telegram (no metadata). An image sent as a file keeps its
+    metadata, so a JPEG or PNG is downloaded, stripped, and sent back as a photo (captioned
+    `stripped`), whose file id is kept; other files are refused (`expected` when it is no
+    picture at all).
+    """
+    message = update.effective_message
+    assert message is not None
+    if message.photo:
+        largest = message.photo[-1]
+        check(largest.file_size, None)
+        return largest.file_id
+    document = message.document
+    if document is None:
+        raise InvalidInput(expected)
+    mime = (document.mime_type or "application/octet-stream").lower()
+    check(document.file_size, mime)
+    if mime not in STRIPPABLE:
+        raise InvalidInput("Please send this picture as a photo, not as a file.")
+    telegram_file = await context.bot.get_file(document.file_id)
+    content = bytes(await telegram_file.download_as_bytearray())
+    check(len(content), mime)
+    sent = await message.reply_photo(photo=strip_metadata(content, mime), caption=stripped)
+    return sent.photo[-1].file_id

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core import validation
+from core import image_meta, validation
 from core.errors import InvalidInput
 
 KINDS: dict[str, str] = {
@@ -47,12 +47,9 @@ PLACE_MIN = 3
 PLACE_MAX = 200
 NOTE_MAX = 500
 SMS_TEXT_MAX = NOTE_MAX
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
 MINE_MAX = 20
 # An open report nobody touched for this many working days is in the officers' daily digest.
 UNTOUCHED_WORKING_DAYS = 3
-# A shared location, to about 10 m.
-LOCATION_DECIMALS = 4
 
 TELEGRAM = "telegram"
 SMS = "sms"
@@ -100,22 +97,12 @@ def clean_note(text: str | None) -> str | None:
     return value
 
 
-def clean_location(latitude: float, longitude: float) -> tuple[float, float]:
-    """A shared map pin, checked and rounded to about 10 m."""
-    lat, lon = validation.location(latitude, longitude)
-    return round(lat, LOCATION_DECIMALS), round(lon, LOCATION_DECIMALS)
+clean_location = validation.pin
 
 
 def check_photo(file_size: int | None, mime_type: str | None) -> None:
     """A photo or image file of at most 10 MB; anything else is refused with the reason."""
-    if mime_type is not None and not mime_type.lower().startswith("image/"):
-        raise InvalidInput("That file is not an image. Please send a photo, or press Skip.")
-    if file_size is not None and file_size > PHOTO_MAX_BYTES:
-        size = file_size / (1024 * 1024)
-        raise InvalidInput(
-            f"That photo is {size:.1f} MB; the limit is {PHOTO_MAX_BYTES // (1024 * 1024)} MB. "
-            "Please send a smaller one, or press Skip."
-        )
+    image_meta.check_photo(file_size, mime_type, skippable=True)
 
 
 # Words that say what a texted report is about (FIX streetlight out on Elm St).

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core import validation
+from core import image_meta, validation
 from core.delivery import Message, Outbox
 from core.emergency import emergency_terms
 from core.errors import InvalidInput
@@ -69,14 +69,6 @@ REPLY_MAX = 1000  # officers' messages to a tipster (an SMS carries at most 1600
 
 
 PHOTOS_MAX = 5
-
-
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-
-
-# A shared location is the place of the incident; four decimals (about 10 m) is enough to find
-# it and drops the false precision of a phone's GPS fix.
-LOCATION_DECIMALS = 4
 
 
 REFERENCE = re.compile(r"^T-(\d{4})-(\d{1,6})$", re.IGNORECASE)
@@ -143,22 +135,12 @@ def clean_optional(text: str | None, what: str, limit: int) -> str | None:
     return value
 
 
-def clean_location(latitude: float, longitude: float) -> tuple[float, float]:
-    """A shared location, checked and rounded to about 10 m."""
-    lat, lon = validation.location(latitude, longitude)
-    return round(lat, LOCATION_DECIMALS), round(lon, LOCATION_DECIMALS)
+clean_location = validation.pin
 
 
 def check_photo(file_size: int | None, mime_type: str | None) -> None:
     """A photo or image file of at most 10 MB; anything else is refused with the reason."""
-    if mime_type is not None and not mime_type.lower().startswith("image/"):
-        raise InvalidInput("That file is not an image. Please send photos only.")
-    if file_size is not None and file_size > PHOTO_MAX_BYTES:
-        size = file_size / (1024 * 1024)
-        raise InvalidInput(
-            f"That photo is {size:.1f} MB; the limit is {PHOTO_MAX_BYTES // (1024 * 1024)} MB. "
-            "Please send a smaller one."
-        )
+    image_meta.check_photo(file_size, mime_type, skippable=False)
 
 
 def new_alias() -> str:

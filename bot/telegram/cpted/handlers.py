@@ -22,6 +22,7 @@ from bot.telegram.common import (
     chat_id,
     edit_or_reply,
     guarded,
+    receive_photo,
     reply,
     services,
     unversioned,
@@ -43,7 +44,6 @@ from core.cpted.rules import (
     clean_place,
 )
 from core.errors import Conflict, InvalidInput
-from core.image_meta import STRIPPABLE, strip_metadata
 from core.timefmt import local
 
 FIX = "fix"
@@ -109,29 +109,15 @@ async def fix_command(update: Update, context: Context) -> None:
 
 
 async def intake_photo(update: Update, context: Context) -> str:
-    """The Telegram file id of a photo sent, after the size and type checks. A photo is
-    re-encoded by Telegram (no metadata); a JPEG or PNG sent as a file is downloaded, stripped
-    and sent back as a photo, whose file id is kept; other files are refused."""
-    message = update.effective_message
-    assert message is not None
-    if message.photo:
-        largest = message.photo[-1]
-        check_photo(largest.file_size, None)
-        return largest.file_id
-    document = message.document
-    if document is None:
-        raise InvalidInput(texts.PHOTO_EXPECTED)
-    mime = (document.mime_type or "application/octet-stream").lower()
-    check_photo(document.file_size, mime)
-    if mime not in STRIPPABLE:
-        raise InvalidInput("Please send this picture as a photo, not as a file.")
-    telegram_file = await context.bot.get_file(document.file_id)
-    content = bytes(await telegram_file.download_as_bytearray())
-    check_photo(len(content), mime)
-    sent = await message.reply_photo(
-        photo=strip_metadata(content, mime), caption=texts.FILE_STRIPPED
+    """The Telegram file id of a photo sent, after the size and type checks (an image sent
+    as a file comes back stripped of its metadata)."""
+    return await receive_photo(
+        update,
+        context,
+        check=check_photo,
+        expected=texts.PHOTO_EXPECTED,
+        stripped=texts.FILE_STRIPPED,
     )
-    return sent.photo[-1].file_id
 
 
 async def fix_step(update: Update, context: Context, step: str, data: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from bot.telegram.common import (
     edit_or_reply,
     guarded,
     keep_and_follow,
+    receive_photo,
     reply,
     services,
     unversioned,
@@ -36,7 +37,6 @@ from core import timefmt
 from core.emergency import suggests_emergency
 from core.errors import AlreadyDone, Conflict, InvalidInput
 from core.flows import Claim
-from core.image_meta import STRIPPABLE, strip_metadata
 from core.tips.rules import (
     PHOTOS_MAX,
     PLACE_MAX,
@@ -372,32 +372,15 @@ async def add_details(update: Update, context: Context, token: str, only: str | 
 
 
 async def intake_photo(update: Update, context: Context) -> str:
-    """The Telegram file id of a photo sent, after the size and type checks.
-
-    A photo is re-encoded by Telegram (no metadata). An image sent as a file keeps its
-    metadata, so a JPEG or PNG is downloaded, stripped, and sent back to the tipster as a
-    photo, whose file id is kept; other image files are refused.
-    """
-    message = update.effective_message
-    assert message is not None
-    if message.photo:
-        largest = message.photo[-1]
-        check_photo(largest.file_size, None)
-        return largest.file_id
-    document = message.document
-    if document is None:
-        raise InvalidInput(tip_texts.PHOTO_EXPECTED)
-    mime = (document.mime_type or "application/octet-stream").lower()
-    check_photo(document.file_size, mime)
-    if mime not in STRIPPABLE:
-        raise InvalidInput("Please send this picture as a photo, not as a file.")
-    telegram_file = await context.bot.get_file(document.file_id)
-    content = bytes(await telegram_file.download_as_bytearray())
-    check_photo(len(content), mime)
-    sent = await message.reply_photo(
-        photo=strip_metadata(content, mime), caption=tip_texts.FILE_STRIPPED
+    """The Telegram file id of a photo sent, after the size and type checks (an image sent
+    as a file comes back stripped of its metadata)."""
+    return await receive_photo(
+        update,
+        context,
+        check=check_photo,
+        expected=tip_texts.PHOTO_EXPECTED,
+        stripped=tip_texts.FILE_STRIPPED,
     )
-    return sent.photo[-1].file_id
 
 
 async def _photo(update: Update, context: Context, data: dict[str, Any]) -> None:
