@@ -46,6 +46,12 @@ def parser() -> argparse.ArgumentParser:
             "user id (the user can find theirs with @userinfobot).",
         )
         p.add_argument("telegram_user_id", type=int, help="numeric Telegram user id")
+        if name == "add":
+            p.add_argument(
+                "--name",
+                help='the name people see for the officer ("Sgt. Dana Ruiz"); without it the '
+                "bot asks the officer at their first command",
+            )
     o_sub.add_parser("list", help="list the officers")
 
     group = sub.add_parser("group", help="create or list watch groups")
@@ -78,7 +84,8 @@ async def _officer(args: argparse.Namespace, services: Services) -> int:
     if args.officer_command == "list":
         officers = await services.officers.all()
         for o in officers:
-            print(f"{o.telegram_user_id}\tadded {o.added_at:%Y-%m-%d} by {o.added_by}")
+            name = o.display_name or "(no name yet)"
+            print(f"{o.telegram_user_id}\t{name}\tadded {o.added_at:%Y-%m-%d} by {o.added_by}")
         if not officers:
             print("no officers yet: crimewatch officer add TELEGRAM_USER_ID")
         return 0
@@ -86,6 +93,13 @@ async def _officer(args: argparse.Namespace, services: Services) -> int:
     if args.officer_command == "add":
         changed = await services.officers.add(CLI_ACTOR, uid)
         print(f"{uid} is now an officer" if changed else f"{uid} was already an officer")
+        if args.name is not None:
+            try:
+                shown = await services.officers.set_name(CLI_ACTOR, args.name, uid)
+            except UserError as error:
+                print(f"name not set: {error}", file=sys.stderr)
+                return 2
+            print(f"{uid} is shown as {shown}")
     else:
         changed = await services.officers.remove(CLI_ACTOR, uid)
         print(f"{uid} is no longer an officer" if changed else f"{uid} was not an officer")

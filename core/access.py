@@ -21,9 +21,15 @@ class AccessService:
     async def actor_in(self, session: AsyncSession, telegram_user_id: int) -> Actor:
         """The actor for a Telegram user, read inside the caller's transaction."""
         member = await MemberRepository(session).by_telegram_user(telegram_user_id)
-        is_officer = await OfficerRepository(session).is_officer(telegram_user_id)
+        officer = await OfficerRepository(session).get(telegram_user_id)
         leads = await GroupRepository(session).led_by(member.id) if member else None
-        return Actor(telegram_user_id, member, is_officer, leads)
+        return Actor(
+            telegram_user_id,
+            member,
+            officer is not None,
+            leads,
+            officer_name=officer.display_name if officer is not None else None,
+        )
 
     async def actor(self, telegram_user_id: int) -> Actor:
         """The actor for a Telegram user."""

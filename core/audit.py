@@ -19,12 +19,7 @@ from storage.engine import Database
 
 REFUSAL_WINDOW = timedelta(minutes=10)
 
-# How lines name people and times when they are written (Actor.label, isoformat()), read back.
-_LABEL = re.compile(
-    r"^(?:.+ \((?P<kind>officer|leader|member), (?P<ident>member #\d+|tg \d+)\)"
-    r"|(?P<kind2>officer|leader|member) (?P<ident2>member #\d+|tg \d+))$",
-    re.DOTALL,
-)
+# How lines name times when they are written (isoformat()), read back.
 _MEMBER = re.compile(r"(?:forgotten )?\bmember #(\d+)")
 _MOMENT = re.compile(
     r"(?<![\w-])(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?"
@@ -74,21 +69,9 @@ async def _members_named(text: str, names: Names) -> str:
 
 
 async def _actor_named(label: str, names: Names) -> str:
-    """The stored actor label with today's name: 'Ann Lee (leader, member #5)', 'leader,
-    member #5 (forgotten)', an officer who is not a member by names.officer."""
-    match = _LABEL.match(label)
-    if match is None:  # a system label, or one already scrubbed by /forget
-        return await _members_named(label, names)
-    kind = match.group("kind") or match.group("kind2")
-    ident = match.group("ident") or match.group("ident2")
-    number = int(ident.rsplit(" ", 1)[1].lstrip("#"))
-    if ident.startswith("tg "):
-        return await names.officer(number) if kind == "officer" else f"{kind} {ident}"
-    if await names.member_record(number) is None:
-        forgotten = f"member #{number} (forgotten)"
-        return forgotten if kind == "member" else f"{kind}, {forgotten}"
-    name = await names.member(number)
-    return f"{name} ({kind}, member #{number})" if name else f"{kind} member #{number}"
+    """The stored actor label with today's name (names.actor), or a system label as written."""
+    named = await names.actor(label)
+    return named if named is not None else await _members_named(label, names)
 
 
 class AuditService:

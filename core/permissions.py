@@ -34,6 +34,7 @@ class Action(StrEnum):
     MANAGE_NEWS = "news.manage"
     TRIAGE_TIPS = "tip.triage"
     WORK_FIXES = "fix.work"
+    NAME_OFFICER = "officer.name"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -57,6 +58,8 @@ REFUSALS = {
     Action.MANAGE_NEWS: "Only a Crime Prevention Officer can manage the safety news.",
     Action.TRIAGE_TIPS: "Only a Crime Prevention Officer can see and answer tips. To send a "
     "tip yourself, use /tip; /mytips shows yours.",
+    Action.NAME_OFFICER: "Only officers choose the name shown on their work. Your own name is "
+    "in /profile.",
     Action.WORK_FIXES: "Only a Crime Prevention Officer can work the environment reports. To "
     "report a dark street light, graffiti or the like yourself, use /fix; /myfixes shows yours.",
 }
@@ -71,6 +74,8 @@ class Actor:
     is_officer: bool
     leads: GroupRecord | None
     system_label: str | None = None
+    # The name an officer chose to be shown by (/officername), over their member name.
+    officer_name: str | None = None
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -83,12 +88,25 @@ class Actor:
         return frozenset(roles)
 
     @property
+    def name(self) -> str | None:
+        """The person's name as others see it: an officer's chosen name, else their member
+        name; None when they have neither."""
+        if self.is_officer and self.officer_name:
+            return self.officer_name
+        return self.member.display_name if self.member and self.member.display_name else None
+
+    @property
+    def shown(self) -> str:
+        """How a timeline, a claim or a report names this actor: their name, else the label."""
+        return self.name or self.label
+
+    @property
     def label(self) -> str:
         """How the audit log names this actor (no phone numbers)."""
         if self.system_label:
             return self.system_label
         kind = "officer" if self.is_officer else "leader" if self.leads else "member"
-        name = self.member.display_name if self.member and self.member.display_name else None
+        name = self.name
         ident = f"member #{self.member.id}" if self.member else f"tg {self.telegram_user_id}"
         return f"{name} ({kind}, {ident})" if name else f"{kind} {ident}"
 

@@ -32,7 +32,7 @@ def one_line(value: str) -> str:
 def display_name(value: str) -> str:
     """A display name: 1-64 characters on one line."""
     name = one_line(value)
-    if not name:
+    if not any(ch.isalpha() for ch in name):
         raise InvalidInput("Please send a name with at least one letter.")
     if len(name) > NAME_MAX:
         raise InvalidInput(

@@ -27,6 +27,7 @@ from telegram import Bot
 
 from bot.telegram.app import build_application
 from core.clock import FrozenClock
+from core.permissions import Actor
 from core.services import Services
 from core.settings import Settings, load_settings
 from notifiers.telegram import TelegramNotifier
@@ -42,6 +43,8 @@ SKIP_PG = os.environ.get("CRIMEWATCH_SKIP_POSTGRES") == "1"
 BACKENDS = ["sqlite"] if SKIP_PG else ["sqlite", "postgresql"]
 BOT_TOKEN = "123456:TEST-token-that-is-long-enough-for-the-check"
 OFFICER_ID = 900001
+# The seeded officer has chosen the name shown for them (tests of the question use another).
+OFFICER_NAME = "Sgt. Kowalski"
 
 
 @pytest.fixture(scope="session")
@@ -165,6 +168,7 @@ async def services(settings: Settings, database: Database, clock: FrozenClock) -
 
     svc.delivery.sleep = skip_the_wait
     await svc.officers.seed([OFFICER_ID])
+    await svc.officers.set_name(Actor.system("tests"), OFFICER_NAME, OFFICER_ID)
     return svc
 
 

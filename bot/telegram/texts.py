@@ -70,6 +70,7 @@ HELP_OFFICER = [
     ("pending", "Requests to join: /pending [CODE]"),
     ("members", "A group's member list: /members CODE"),
     ("audit", "The audit log (/audit refused for refusals only)"),
+    ("officername", "The name people see for you: /officername NAME"),
 ]
 
 

@@ -38,13 +38,6 @@ SUMMARY = "fix_summary"
 DIGEST_MAX = 30
 
 
-def officer_name(actor: Actor) -> str:
-    """How a report's owner is named."""
-    if actor.member is not None and actor.member.display_name:
-        return actor.member.display_name
-    return actor.label
-
-
 class FixQueue(SharedService):
     """Officers' work on environment reports."""
 
@@ -112,7 +105,7 @@ class FixQueue(SharedService):
                 raise Conflict(f"{report.reference} is closed.")
             repo = FixRepository(session)
             if not await repo.claim(
-                report.id, actor.telegram_user_id, officer_name(actor), self.clock.now()
+                report.id, actor.telegram_user_id, actor.shown, self.clock.now()
             ):
                 raise Conflict(f"Someone else took {report.reference} on a moment ago.")
             await self.audit.record_in(session, actor, "fix.claim", target=report.reference)
@@ -138,7 +131,7 @@ class FixQueue(SharedService):
             if status in CLOSED_STATUSES:
                 values["closed_at"] = now
             if report.claimed_by_label is None:
-                values["claimed_by_label"] = officer_name(actor)[:100]
+                values["claimed_by_label"] = actor.shown[:100]
                 values["claimed_by_telegram_id"] = actor.telegram_user_id
             updated = await FixRepository(session).change_status(
                 report.id, report.status, now, **values

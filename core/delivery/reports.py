@@ -166,7 +166,7 @@ class ReportService:
                     NotReached(await self._who(names, person), tuple(why))
                     for person, why in not_reached[:NOT_REACHED_MAX]
                 ]
-            author = await Names(session).member(row.author_member_id) or row.author_label
+            author = await Names(session).author(row.author_member_id, row.author_label)
             return DeliveryReport(
                 line=await self._line(repo, row),
                 author=author,

@@ -44,13 +44,6 @@ class TipView:
     terms: list[str]  # emergency words in the tip
 
 
-def officer_name(actor: Actor) -> str:
-    """How the timeline and a tip's claim name an officer."""
-    if actor.member is not None and actor.member.display_name:
-        return actor.member.display_name
-    return actor.label
-
-
 class TipTriage(SharedService):
     """Officers' work on tips."""
 
@@ -166,7 +159,7 @@ class TipTriage(SharedService):
             if tip.claimed_by_telegram_id is not None:
                 raise Conflict(f"{tip.claimed_by_label} has already claimed {tip.reference}.")
             now = self.clock.now()
-            name = officer_name(actor)
+            name = actor.shown
             repo = TipRepository(session)
             updated = await repo.update(
                 tip.id,
@@ -189,9 +182,9 @@ class TipTriage(SharedService):
             tip = await self._tip_in(session, tip_id)
             if not tip.is_open:
                 raise Gone(f"{tip.reference} is closed; its tipster is no longer messaged.")
-            name = officer_name(actor)
+            name = actor.shown
             unit = "Crime Prevention Unit"
-            signature = f"{name}, {unit}" if actor.member else unit
+            signature = f"{actor.name}, {unit}" if actor.name else unit
             if not await self._relay_in(
                 session, actor, tip, tip_messages.officer_message(tip, body, signature)
             ):
@@ -230,7 +223,7 @@ class TipTriage(SharedService):
             repo = TipRepository(session)
             updated = await repo.update(tip.id, now, status=status, outcome=outcome, closed_at=now)
             kind = "closed" if status == "closed" else "spam"
-            await repo.add_event(tip.id, now, kind, officer_name(actor), outcome or "")
+            await repo.add_event(tip.id, now, kind, actor.shown, outcome or "")
             await self._relay_in(session, actor, updated, tip_messages.status_changed(updated))
             await self.audit.record_in(
                 session,

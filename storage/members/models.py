@@ -88,6 +88,9 @@ class Officer(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
     added_by: Mapped[str] = mapped_column(String(64))
+    # Migration 0009_officer_names: the name shown for the officer, and when it was first asked.
+    display_name: Mapped[str | None] = mapped_column(String(80))
+    name_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class WatchGroup(Base):

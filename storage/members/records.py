@@ -100,3 +100,4 @@ class OfficerRecord:
     telegram_user_id: int
     added_at: datetime
     added_by: str
+    display_name: str | None = None

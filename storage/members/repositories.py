@@ -510,7 +510,39 @@ class OfficerRepository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def get(self, telegram_user_id: int) -> OfficerRecord | None:
+        """The officer with this Telegram id, or None."""
+        row = await self.session.get(Officer, telegram_user_id)
+        return _officer_record(row) if row is not None else None
+
+    async def set_name(self, telegram_user_id: int, name: str | None) -> bool:
+        """Set (or with None, clear) the name shown for an officer; False when not an officer."""
+        result = await self.session.execute(
+            update(Officer)
+            .where(Officer.telegram_user_id == telegram_user_id)
+            .values(display_name=name)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def take_name_question(self, telegram_user_id: int, now: datetime) -> bool:
+        """Mark that the officer has been asked for their name; True only for the first taker
+        (one conditional update, so two commands at once ask once)."""
+        result = await self.session.execute(
+            update(Officer)
+            .where(
+                Officer.telegram_user_id == telegram_user_id,
+                Officer.display_name.is_(None),
+                Officer.name_asked_at.is_(None),
+            )
+            .values(name_asked_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def all(self) -> list[OfficerRecord]:
         """Every officer, oldest first."""
         rows = await self.session.scalars(select(Officer).order_by(Officer.added_at))
-        return [OfficerRecord(r.telegram_user_id, r.added_at, r.added_by) for r in rows]
+        return [_officer_record(r) for r in rows]
+
+
+def _officer_record(row: Officer) -> OfficerRecord:
+    return OfficerRecord(row.telegram_user_id, row.added_at, row.added_by, row.display_name)

@@ -18,7 +18,7 @@ async def test_names_are_read_now_and_times_are_local(tg: TelegramHarness) -> No
     log = tg.last(OFFICER_ID)
     assert "Bob (member, member #2) · <b>audit.view</b> · audit log · refused" in log
     assert "leader Ann (member #1)" in log  # the setleader line's detail
-    assert "officer tg 900001 · <b>group.set_leader</b>" in log
+    assert "Sgt. Kowalski (officer) · <b>group.set_leader</b>" in log
     # Times written into a line read like every other time: no ISO.
     assert re.search(r"closes \w{3} \w{3} \d{1,2}, \d{1,2}:\d\d [AP]M", log), log
     assert not re.search(r"\d{4}-\d\d-\d\d", log)

@@ -44,6 +44,7 @@ COMMANDS: dict[str, set[str]] = {
     "/fixes": {"officer"},
     "/fixes csv": {"officer"},
     "/fixes F-2026-00001": {"officer"},
+    "/officername Sgt. Chief": {"officer"},  # only officers choose an officer's name
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -65,6 +66,7 @@ BUTTONS: dict[str, set[str]] = {
     "fix:c:1": {"officer"},  # claim it
     "fix:s:1:public_works": {"officer"},  # mark it sent to public works (its reporter told)
     "fix:s:1:not_actionable": {"officer"},  # close it
+    "oname:set": {"officer"},  # ask for the officer's name
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a

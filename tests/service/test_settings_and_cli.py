@@ -122,7 +122,12 @@ def test_cli_manages_groups_and_officers(tmp_path: Path) -> None:
     listed = run_cli("group", "list", env=env, cwd=tmp_path)
     assert "OAK\tOak Park\t0 members" in listed.stdout and "approval required" in listed.stdout
     assert "is now an officer" in run_cli("officer", "add", "4242", env=env, cwd=tmp_path).stdout
-    assert "4242" in run_cli("officer", "list", env=env, cwd=tmp_path).stdout
+    assert "4242\t(no name yet)" in run_cli("officer", "list", env=env, cwd=tmp_path).stdout
+    named = run_cli("officer", "add", "4242", "--name", "Sgt. Ruiz", env=env, cwd=tmp_path)
+    assert "already an officer" in named.stdout and "shown as Sgt. Ruiz" in named.stdout
+    assert "4242\tSgt. Ruiz" in run_cli("officer", "list", env=env, cwd=tmp_path).stdout
+    no_name = run_cli("officer", "add", "4242", "--name", "👍", env=env, cwd=tmp_path)
+    assert no_name.returncode == 2 and "at least one letter" in no_name.stderr
     assert "no longer" in run_cli("officer", "remove", "4242", env=env, cwd=tmp_path).stdout
     help_text = run_cli("group", "create", "--help", cwd=tmp_path).stdout
     assert "--area" in help_text and "--approval" in help_text

@@ -1,14 +1,14 @@
 """Residents in Telegram: /start with consent and registration, /profile and its edits,
-/settings, /stop and /resume, /forget, /help and /cancel."""
+/settings, /stop and /resume, /forget, /help and /cancel; and an officer's /officername."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application
+from telegram.ext import Application, MessageHandler, filters
 
-from bot.telegram.members import profile, registration, settings
-from bot.telegram.router import add_feature
+from bot.telegram.members import officer, profile, registration, settings
+from bot.telegram.router import NEW_PRIVATE, add_feature
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -24,6 +24,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             "resume": profile.resume,
             "forget": profile.forget,
             "cancel": profile.cancel,
+            "officername": officer.officername,
         },
         buttons={
             r"^consent:(yes|no)$": registration.consent,
@@ -32,10 +33,16 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             r"^edit:": registration.start_edit,
             r"^(settings:(stop|resume)$|set:)": settings.settings_button,
             r"^forget:(yes|no)$": profile.forget_button,
+            r"^oname:set$": officer.name_button,
         },
         flows={
             registration.REGISTER: registration.register_step,
             registration.EDIT: registration.edit_step,
             settings.QUIET: settings.quiet_hours_step,
+            officer.OFFICER_NAME: officer.officer_name_step,
         },
+    )
+    # After whatever handled an officer's command (group 0): their name, asked once.
+    application.add_handler(
+        MessageHandler(NEW_PRIVATE & filters.COMMAND, officer.ask_after_command), group=1
     )

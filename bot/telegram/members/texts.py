@@ -263,3 +263,34 @@ ASK_QUIET_HOURS = (
     "Send your quiet hours as start-end in 24-hour time, for example 22:00-07:00, or 'off'. "
     "/cancel keeps them as they are."
 )
+
+
+# An officer's own name (/officername).
+OFFICER_NAME_QUESTION = (
+    "👮 <b>One question:</b> what name should people see for you? Tipsters see "
+    "it on your messages, and it names you in tip timelines, claims, /report and /audit. Until "
+    "you choose one you appear as your Telegram number and your messages are signed only "
+    '"Crime Prevention Unit".\n'
+    "Press the button, or send /officername followed by the name (for example "
+    "<code>/officername Sgt. Dana Ruiz</code>) any time."
+)
+SET_MY_NAME = "✏️ Set my name"
+
+
+def ask_officer_name(current: str | None) -> str:
+    """The question for an officer's name, with the one they have."""
+    now = f"You appear now as <b>{esc(current)}</b>. " if current else ""
+    return (
+        f"{now}Send the name people should see for you, as you sign your work (for example "
+        "<i>Sgt. Dana Ruiz</i> or <i>Officer Lee</i>; at most 64 characters). /cancel to keep "
+        "it as it is."
+    )
+
+
+def officer_named(name: str) -> str:
+    """The officer's name is set."""
+    return (
+        f"Done: you are <b>{esc(name)}</b>. Tipsters see your messages signed "
+        f'"{esc(name)}, Crime Prevention Unit", and tip timelines, claims, /report and /audit '
+        "name you so from now on. /officername changes it."
+    )

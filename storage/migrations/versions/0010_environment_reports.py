@@ -3,7 +3,7 @@ buildings, graffiti), reported from Telegram or by text and worked by officers, 
 yearly reference counter.
 
 Revision ID: 0010_environment_reports
-Revises: 0008_phone_verification
+Revises: 0009_officer_names
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_environment_reports"
-down_revision = "0008_phone_verification"
+down_revision = "0009_officer_names"
 branch_labels = None
 depends_on = None
 
