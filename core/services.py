@@ -29,6 +29,7 @@ from core.members import (
     PreferenceService,
 )
 from core.news.service import NewsService
+from core.partners import PartnerGroups
 from core.settings import Settings
 from core.shared import Shared
 from core.tips import Tips
@@ -75,6 +76,7 @@ class Services:
     news: NewsService
     tips: Tips
     fixes: Fixes
+    partners: PartnerGroups
     sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
@@ -120,6 +122,7 @@ class Services:
         vacation = VacationService(shared, officers, due)
         meetings = MeetingService(shared, groups, officers, due)
         fixes = Fixes(shared, officers, due)
+        partners = PartnerGroups(shared, groups)
         return cls(
             settings=settings,
             db=db,
@@ -156,5 +159,6 @@ class Services:
             news=news,
             tips=tips,
             fixes=fixes,
+            partners=partners,
             sms_keywords=shared.sms_keywords,
         )

@@ -66,6 +66,8 @@ HELP_OFFICER = [
     ("unsend", "Stop an alert's undelivered messages"),
     ("groups", "All watch groups"),
     ("newgroup", "Create a watch group"),
+    ("partners", "Partner groups and their invitation codes"),
+    ("newpartner", "Create a partner group (businesses, schools...)"),
     ("setleader", "Appoint or remove a group's leader"),
     ("pending", "Requests to join: /pending [CODE]"),
     ("members", "A group's member list: /members CODE"),

@@ -5,7 +5,7 @@ This is the face other features use for "who is in this group" and "who are the 
 
 from __future__ import annotations
 
-from core.members.groups import GroupService, JoinOutcome, LeaderChange
+from core.members.groups import GroupService, GroupSummary, JoinOutcome, LeaderChange
 from core.members.officers import OfficerService
 from core.members.phones import CodeSent, PhoneVerifier, looks_like_code
 from core.members.preferences import PreferenceService
@@ -14,6 +14,7 @@ from core.members.service import MemberRecord, MemberService, Profile, Registrat
 __all__ = [
     "CodeSent",
     "GroupService",
+    "GroupSummary",
     "JoinOutcome",
     "LeaderChange",
     "MemberRecord",

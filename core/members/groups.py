@@ -1,7 +1,9 @@
-"""Watch groups: creation, joining and leaving, approval, rosters and leaders."""
+"""Watch groups: creation, joining and leaving, approval, rosters and leaders; and partner
+groups, which are joined by invitation code only and run by officers."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,6 +19,10 @@ from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from storage.members.records import GroupRecord, MemberRecord, MembershipRecord
 from storage.members.repositories import GroupRepository, MemberRepository
+
+# Invitation codes: no letters or digits that read alike (0/O, 1/I/L), "P" first.
+_INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 8
 
 
 class JoinOutcome(StrEnum):
@@ -46,6 +52,14 @@ class LeaderChange:
     previous_leader: MemberRecord | None
 
 
+def _unknown_code(cleaned: str) -> NotFound:
+    shown = cleaned[:20] if cleaned else "that"
+    return NotFound(
+        f"No watch group has the code {shown}. Check the flyer or link, "
+        "or send /join to pick from the list."
+    )
+
+
 class GroupService(SharedService):
     """Everything about watch groups and who is in them."""
 
@@ -61,11 +75,12 @@ class GroupService(SharedService):
 
     # Reading
 
-    async def summaries(self) -> list[GroupSummary]:
-        """Every group with its active member count and leader's name."""
+    async def summaries(self, kind: str = "watch") -> list[GroupSummary]:
+        """Every group of a kind (neighborhood watch groups unless asked for "partner") with
+        its active member count and leader's name."""
         async with self.db.transaction() as session:
             repo = GroupRepository(session)
-            groups = await repo.all()
+            groups = [g for g in await repo.all() if g.kind == kind]
             counts = await repo.active_counts()
             waiting = await repo.pending_counts()
             leaders = await MemberRepository(session).many(
@@ -95,12 +110,24 @@ class GroupService(SharedService):
         cleaned = code.strip().upper()
         group = await GroupRepository(session).by_code(cleaned) if cleaned else None
         if group is None:
-            shown = cleaned[:20] if cleaned else "that"
-            raise NotFound(
-                f"No watch group has the code {shown}. Check the flyer or link, "
-                "or send /join to pick from the list."
-            )
+            raise _unknown_code(cleaned)
         return group
+
+    async def joinable(self, code: str) -> GroupRecord | None:
+        """The group a code lets people join: a watch group by its code, a partner group by
+        its invitation code only."""
+        cleaned = code.strip().upper()
+        if not cleaned:
+            return None
+        async with self.db.transaction() as session:
+            return await self._joinable(GroupRepository(session), cleaned)
+
+    @staticmethod
+    async def _joinable(repo: GroupRepository, cleaned: str) -> GroupRecord | None:
+        group = await repo.by_code(cleaned)
+        if group is not None and not group.is_partner:
+            return group
+        return await repo.by_invite(cleaned)
 
     # Officers
 
@@ -113,9 +140,14 @@ class GroupService(SharedService):
         area: str,
         bylaws: str | None = None,
         approval_required: bool = False,
+        sector: str | None = None,
     ) -> GroupRecord:
-        """Create a watch group (officers only); the code is derived from the name if not given."""
+        """Create a watch group (officers only); the code is derived from the name if not given.
+        With a `sector`, a partner group: it gets an invitation code, the only way to join it
+        (the invitation is the approval)."""
         await self.access.require(actor, Action.CREATE_GROUP, target=f"group {name[:80]}")
+        if sector is not None:
+            approval_required = False
         clean_name = validation.group_name(name)
         clean_area = validation.area(area)
         clean_bylaws = validation.bylaws(bylaws)
@@ -125,7 +157,7 @@ class GroupService(SharedService):
                 raise Conflict(f"There is already a group called {clean_name}.")
             if code:
                 clean_code = validation.group_code(code)
-                if await repo.by_code(clean_code):
+                if await repo.code_taken(clean_code):
                     raise Conflict(f"The code {clean_code} is taken; please choose another.")
             else:
                 clean_code = await self._free_code(repo, validation.suggest_code(clean_name))
@@ -136,23 +168,63 @@ class GroupService(SharedService):
                 bylaws=clean_bylaws,
                 approval_required=approval_required,
                 now=self.clock.now(),
+                kind="watch" if sector is None else "partner",
+                sector=sector,
+                invite_code=None if sector is None else await self._free_invite(repo),
+            )
+            joining = (
+                "by invitation"
+                if group.is_partner
+                else ("approval required" if approval_required else "approval open")
             )
             await self.audit.record_in(
                 session,
                 actor,
                 Action.CREATE_GROUP.value,
                 target=f"group {group.code}",
-                detail=f"{group.name}; approval {'required' if approval_required else 'open'}",
+                detail=f"{group.name}; {joining}",
             )
             return group
 
+    async def new_invite(self, actor: Actor, code: str, replacing: str) -> GroupRecord:
+        """Give a partner group a new invitation code in place of `replacing` (officers only):
+        the old one stops working at once; its members stay. A second press of the same
+        confirm finds its code already replaced and changes nothing."""
+        await self.access.require(actor, Action.CREATE_GROUP, target=f"group {code[:12]}")
+        async with self.db.transaction() as session:
+            group = await self._by_code(session, code)
+            if not group.is_partner:
+                raise Conflict(f"{group.name} is a watch group: people join it by its code.")
+            if group.invite_code != replacing.strip().upper():
+                raise Conflict(
+                    f"That invitation code of {group.name} was already replaced; /partners "
+                    "shows the one that works now."
+                )
+            repo = GroupRepository(session)
+            updated = await repo.set_invite(group.id, await self._free_invite(repo))
+            assert updated is not None
+            await self.audit.record_in(
+                session, actor, "group.new_invite", target=f"group {group.code}"
+            )
+            return updated
+
+    @staticmethod
+    async def _free_invite(repo: GroupRepository) -> str:
+        for _ in range(20):
+            candidate = "P" + "".join(
+                secrets.choice(_INVITE_ALPHABET) for _ in range(INVITE_LENGTH - 1)
+            )
+            if not await repo.code_taken(candidate):
+                return candidate
+        raise Conflict("Could not make a free invitation code; please try again.")
+
     @staticmethod
     async def _free_code(repo: GroupRepository, base: str) -> str:
-        if await repo.by_code(base) is None:
+        if not await repo.code_taken(base):
             return base
         for n in range(2, 1000):
             candidate = f"{base[: 12 - len(str(n))]}{n}"
-            if await repo.by_code(candidate) is None:
+            if not await repo.code_taken(candidate):
                 return candidate
         raise Conflict("Could not find a free group code; please give one.")
 
@@ -189,6 +261,11 @@ class GroupService(SharedService):
         """`set_leader` inside the caller's transaction, after its permission check (an
         election's close installs its winner this way). With `approve_pending`, a person
         waiting to join may be appointed: their request is approved in the same step."""
+        if group.is_partner and member_id is not None:
+            raise Conflict(
+                f"{group.name} is a partner group: officers run it, and it has no leader (a "
+                "leader could see who is in it and message them)."
+            )
         repo = GroupRepository(session)
         members = MemberRepository(session)
         previous = await members.get(group.leader_member_id) if group.leader_member_id else None
@@ -297,8 +374,14 @@ class GroupService(SharedService):
                 raise NotRegistered(
                     "Please finish registering first (send /start), then join your group."
                 )
-            group = await self._by_code(session, code)
             repo = GroupRepository(session)
+            cleaned = code.strip().upper()
+            found = await self._joinable(repo, cleaned) if cleaned else None
+            # A partner group's own code does not let anyone in: that would tell residents it
+            # exists, so it reads like any unknown code.
+            if found is None:
+                raise _unknown_code(cleaned)
+            group = found
             existing = await repo.membership(member.id, group.id)
             if existing:
                 if existing.status == "pending":

@@ -113,6 +113,12 @@ class WatchGroup(Base):
         ForeignKey("members.id", ondelete="SET NULL")
     )
     leader_term_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Migration 0015_partner_groups: a watch group, or a partner group (business owners, civic
+    # groups, private security, school officials, other agencies) that people join only by its
+    # invitation code, never by its code or from the public list.
+    kind: Mapped[str] = mapped_column(String(12), default="watch", server_default="watch")
+    sector: Mapped[str | None] = mapped_column(String(20))
+    invite_code: Mapped[str | None] = mapped_column(String(12), unique=True)
 
 
 class Membership(Base):

@@ -79,6 +79,14 @@ class GroupRecord:
     created_at: datetime
     alternate_member_id: int | None = None
     leader_term_ends_at: datetime | None = None
+    kind: str = "watch"  # or "partner"
+    sector: str | None = None
+    invite_code: str | None = None
+
+    @property
+    def is_partner(self) -> bool:
+        """A partner group: joined by invitation only, run by officers."""
+        return self.kind == "partner"
 
 
 @dataclass(frozen=True, slots=True)

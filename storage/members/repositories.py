@@ -299,6 +299,9 @@ def group_record(row: WatchGroup) -> GroupRecord:
         created_at=row.created_at,
         alternate_member_id=row.alternate_member_id,
         leader_term_ends_at=row.leader_term_ends_at,
+        kind=row.kind,
+        sector=row.sector,
+        invite_code=row.invite_code,
     )
 
 
@@ -324,8 +327,11 @@ class GroupRepository:
         bylaws: str | None,
         approval_required: bool,
         now: datetime,
+        kind: str = "watch",
+        sector: str | None = None,
+        invite_code: str | None = None,
     ) -> GroupRecord:
-        """Create a group; the caller checks that name and code are free."""
+        """Create a group; the caller checks that name and codes are free."""
         row = WatchGroup(
             name=name,
             code=code,
@@ -333,6 +339,9 @@ class GroupRepository:
             bylaws=bylaws,
             approval_required=approval_required,
             created_at=now,
+            kind=kind,
+            sector=sector,
+            invite_code=invite_code,
         )
         self.session.add(row)
         await self.session.flush()
@@ -347,6 +356,31 @@ class GroupRepository:
         """The group with this join code (codes are stored upper-case)."""
         row = await self.session.scalar(select(WatchGroup).where(WatchGroup.code == code.upper()))
         return group_record(row) if row else None
+
+    async def by_invite(self, invite_code: str) -> GroupRecord | None:
+        """The partner group with this invitation code (stored upper-case)."""
+        row = await self.session.scalar(
+            select(WatchGroup).where(WatchGroup.invite_code == invite_code.upper())
+        )
+        return group_record(row) if row else None
+
+    async def code_taken(self, code: str) -> bool:
+        """Whether a code is in use, as a group's code or as an invitation code."""
+        found = await self.session.scalar(
+            select(func.count())
+            .select_from(WatchGroup)
+            .where((WatchGroup.code == code.upper()) | (WatchGroup.invite_code == code.upper()))
+        )
+        return bool(found)
+
+    async def set_invite(self, group_id: int, invite_code: str) -> GroupRecord | None:
+        """Replace a partner group's invitation code (the old one stops working)."""
+        row = await self.session.get(WatchGroup, group_id)
+        if row is None:
+            return None
+        row.invite_code = invite_code
+        await self.session.flush()
+        return group_record(row)
 
     async def by_name(self, name: str) -> GroupRecord | None:
         """The group with this name, ignoring case."""

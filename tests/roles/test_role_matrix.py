@@ -45,6 +45,8 @@ COMMANDS: dict[str, set[str]] = {
     "/fixes csv": {"officer"},
     "/fixes F-2026-00001": {"officer"},
     "/officername Sgt. Chief": {"officer"},  # only officers choose an officer's name
+    "/partners": {"officer"},  # partner groups and their invitation codes
+    "/newpartner": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -67,6 +69,8 @@ BUTTONS: dict[str, set[str]] = {
     "fix:s:1:public_works": {"officer"},  # mark it sent to public works (its reporter told)
     "fix:s:1:not_actionable": {"officer"},  # close it
     "oname:set": {"officer"},  # ask for the officer's name
+    "prt:i:OAK": {"officer"},  # ask to replace a partner group's invitation code
+    "prt:iy:OAK:PABCDEFG": {"officer"},  # replace it
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a

@@ -48,13 +48,15 @@ async def join_and_reply(update: Update, context: Context, code: str) -> None:
         group, outcome = await svc.groups.join(user_id(update), code)
     except NotRegistered:
         wanted = code.strip().upper()
-        found = [s.group for s in await svc.groups.summaries() if s.group.code == wanted]
-        if not found:
+        found = await svc.groups.joinable(wanted)
+        if found is None:
             raise NotFound(group_texts.no_such_group(wanted)) from None
-        link = f"https://t.me/{context.bot.username}?start={JOIN_LINK}{found[0].code}"
+        # A partner group is joined by its invitation code, which the link must keep.
+        joining = found.invite_code if found.is_partner and found.invite_code else found.code
+        link = f"https://t.me/{context.bot.username}?start={JOIN_LINK}{joining}"
         await edit_or_reply(
             update,
-            group_texts.register_to_join(found[0].name),
+            group_texts.register_to_join(found.name),
             InlineKeyboardMarkup([[InlineKeyboardButton(group_texts.REGISTER_AND_JOIN, url=link)]]),
         )
         return
