@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.cpted.rules import FixDraft, Reporter
+from core.surveys.rules import Requester, SurveyDraft
 from core.vacation.rules import VacationRequest
 from storage.schema import Base
 from tests.conftest import OFFICER_ID
@@ -44,6 +45,9 @@ COMMANDS: dict[str, set[str]] = {
     "/fixes": {"officer"},
     "/fixes csv": {"officer"},
     "/fixes F-2026-00001": {"officer"},
+    "/surveys": {"officer"},
+    "/surveys done": {"officer"},
+    "/surveys S-2026-00001": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -65,6 +69,12 @@ BUTTONS: dict[str, set[str]] = {
     "fix:c:1": {"officer"},  # claim it
     "fix:s:1:public_works": {"officer"},  # mark it sent to public works (its reporter told)
     "fix:s:1:not_actionable": {"officer"},  # close it
+    "sv:q:new:0": {"officer"},  # the security surveys' queue
+    "sv:v:1": {"officer"},  # open a request's card
+    "sv:c:1": {"officer"},  # claim it
+    "sv:p:1": {"officer"},  # start proposing a time
+    "sv:xy:1": {"officer"},  # cancel its visit
+    "sv:f:1": {"officer"},  # start recording its findings
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
@@ -85,6 +95,8 @@ WATCHED = (
     "news_items",
     "officers",
     "fix_reports",
+    "surveys",
+    "survey_findings",
 )
 
 
@@ -119,6 +131,15 @@ async def town(tg: TelegramHarness) -> int:
     await tg.send(DAN, "/tip Someone trying car doors on Pine St at night")
     await tg.services.fixes.reports.file(
         FixDraft(kind="light", place="Pine St by the park"), Reporter.telegram(DAN, DAN)
+    )
+    await tg.services.surveys.requests.file(
+        SurveyDraft(
+            kind="residential",
+            address="7 Pine St",
+            concern="The back door",
+            windows=("2026-12-08 morning", "2026-12-09 morning"),
+        ),
+        Requester.telegram(DAN, DAN),
     )
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):
