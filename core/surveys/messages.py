@@ -254,6 +254,15 @@ def to_officer(survey: SurveyRecord, news: str) -> Message:
     )
 
 
+def withdrawn(survey: SurveyRecord) -> Message:
+    """An open request its requester deleted (named by reference only)."""
+    return Message(
+        html=f"🏠 <b>{survey.reference}</b>: the requester withdrew and deleted it. Anything "
+        "booked for it is off.",
+        text=f"{survey.reference}: the requester withdrew and deleted it.",
+    )
+
+
 def digest(stale: list[SurveyRecord], now: datetime, zone: ZoneInfo) -> Message:
     """The officers' daily list of open requests untouched for three working days."""
     count = len(stale)

@@ -88,7 +88,13 @@ class SurveyNotices(SharedService):
         )
 
     async def tell_officer_in(
-        self, session: AsyncSession, survey: SurveyRecord, kind: str, message: Message
+        self,
+        session: AsyncSession,
+        survey: SurveyRecord,
+        kind: str,
+        message: Message,
+        *,
+        subject: str | None = "",
     ) -> None:
         """A message for the request's officer, or every officer while nobody has it."""
         if survey.claimed_by_telegram_id is not None:
@@ -105,7 +111,7 @@ class SurveyNotices(SharedService):
             direct=direct,
             urgency="urgent" if kind == REMINDER else "normal",
             audience="officers",
-            subject=f"survey:{survey.id}",
+            subject=f"survey:{survey.id}" if subject == "" else subject,
         )
 
     async def schedule_reminders_in(self, session: AsyncSession, survey: SurveyRecord) -> None:

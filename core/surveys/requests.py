@@ -8,6 +8,7 @@ references only: a request names its requester only for telling them where it st
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +18,7 @@ from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, UserError
 from core.flows import Claim, take_in
 from core.surveys import messages
-from core.surveys.notices import SurveyNotices
+from core.surveys.notices import FOLLOW_UP, REMINDER, SurveyNotices
 from core.surveys.rules import (
     CANCELLED,
     CONCERN_MAX,
@@ -34,6 +35,8 @@ from core.surveys.rules import (
     SurveyDraft,
     checked,
 )
+from storage.delivery.repositories import OutboxRepository
+from storage.due.repositories import DueRepository
 from storage.members.repositories import MemberRepository
 from storage.surveys.records import SurveyRecord
 from storage.surveys.repositories import SurveyRepository
@@ -54,8 +57,23 @@ async def erase_member_in(session: AsyncSession, erased: Erased) -> None:
     addresses = [(TELEGRAM, erased.telegram_chat)]
     if erased.phone_e164:
         addresses.append((SMS, erased.phone_e164))
-    repo = SurveyRepository(session)
-    await repo.delete_ids(await repo.ids_for_requester(addresses, erased.member_id))
+    await delete_in(session, await repo_ids(session, addresses, erased.member_id), erased.now)
+
+
+async def repo_ids(
+    session: AsyncSession, addresses: list[tuple[str, str]], member_id: int | None = None
+) -> list[int]:
+    """The requests of these chats or numbers, or of this member."""
+    return await SurveyRepository(session).ids_for_requester(addresses, member_id)
+
+
+async def delete_in(session: AsyncSession, ids: list[int], now: datetime) -> int:
+    """Delete requests with their findings and what was sent about them (proposals, the
+    visit's messages and files, the report), and their reminders and follow-up."""
+    await OutboxRepository(session).forget_subjects([f"survey:{i}" for i in ids], now)
+    for survey_id in ids:
+        await DueRepository(session).cancel([REMINDER, FOLLOW_UP], survey_id, now)
+    return await SurveyRepository(session).delete_ids(ids)
 
 
 class SurveyRequests(SurveyNotices):
@@ -266,10 +284,12 @@ class SurveyRequests(SurveyNotices):
         its officer told); returns its reference."""
         async with self.db.transaction() as session:
             survey = await self._mine_in(session, channel, address, survey_id)
-            if survey.is_open:
-                await self._called_off_in(session, survey, survey)
-            if not await SurveyRepository(session).delete_one(survey.id, channel, address):
+            if not await delete_in(session, [survey.id], self.clock.now()):
                 raise NotFound(GONE)
+            if survey.is_open:  # told by reference only: what it said went with it
+                await self.tell_officer_in(
+                    session, survey, "survey_deleted", messages.withdrawn(survey), subject=None
+                )
             return survey.reference
 
     async def count(self, channel: str, address: str) -> int:
@@ -280,8 +300,8 @@ class SurveyRequests(SurveyNotices):
     async def forget(self, channel: str, address: str) -> int:
         """Delete every request of a chat or number (someone who never registered)."""
         async with self.db.transaction() as session:
-            repo = SurveyRepository(session)
-            return await repo.delete_ids(await repo.ids_for_requester([(channel, address)]))
+            ids = await repo_ids(session, [(channel, address)])
+            return await delete_in(session, ids, self.clock.now())
 
     # By text
 

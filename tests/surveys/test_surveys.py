@@ -384,6 +384,14 @@ async def test_delete_from_mysurveys_and_forget(tg: TelegramHarness) -> None:
     await tg.press(BOB, "svm:fg:yes")
     assert "Deleted 1 security survey request" in tg.last(BOB)
     assert await surveys(tg) == []
+    # What was sent about them (officers' notices with the address) went with them.
+    sent = await notifications(tg)
+    assert any(n.kind == "survey_new" for n in sent)
+    assert not any("Elm St" in n.body_html or "Ash St" in n.body_html for n in sent)
+    assert [n.body_html for n in sent if n.kind == "survey_deleted"] == [
+        "🏠 <b>S-2026-00001</b>: the requester withdrew and deleted it. Anything booked for it "
+        "is off."
+    ]
 
 
 async def test_residents_are_refused_the_officers_side(tg: TelegramHarness) -> None:
