@@ -163,15 +163,25 @@ def proposal(survey: SurveyRecord, when: datetime, officer: str, zone: ZoneInfo)
 
 
 def visit_booked(
-    survey: SurveyRecord, zone: ZoneInfo, ics: Attachment, *, moved: bool = False
+    survey: SurveyRecord,
+    zone: ZoneInfo,
+    ics: Attachment,
+    *,
+    moved: bool = False,
+    officer: bool = False,
 ) -> Message:
-    """The agreed visit, with its calendar file."""
+    """The agreed visit, with its calendar file (for the requester, or its officer)."""
     moment = timefmt.local(survey.visit_at, zone) if survey.visit_at else ""
     what = "moved to" if moved else "booked for"
+    how = (
+        f"/surveys {survey.reference} to move or cancel it, and to record the findings after it."
+        if officer
+        else "/mysurveys to move or cancel it."
+    )
     return Message(
         html=f"🗓 <b>Security survey {survey.reference}</b>: the visit is {what} <b>{moment}</b> "
         f"({esc(preview(place_text(survey)))}). The calendar file is below; we'll remind you "
-        "the day before and an hour before. /mysurveys to move or cancel it.",
+        f"the day before and an hour before. {how}",
         text=f"Security survey {survey.reference}: the visit is {what} {moment}. We'll remind "
         "you the day before and an hour before.",
         attachment=ics,

@@ -181,7 +181,10 @@ class SurveyRequests(SurveyNotices):
                 updated, self.settings.zone, self.ics(updated), moved=moved
             )
             await self.tell_requester_in(session, updated, "survey_booked", message)
-            await self.tell_officer_in(session, updated, "survey_booked", message)
+            for_officer = messages.visit_booked(
+                updated, self.settings.zone, self.ics(updated), moved=moved, officer=True
+            )
+            await self.tell_officer_in(session, updated, "survey_booked", for_officer)
             return updated, moved
 
     async def ask_another(self, channel: str, address: str, survey_id: int) -> SurveyRecord:

@@ -130,6 +130,7 @@ async def test_home_survey_from_request_to_report_and_follow_up(
     assert "DTSTART:20261208T150000Z" in lines and "SUMMARY:Security survey S-2026-00001" in lines
     assert "METHOD:PUBLISH" in lines and "LOCATION:40 Elm St" in lines
     assert len(documents(tg, OFFICER_ID)) == 1  # the officer's copy
+    assert received(tg, OFFICER_ID, "to record the findings after it")
     [survey] = await surveys(tg)
     assert survey.status == "scheduled" and survey.proposed_at is None
 
@@ -200,6 +201,8 @@ async def test_home_survey_from_request_to_report_and_follow_up(
     await tg.press(ANN, "svr:f:1:doors")
     answers = [c.params.get("text") for c in tg.api.calls_to("answerCallbackQuery")[-2:]]
     assert answers == ["Noted: Doors is done. Thank you!", "Doors was already noted."]
+    await tg.press(ANN, "svr:fn:1")
+    assert "stays with you" in tg.api.calls_to("answerCallbackQuery")[-1].params["text"]
     done = {f.item for f in await findings(tg) if f.done_at is not None}
     assert done == {"doors"}
     actions = {(r.action, r.target) for r in await audit_rows(tg)}
