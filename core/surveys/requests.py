@@ -315,7 +315,7 @@ class SurveyRequests(SurveyNotices):
         service = self.settings.service_name
         parts = body.strip().split(None, 1)
         text = validation.one_line(parts[1] if len(parts) > 1 else "")
-        word = text.upper().strip(".!")
+        word = text.split()[0].upper().strip(".!,") if text else ""
         try:
             if word in ("YES", "NO"):
                 return await self._text_answer(phone, accept=word == "YES")

@@ -54,9 +54,12 @@ async def test_survey_by_text_proposal_answered_by_text(
     [proposal] = twilio.bodies_to(PHONE)
     assert "proposes to visit on Tue Dec 8, 10:00 AM" in proposal
     assert "Reply SURVEY YES to accept or SURVEY NO" in proposal
-    booked = await text(sms, twilio, "SURVEY YES")
+    booked = await text(sms, twilio, "Survey yes, thank you")
     assert "the visit for S-2026-00001 is booked" in booked
     assert "no proposed visit" in await text(sms, twilio, "SURVEY YES")  # answered already
+    async with tg.services.db.transaction() as session:
+        [survey] = list(await session.scalars(select(Survey)))  # no request made of the yes
+    assert survey.status == "scheduled"
     await tg.deliver()
     assert any("the visit is booked for Tue Dec 8" in b for b in twilio.bodies_to(PHONE))
     clock.advance(days=6)
