@@ -63,7 +63,7 @@ PART_LABELS = {
     "concern": "What worries you",
     "windows": "Times that suit",
 }
-ASK_EDIT = "Which part do you want to change?"
+ASK_EDIT = "Which part do you want to change? (/cancel to stop)"
 
 
 def window_taken(label: str, count: int, maximum: int) -> str:
