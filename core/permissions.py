@@ -35,6 +35,7 @@ class Action(StrEnum):
     TRIAGE_TIPS = "tip.triage"
     WORK_FIXES = "fix.work"
     NAME_OFFICER = "officer.name"
+    WORK_SURVEYS = "survey.work"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -62,6 +63,8 @@ REFUSALS = {
     "in /profile.",
     Action.WORK_FIXES: "Only a Crime Prevention Officer can work the environment reports. To "
     "report a dark street light, graffiti or the like yourself, use /fix; /myfixes shows yours.",
+    Action.WORK_SURVEYS: "Only a Crime Prevention Officer can work the security survey requests. "
+    "To ask for a survey of your home, business or boat, use /survey; /mysurveys shows yours.",
 }
 
 

@@ -32,6 +32,7 @@ from core.news.service import NewsService
 from core.partners import PartnerGroups
 from core.settings import Settings
 from core.shared import Shared
+from core.surveys import Surveys
 from core.tips import Tips
 from core.vacation.service import VacationService
 from notifiers.base import Notifier
@@ -77,6 +78,7 @@ class Services:
     tips: Tips
     fixes: Fixes
     partners: PartnerGroups
+    surveys: Surveys
     sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
@@ -114,15 +116,17 @@ class Services:
         groups = GroupService(shared, officers)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
-        # erases tips, then vacation watch, then environment reports (elections register
-        # later); each tick publishes news, then sends the patrol list, then the weekly meeting
-        # list, then the environment reports' digest and weekly summary.
+        # erases tips, then vacation watch, then environment reports, then surveys (elections
+        # register later); each tick publishes news, then sends the patrol list, then the
+        # weekly meeting list, then the environment reports' digest and weekly summary, then
+        # the surveys' digest.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
         meetings = MeetingService(shared, groups, officers, due)
         fixes = Fixes(shared, officers, due)
         partners = PartnerGroups(shared, groups)
+        surveys = Surveys(shared, officers, due)
         return cls(
             settings=settings,
             db=db,
@@ -160,5 +164,6 @@ class Services:
             tips=tips,
             fixes=fixes,
             partners=partners,
+            surveys=surveys,
             sms_keywords=shared.sms_keywords,
         )

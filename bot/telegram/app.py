@@ -30,6 +30,7 @@ from bot.telegram import (
     news,
     partners,
     router,
+    surveys,
     texts,
     tips,
     vacation,
@@ -55,6 +56,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     news.register,
     cpted.register,
     partners.register,
+    surveys.register,
 )
 
 

@@ -27,6 +27,8 @@ HELP_RESIDENT = [
     ("mytips", "Your tips and their status"),
     ("fix", "Report a dark street light, graffiti, an abandoned car..."),
     ("myfixes", "Your environment reports and their status"),
+    ("survey", "Ask for a free security survey of your home, business or boat"),
+    ("mysurveys", "Your survey requests: visits, reports, cancel"),
     ("meetings", "Upcoming meetings of your groups"),
     ("vacation", "Ask for house checks while you're away"),
     ("back", "Back early: end your vacation watch"),
@@ -57,6 +59,7 @@ HELP_LEADER = [
 HELP_OFFICER = [
     ("tips", "Open tips: view, claim, reply, close"),
     ("fixes", "Environment reports: queue, status, /fixes csv"),
+    ("surveys", "Security surveys: queue, visits, findings"),
     ("checked", "Log a vacation house check: /checked ID [note]"),
     ("news", "Safety news: list, add, edit, schedule, pause"),
     ("election", "Elections: open, certify, overturn"),

@@ -17,6 +17,7 @@ from core import timefmt
 from core.cpted.rules import KINDS, STATUSES, FixDraft
 from core.delivery import Attachment, Message
 from core.markup import esc
+from core.timefmt import age
 from storage.cpted.records import FixRecord
 
 PREVIEW = 60
@@ -46,18 +47,6 @@ def where_text(report: FixRecord) -> str:
     if report.latitude is not None and report.longitude is not None:
         return f"map pin {report.latitude}, {report.longitude}"
     return report.note or "no place given"
-
-
-def age(since: datetime, now: datetime) -> str:
-    """'just now', '5 hours', '3 days'."""
-    seconds = max(0, int((now - since).total_seconds()))
-    if seconds < 3600:
-        return "just now" if seconds < 120 else f"{seconds // 60} minutes"
-    if seconds < 86400:
-        hours = seconds // 3600
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days = seconds // 86400
-    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def owner(report: FixRecord) -> str:

@@ -159,9 +159,7 @@ class ElectionService(SharedService):
             actor, Action.OPEN_ELECTION, group_id=group.id, target=f"group {group.code}"
         )
         if group.is_partner:
-            raise Conflict(
-                f"{group.name} is a partner group: officers run it; it elects no one."
-            )
+            raise Conflict(f"{group.name} is a partner group: officers run it; it elects no one.")
         now = self.clock.now()
         async with self.db.transaction() as session:
             repo = ElectionRepository(session)

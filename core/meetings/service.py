@@ -10,7 +10,6 @@ those who have not answered, never to those who said no.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,9 +19,9 @@ from core.delivery import Attachment
 from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.flows import Claim, take_in
+from core.ics import Event, calendar_file, uid
 from core.localtime import latest_weekly, parse_offsets, parse_weekly
 from core.meetings import messages as msg
-from core.meetings.ics import Event, calendar_file
 from core.members import GroupService, OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
@@ -124,15 +123,11 @@ class MeetingService(SharedService):
         self, meeting: MeetingRecord, group: GroupRecord, *, cancelled: bool = False
     ) -> Attachment:
         """The meeting's .ics (an update has a higher SEQUENCE; a cancellation METHOD:CANCEL)."""
-        domain = (
-            re.sub(r"[^a-z0-9]+", "-", self.settings.service_name.lower()).strip("-")
-            or "crimewatch"
-        )
         description = f"{group.name} watch group meeting."
         if meeting.agenda:
             description += f"\n\nAgenda:\n{meeting.agenda}"
         event = Event(
-            uid=f"meeting-{meeting.id}@{domain}.crimewatch",
+            uid=uid(f"meeting-{meeting.id}", self.settings.service_name),
             sequence=meeting.sequence,
             starts_at=meeting.starts_at,
             ends_at=meeting.ends_at,

@@ -374,6 +374,30 @@ class OutboxRepository:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    async def forget_subjects(self, subjects: list[str], now: datetime) -> None:
+        """What was sent about deleted items (a survey request and its visit) goes with them:
+        deliveries not yet gone out are skipped, and the notifications lose their text and
+        file."""
+        if not subjects:
+            return
+        ids = select(Notification.id).where(Notification.subject.in_(subjects))
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.notification_id.in_(ids), Delivery.status == "queued")
+            .values(status="skipped", reason="its subject was deleted", updated_at=now)
+        )
+        await self.session.execute(
+            update(Notification)
+            .where(Notification.subject.in_(subjects))
+            .values(
+                body_html="(deleted)",
+                body_text="(deleted)",
+                attachment_name=None,
+                attachment_mime=None,
+                attachment_data=None,
+            )
+        )
+
     async def cancel_queued(self, notification_id: int, reason: str, now: datetime) -> int:
         """Mark a notification cancelled and skip every delivery of it that has not gone out;
         returns how many were skipped."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from core.meetings.ics import Event, calendar_file, escape_text, fold, unfold
+from core.ics import Event, calendar_file, escape_text, fold, unfold
 from tests.support.due import utc
 
 

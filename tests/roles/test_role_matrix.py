@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.cpted.rules import FixDraft, Reporter
+from core.surveys.rules import Requester, SurveyDraft
 from core.vacation.rules import VacationRequest
 from storage.schema import Base
 from tests.conftest import OFFICER_ID
@@ -47,6 +48,9 @@ COMMANDS: dict[str, set[str]] = {
     "/officername Sgt. Chief": {"officer"},  # only officers choose an officer's name
     "/partners": {"officer"},  # partner groups and their invitation codes
     "/newpartner": {"officer"},
+    "/surveys": {"officer"},
+    "/surveys done": {"officer"},
+    "/surveys S-2026-00001": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -71,6 +75,12 @@ BUTTONS: dict[str, set[str]] = {
     "oname:set": {"officer"},  # ask for the officer's name
     "prt:i:OAK": {"officer"},  # ask to replace a partner group's invitation code
     "prt:iy:OAK:PABCDEFG": {"officer"},  # replace it
+    "sv:q:new:0": {"officer"},  # the security surveys' queue
+    "sv:v:1": {"officer"},  # open a request's card
+    "sv:c:1": {"officer"},  # claim it
+    "sv:p:1": {"officer"},  # start proposing a time
+    "sv:xy:1": {"officer"},  # cancel its visit
+    "sv:f:1": {"officer"},  # start recording its findings
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
@@ -91,6 +101,8 @@ WATCHED = (
     "news_items",
     "officers",
     "fix_reports",
+    "surveys",
+    "survey_findings",
 )
 
 
@@ -125,6 +137,15 @@ async def town(tg: TelegramHarness) -> int:
     await tg.send(DAN, "/tip Someone trying car doors on Pine St at night")
     await tg.services.fixes.reports.file(
         FixDraft(kind="light", place="Pine St by the park"), Reporter.telegram(DAN, DAN)
+    )
+    await tg.services.surveys.requests.file(
+        SurveyDraft(
+            kind="residential",
+            address="7 Pine St",
+            concern="The back door",
+            windows=("2026-12-08 morning", "2026-12-09 morning"),
+        ),
+        Requester.telegram(DAN, DAN),
     )
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):

@@ -51,10 +51,20 @@ JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
     (BOB, "ok"),  # Confirm, twice
     (BOB, "/fix"),
     (BOB, "/myfixes"),
+    # A survey request: the kind's buttons, the times' That's all, Edit and Keep, then Send.
+    (BOB, "/survey"),
+    (BOB, "40 Elm St"),
+    (BOB, "The back door lock is loose"),
+    (BOB, "12/8 morning"),
+    (BOB, "12/9 morning"),  # That's all, twice: the review
+    (BOB, "ok", ("svq:send", "svq:cancel")),  # Edit; then Keep it as it was, twice
+    (BOB, "ok", ("svq:edit", "svq:cancel")),  # Send, twice
+    (BOB, "/mysurveys"),
     (ANN, "/members"),
     (ANN, "/broadcast Porch lights on tonight, please"),
     (OFFICER_ID, "/tips"),
     (OFFICER_ID, "/fixes"),
+    (OFFICER_ID, "/surveys"),
     (OFFICER_ID, "/groups"),
     (OFFICER_ID, "/news"),
     (OFFICER_ID, "/alert all Water main break on Elm"),
@@ -98,9 +108,12 @@ async def test_every_button_pressed_twice(tg: TelegramHarness) -> None:
         assert any(p.startswith(data) for p in pressed), data
     for data in ("vac:edit", "vac:ed:address", "vac:keep", "vac:confirm"):
         assert data in pressed, data
+    for data in ("svq:k:residential", "svq:done", "svq:edit", "svq:keep", "svq:send"):
+        assert data in pressed, data
     bob = tg.texts(BOB)
     assert sum("Your tip is in: T-2026-00002" in t for t in bob) == 1  # the guided one, once
     assert sum("Vacation watch #1 is on" in t for t in bob) == 1
+    assert sum("Your survey request is in: <b>S-2026-00001</b>" in t for t in bob) == 1
     refused = [c for c in tg.api.calls if c.description == NOT_MODIFIED]
     assert refused == [], [c.params for c in refused]
     for uid in (ANN, BOB, OFFICER_ID):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.meetings.ics import unfold
+from core.ics import unfold
 from tests.fakes.telegram_api import ApiCall
 from tests.support.harness import TelegramHarness
 

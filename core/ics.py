@@ -1,4 +1,4 @@
-"""iCalendar (RFC 5545) files for meeting invitations, updates and cancellations.
+"""iCalendar (RFC 5545) files for invitations, updates and cancellations (meetings, visits).
 
 Times are written in UTC (`...Z`), which every calendar reads correctly across daylight saving
 changes; text values are escaped (backslash, semicolon, comma, newline); lines end in CRLF and
@@ -7,6 +7,7 @@ are folded at 75 octets without splitting a UTF-8 character.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -46,6 +47,12 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+def uid(name: str, service_name: str) -> str:
+    """An event's UID, the same for every version of it (meeting-12@crime-watch.crimewatch)."""
+    domain = re.sub(r"[^a-z0-9]+", "-", service_name.lower()).strip("-") or "crimewatch"
+    return f"{name}@{domain}.crimewatch"
+
+
 def utc_stamp(moment: datetime) -> str:
     """A DATE-TIME in UTC form: 20261202T000000Z."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -53,7 +60,7 @@ def utc_stamp(moment: datetime) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One meeting as a calendar event."""
+    """One event (a meeting, a visit) as a calendar event."""
 
     uid: str
     sequence: int

@@ -1,0 +1,1 @@
+"""Security surveys of homes, businesses and boats: requests, visits, findings."""
