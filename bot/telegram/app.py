@@ -28,6 +28,7 @@ from bot.telegram import (
     meetings,
     members,
     news,
+    property,
     router,
     texts,
     tips,
@@ -53,6 +54,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     vacation.register,
     news.register,
     cpted.register,
+    property.register,
 )
 
 

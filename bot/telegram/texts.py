@@ -27,6 +27,8 @@ HELP_RESIDENT = [
     ("mytips", "Your tips and their status"),
     ("fix", "Report a dark street light, graffiti, an abandoned car..."),
     ("myfixes", "Your environment reports and their status"),
+    ("property", "Your private register of valuables (Operation ID)"),
+    ("stolen", "Report items of your register stolen"),
     ("meetings", "Upcoming meetings of your groups"),
     ("vacation", "Ask for house checks while you're away"),
     ("back", "Back early: end your vacation watch"),
