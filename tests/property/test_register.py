@@ -350,3 +350,21 @@ async def test_forget_warns_and_erases_the_register(tg: TelegramHarness) -> None
     assert await items(tg) == []
     async with tg.services.db.transaction() as session:
         assert list(await session.scalars(select(PropertyOwner))) == []
+
+
+async def test_an_emergency_typed_in_the_add_gets_911_first_and_the_add_waits(
+    tg: TelegramHarness,
+) -> None:
+    await tg.register(ANN, "Ann Smith")
+    await tg.send(ANN, "/property add")
+    await tg.send(ANN, "Mountain bike")
+    before = len(tg.texts(ANN))
+    await tg.send(ANN, "Someone is breaking into my garage right now")
+    assert "call 911" in tg.texts(ANN)[before]
+    await tg.press(ANN, "urgent:send")  # filed as an urgent tip, the question put back
+    assert "answer the question above" in tg.last(ANN)
+    flow = await tg.services.flows.get(ANN)
+    assert flow is not None and (flow.flow, flow.step) == ("property", "make")
+    assert flow.data["item"] == "Mountain bike"  # nothing answered before is lost
+    await tg.press(ANN, "propf:skip")  # the make's Skip, on the message above, still works
+    assert "Its model" in tg.last(ANN)
