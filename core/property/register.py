@@ -51,10 +51,6 @@ class Register:
     number: str
     items: list[ItemRecord]
 
-    def position(self, item_id: int) -> int:
-        """An item's number in the list (1 for the first)."""
-        return next(i for i, item in enumerate(self.items, start=1) if item.id == item_id)
-
 
 async def erase_member_in(session: AsyncSession, erased: Erased) -> None:
     """/forget: the member's register, its photos and their Operation ID number."""

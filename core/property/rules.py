@@ -33,7 +33,7 @@ NUMBER_DIGITS = 6
 
 
 def operation_id(prefix: str, number: int) -> str:
-    """'CW-000123': the number a member engraves on their property."""
+    """'CW-OID-000123': the number a member engraves on their property."""
     return f"{prefix}-{number:0{NUMBER_DIGITS}d}"
 
 

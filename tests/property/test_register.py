@@ -70,7 +70,7 @@ async def test_the_guided_add_with_photos_review_edit_and_save_once(tg: Telegram
     await tg.send(ANN, "Trek")
     await tg.press(ANN, "propf:skip")  # no model
     await tg.send(ANN, "WTU123C4567")
-    assert "Operation ID number <b>CW-000001</b>" in tg.last(ANN)
+    assert "Operation ID number <b>CW-OID-000001</b>" in tg.last(ANN)
     await tg.press(ANN, "propf:mark")
     await tg.send(ANN, "about $300")
     assert "Up to 3 photos" in tg.last(ANN)
@@ -91,7 +91,7 @@ async def test_the_guided_add_with_photos_review_edit_and_save_once(tg: Telegram
     await tg.send(ANN, "Red frame, sticker on the top tube")
     review = tg.last(ANN)
     assert review.startswith("Your register will keep this:")
-    for part in ("Mountain bike", "Trek", "WTU123C4567", "CW-000001", "$300", "3 photos"):
+    for part in ("Mountain bike", "Trek", "WTU123C4567", "CW-OID-000001", "$300", "3 photos"):
         assert part in review, part
     assert await items(tg) == []  # nothing stored before Save
     await tg.press(ANN, "propf:edit")
@@ -108,7 +108,7 @@ async def test_the_guided_add_with_photos_review_edit_and_save_once(tg: Telegram
         None,
         "WTU123C4567",
     )
-    assert (bike.marking, bike.value_cents) == ("CW-000001", 125050)
+    assert (bike.marking, bike.value_cents) == ("CW-OID-000001", 125050)
     assert bike.notes == "Red frame, sticker on the top tube" and bike.stolen_at is None
     kept = await photos(tg)
     assert len(kept) == 3 and kept[0] == "BIKE-1" and kept[2] == "BIKE-3"
@@ -185,7 +185,7 @@ async def test_the_list_pages_and_opens_each_item(tg: TelegramHarness) -> None:
         await add_item(tg, ANN, f"Thing {n + 1}", serial=f"S{n + 1}")
     await tg.send(ANN, "/property")
     page = tg.last(ANN)
-    assert "Operation ID number <b>CW-000001</b>" in page and "Only you see" in page
+    assert "Operation ID number <b>CW-OID-000001</b>" in page and "Only you see" in page
     assert "7 items (page 1 of 2)" in page and "Thing 5" in page and "Thing 6" not in page
     assert "S1" not in page  # serials stay on the card
     await tg.press(ANN, "prop:l:1")
@@ -263,23 +263,23 @@ async def test_exports_pdf_and_csv_hold_every_item(tg: TelegramHarness) -> None:
     await add_item(tg, ANN, "Caf\u00e9 espresso machine \U0001f600", value="1.5k")
     await tg.send(ANN, "/property csv")
     [csv_file] = documents(tg, ANN)
-    assert csv_file.files["document"].file_name == "property-CW-000001.csv"
+    assert csv_file.files["document"].file_name == "property-CW-OID-000001.csv"
     rows = list(csv.reader(io.StringIO(csv_file.files["document"].content.decode("utf-8-sig"))))
     assert rows[0][:5] == ["No.", "Item", "Make", "Model", "Serial number"]
     assert rows[1][:5] == ["1", "Mountain bike", "Trek", "", "WTU123"]
-    assert rows[1][5:7] == ["CW-000001", "800.00"]
+    assert rows[1][5:7] == ["CW-OID-000001", "800.00"]
     assert rows[2][1] == "'=HYPERLINK(evil)"  # never a formula
     assert rows[3][1] == "Caf\u00e9 espresso machine \U0001f600" and rows[3][6] == "1500.00"
     await tg.send(ANN, "/property")
     await tg.press(ANN, "prop:pdf")
     pdf_file = documents(tg, ANN)[-1]
-    assert pdf_file.files["document"].file_name == "property-CW-000001.pdf"
+    assert pdf_file.files["document"].file_name == "property-CW-OID-000001.pdf"
     text = "\n".join(
         page.extract_text()
         for page in PdfReader(io.BytesIO(pdf_file.files["document"].content)).pages
     )
     for part in (
-        "CW-000001",
+        "CW-OID-000001",
         "Mountain bike",
         "WTU123",
         "$800",
@@ -294,15 +294,15 @@ async def test_the_decal_and_the_number_is_per_member_and_never_reused(tg: Teleg
     await tg.register(ANN, "Ann Smith")
     await tg.register(BOB, "Bob Jones")
     await tg.send(ANN, "/property decal")
-    assert "OPERATION IDENTIFICATION" in tg.last(ANN) and "CW-000001" in tg.last(ANN)
+    assert "OPERATION IDENTIFICATION" in tg.last(ANN) and "CW-OID-000001" in tg.last(ANN)
     await tg.send(BOB, "/property")
     await tg.press(BOB, "prop:decal")
-    assert "CW-000002" in tg.last(BOB)
+    assert "CW-OID-000002" in tg.last(BOB)
     await tg.send(ANN, "/forget")
     await tg.press(ANN, "forget:yes")
     await tg.register(ANN, "Ann Smith")
     await tg.send(ANN, "/property decal")
-    assert "CW-000003" in tg.last(ANN)  # a forgotten number is not handed out again
+    assert "CW-OID-000003" in tg.last(ANN)  # a forgotten number is not handed out again
 
 
 async def test_nobody_else_sees_a_register(tg: TelegramHarness) -> None:

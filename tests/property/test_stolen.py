@@ -60,7 +60,7 @@ async def test_pick_review_send_once_and_officers_see_the_serials(tg: TelegramHa
     [tip] = await tips(tg)
     assert tip.category == "theft" and not tip.anonymous and tip.tipster_name == "Ann Smith"
     assert "WTU123" in tip.text and "DRL-555" in tip.text and "DELL-777" not in tip.text
-    assert "Operation ID number CW-000001" in tip.text
+    assert "Operation ID number CW-OID-000001" in tip.text
     assert count_received(tg, ANN, "Sent to the police as tip <b>T-2026-00001</b>") == 1
     stored = {i.item: i for i in await items(tg)}
     assert stored["Mountain bike"].tip_reference == "T-2026-00001"
