@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from scheduler.tip_jobs import tip_digest
 from storage.property.models import PropertyItem
-from storage.tips.models import Tip
+from storage.tips.models import Tip, TipPhoto
 from tests.conftest import OFFICER_ID
 from tests.property.test_register import add_item, items
 from tests.support.chat import count_received, sent_to
@@ -129,6 +129,27 @@ async def test_another_members_items_cannot_be_picked(tg: TelegramHarness) -> No
     refusals = [r for r in await audit_rows(tg) if r.outcome == "refused"]
     assert [r.target for r in refusals] == [f"item #{bike.id}"]
     assert await tips(tg) == []
+
+
+async def test_the_items_photos_go_with_the_tip(tg: TelegramHarness) -> None:
+    await tg.register(ANN, "Ann Smith")
+    await tg.send(ANN, "/property add")
+    await tg.send(ANN, "Kayak")
+    for _ in range(5):  # make, model, serial, marking, value
+        await tg.press(ANN, "propf:skip")
+    for n in range(2):
+        await tg.process(tg.factory.photo(tg.user(ANN), file_id=f"KAYAK-{n}"))
+    await tg.press(ANN, "propf:skip")  # Done
+    await tg.press(ANN, "propf:skip")  # no notes
+    await tg.press(ANN, "propf:save")
+    [kayak] = await items(tg)
+    await tg.send(ANN, "/stolen")
+    await tg.press(ANN, f"stol:t:{kayak.id}")
+    await tg.press(ANN, "stol:next")
+    await tg.press(ANN, "stol:send")
+    async with tg.services.db.transaction() as session:
+        kept = list(await session.scalars(select(TipPhoto.file_id).order_by(TipPhoto.id)))
+    assert kept == ["KAYAK-0", "KAYAK-1"]
 
 
 async def test_too_many_items_for_one_report(tg: TelegramHarness) -> None:
