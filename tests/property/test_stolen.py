@@ -25,6 +25,13 @@ async def tips(tg: TelegramHarness) -> list[Tip]:
         return list(await session.scalars(select(Tip).order_by(Tip.id)))
 
 
+async def picked(tg: TelegramHarness, uid: int) -> list[int]:
+    """The items ticked in the chat's /stolen, if it is picking."""
+    flow = await tg.services.flows.get(uid)
+    found = flow.data.get("picked") if flow is not None and flow.flow == "stolen" else None
+    return [int(str(i)) for i in found] if isinstance(found, list) else []
+
+
 async def ann_with_three(tg: TelegramHarness) -> list[PropertyItem]:
     """Ann's register: a bike, a laptop and a drill, each with a serial."""
     await tg.register(ANN, "Ann Smith")
@@ -110,8 +117,7 @@ async def test_a_pick_pressed_twice_changes_nothing_more(tg: TelegramHarness) ->
     message_id, tick = tg.button(ANN, f"stol:t:{bike.id}")
     await tg.process(tg.factory.callback(tg.user(ANN), tick, message_id))
     await tg.process(tg.factory.callback(tg.user(ANN), tick, message_id))  # the old button again
-    flow = await tg.services.flows.get(ANN)
-    assert flow is not None and flow.data["picked"] == [bike.id]
+    assert await picked(tg, ANN) == [bike.id]
 
 
 async def test_another_members_items_cannot_be_picked(tg: TelegramHarness) -> None:
@@ -123,8 +129,7 @@ async def test_another_members_items_cannot_be_picked(tg: TelegramHarness) -> No
     forged = tick.replace("stol:t:4", f"stol:t:{bike.id}")
     before = len(tg.texts(BOB))
     await tg.process(tg.factory.callback(tg.user(BOB), forged, 1))
-    flow = await tg.services.flows.get(BOB)
-    assert flow is None or bike.id not in flow.data.get("picked", [])
+    assert bike.id not in await picked(tg, BOB)
     assert not any("Mountain bike" in t for t in tg.texts(BOB)[before:])
     refusals = [r for r in await audit_rows(tg) if r.outcome == "refused"]
     assert [r.target for r in refusals] == [f"item #{bike.id}"]
@@ -160,7 +165,6 @@ async def test_too_many_items_for_one_report(tg: TelegramHarness) -> None:
     await tg.send(ANN, "/stolen")
     for item in stored:
         await tg.press(ANN, f"stol:t:{item.id}")
-    flow = await tg.services.flows.get(ANN)
-    assert flow is not None and len(flow.data["picked"]) == 8
+    assert len(await picked(tg, ANN)) == 8
     answer = str(tg.api.calls_to("answerCallbackQuery")[-1].params)
     assert "at most 8 items" in answer
