@@ -194,6 +194,14 @@ async def test_the_list_pages_and_opens_each_item(tg: TelegramHarness) -> None:
     stored = await items(tg)
     await tg.press(ANN, f"prop:v:{stored[1].id}")
     assert "Item 2" in tg.last(ANN) and "Serial number: S2" in tg.last(ANN)
+    await tg.press(ANN, "prop:l:0")  # back to the page it is on
+    await tg.press(ANN, "prop:l:1")
+    await tg.press(ANN, f"prop:v:{stored[6].id}")
+    assert "Item 7" in tg.last(ANN)
+    await tg.press(ANN, "prop:l:1")  # back to the page it is on
+    assert "(page 2 of 2)" in tg.last(ANN)
+    await tg.send(ANN, "/property sell")
+    assert "/property add" in tg.last(ANN) and "/property decal" in tg.last(ANN)
 
 
 async def test_edit_one_field_and_photos(tg: TelegramHarness) -> None:

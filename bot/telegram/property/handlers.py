@@ -315,10 +315,12 @@ async def send_export(update: Update, context: Context, kind: str) -> None:
     )
 
 
-def _card_markup(item_id: int, photos: int) -> InlineKeyboardMarkup:
+def _card_markup(item_id: int, photos: int, position: int) -> InlineKeyboardMarkup:
+    """An item's buttons; Back opens the register's page the item is on."""
+    page = (position - 1) // PAGE_SIZE
     rows = [
         [(texts.EDIT, f"prop:e:{item_id}"), (f"{texts.PHOTOS} ({photos})", f"prop:ph:{item_id}")],
-        [(texts.DELETE, f"prop:d:{item_id}"), (texts.BACK, "prop:l:0")],
+        [(texts.DELETE, f"prop:d:{item_id}"), (texts.BACK, f"prop:l:{page}")],
     ]
     return buttons(rows)
 
@@ -327,7 +329,7 @@ async def show_card(update: Update, context: Context, item_id: int, *, new: bool
     """An item's card with its buttons (a new message with `new`)."""
     position, item = await services(context).property.register.item(user_id(update), item_id)
     text = texts.card(position, messages.card_lines(item))
-    markup = _card_markup(item.id, len(item.photos))
+    markup = _card_markup(item.id, len(item.photos), position)
     if new:
         await reply(update, text, markup)
     else:
