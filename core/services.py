@@ -30,6 +30,7 @@ from core.members import (
 )
 from core.news.service import NewsService
 from core.partners import PartnerGroups
+from core.property import Property
 from core.settings import Settings
 from core.shared import Shared
 from core.surveys import Surveys
@@ -79,6 +80,7 @@ class Services:
     fixes: Fixes
     partners: PartnerGroups
     surveys: Surveys
+    property: Property
     sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
@@ -116,10 +118,10 @@ class Services:
         groups = GroupService(shared, officers)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
-        # erases tips, then vacation watch, then environment reports, then surveys (elections
-        # register later); each tick publishes news, then sends the patrol list, then the
-        # weekly meeting list, then the environment reports' digest and weekly summary, then
-        # the surveys' digest.
+        # erases tips, then vacation watch, then environment reports, then surveys, then property
+        # registers (elections register later); each tick publishes news, then sends the patrol
+        # list, then the weekly meeting list, then the environment reports' digest and weekly
+        # summary, then the surveys' digest.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
@@ -127,6 +129,7 @@ class Services:
         fixes = Fixes(shared, officers, due)
         partners = PartnerGroups(shared, groups)
         surveys = Surveys(shared, officers, due)
+        property_ = Property(shared, tips)
         return cls(
             settings=settings,
             db=db,
@@ -165,5 +168,6 @@ class Services:
             fixes=fixes,
             partners=partners,
             surveys=surveys,
+            property=property_,
             sms_keywords=shared.sms_keywords,
         )

@@ -15,6 +15,7 @@ import storage.flows.models
 import storage.meetings.models
 import storage.members.models
 import storage.news.models
+import storage.property.models
 import storage.surveys.models
 import storage.tips.models
 import storage.vacation.models
@@ -31,6 +32,7 @@ FEATURES = (
     storage.members.models,
     storage.news.models,
     storage.surveys.models,
+    storage.property.models,
     storage.tips.models,
     storage.vacation.models,
 )

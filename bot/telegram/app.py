@@ -29,6 +29,7 @@ from bot.telegram import (
     members,
     news,
     partners,
+    property,
     router,
     surveys,
     texts,
@@ -57,6 +58,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     cpted.register,
     partners.register,
     surveys.register,
+    property.register,
 )
 
 

@@ -29,6 +29,8 @@ HELP_RESIDENT = [
     ("myfixes", "Your environment reports and their status"),
     ("survey", "Ask for a free security survey of your home, business or boat"),
     ("mysurveys", "Your survey requests: visits, reports, cancel"),
+    ("property", "Your private register of valuables (Operation ID)"),
+    ("stolen", "Report items of your register stolen"),
     ("meetings", "Upcoming meetings of your groups"),
     ("vacation", "Ask for house checks while you're away"),
     ("back", "Back early: end your vacation watch"),

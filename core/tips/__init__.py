@@ -16,7 +16,10 @@ from core.members import OfficerService
 from core.shared import Shared
 from core.tips.filing import TipFiling
 from core.tips.relay import TipRelay, erase_member_in
+from core.tips.rules import Filed, Source, TipDraft
 from core.tips.triage import TipTriage
+
+__all__ = ["Filed", "Source", "TipDraft", "Tips"]
 
 
 class Tips:

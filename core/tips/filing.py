@@ -97,6 +97,24 @@ class TipFiling(SharedService):
 
         A named tip from Telegram takes the member's registered name unless `name` is given.
         """
+        async with self.db.transaction() as session:
+            return await self.file_in(
+                session, draft, source, named=named, name=name, member_id=member_id, claim=claim
+            )
+
+    async def file_in(
+        self,
+        session: AsyncSession,
+        draft: TipDraft,
+        source: Source,
+        *,
+        named: bool = False,
+        name: str | None = None,
+        member_id: int | None = None,
+        claim: Claim | None = None,
+    ) -> Filed:
+        """`file` inside the caller's transaction: another feature's effect (items marked
+        stolen) lands with the tip or not at all."""
         text = clean_tip_text(draft.text)
         conduct = (
             clean_tip_text(draft.conduct, "description", CONDUCT_MAX) if draft.conduct else None
@@ -114,55 +132,54 @@ class TipFiling(SharedService):
             raise InvalidInput(f"A tip can have at most {PHOTOS_MAX} photos.")
         terms = emergency_terms(f"{text}\n{conduct or ''}\n{when_text or ''}\n{place or ''}")
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            await take_in(session, claim)  # a guided tip's last step: filed once
-            key = await self._check_rate_in(session, source, now)
-            tipster_name: str | None = None
-            if named:
-                tipster_name, member_id = await self._name_in(session, source, name, member_id)
-            else:
-                member_id = None
-            repo = TipRepository(session)
-            year = now.astimezone(self.settings.zone).year
-            tip = await repo.add(
-                year=year,
-                seq=await repo.next_seq(year),
-                now=now,
-                text=text,
-                conduct=conduct,
-                category=draft.category,
-                when_text=when_text,
-                occurred_at=now if draft.occurred_now else None,
-                place=place,
-                latitude=location[0],
-                longitude=location[1],
-                anonymous=not named,
-                alias=new_alias(),
-                tipster_name=tipster_name,
-                tipster_member_id=member_id,
-                channel=source.channel,
-                urgent=bool(terms),
-                status="received",
-                notified_at=now if terms else None,
+        await take_in(session, claim)  # a guided tip's last step: filed once
+        key = await self._check_rate_in(session, source, now)
+        tipster_name: str | None = None
+        if named:
+            tipster_name, member_id = await self._name_in(session, source, name, member_id)
+        else:
+            member_id = None
+        repo = TipRepository(session)
+        year = now.astimezone(self.settings.zone).year
+        tip = await repo.add(
+            year=year,
+            seq=await repo.next_seq(year),
+            now=now,
+            text=text,
+            conduct=conduct,
+            category=draft.category,
+            when_text=when_text,
+            occurred_at=now if draft.occurred_now else None,
+            place=place,
+            latitude=location[0],
+            longitude=location[1],
+            anonymous=not named,
+            alias=new_alias(),
+            tipster_name=tipster_name,
+            tipster_member_id=member_id,
+            channel=source.channel,
+            urgent=bool(terms),
+            status="received",
+            notified_at=now if terms else None,
+        )
+        for file_id in draft.photos:
+            await repo.add_photo(tip.id, file_id, now)
+        token = new_token()
+        await RelayRepository(session).add(token, tip.id, source.channel, source.address, now)
+        await RateRepository(session).mark(key, now)
+        note = f"flagged urgent: mentions {', '.join(terms)}" if terms else ""
+        await repo.add_event(tip.id, now, "filed", tip.tipster_label, note)
+        if terms:
+            tip = await repo.get(tip.id) or tip
+            await notify_officers_in(
+                session,
+                self.outbox,
+                self.officers,
+                kind="tip_urgent",
+                message=tip_messages.urgent_tip(tip, terms),
+                tip=tip,
+                urgent=True,
             )
-            for file_id in draft.photos:
-                await repo.add_photo(tip.id, file_id, now)
-            token = new_token()
-            await RelayRepository(session).add(token, tip.id, source.channel, source.address, now)
-            await RateRepository(session).mark(key, now)
-            note = f"flagged urgent: mentions {', '.join(terms)}" if terms else ""
-            await repo.add_event(tip.id, now, "filed", tip.tipster_label, note)
-            if terms:
-                tip = await repo.get(tip.id) or tip
-                await notify_officers_in(
-                    session,
-                    self.outbox,
-                    self.officers,
-                    kind="tip_urgent",
-                    message=tip_messages.urgent_tip(tip, terms),
-                    tip=tip,
-                    urgent=True,
-                )
         return Filed(tip.reference, token, bool(terms), not named, tipster_name)
 
     async def _name_in(

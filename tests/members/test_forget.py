@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import String, Text, select
 
+from core.property.rules import ItemDraft
 from core.vacation.rules import VacationRequest
 from storage.schema import Base
 from tests.conftest import OFFICER_ID
@@ -58,6 +59,16 @@ async def test_forget_leaves_no_name_phone_or_address_in_any_table(tg: TelegramH
             tell_leader=True,
         ),
     )
+    # A property register: an item that names them, and one reported stolen (its tip stays
+    # with officers, like any tip, without their name).
+    register = tg.services.property.register
+    await register.add(QUILL, ItemDraft(item="Quill Yarrowby's violin", notes="917 Quillfeather"))
+    await register.add(QUILL, ItemDraft(item="Bicycle", serial="WTU-99"))
+    await tg.send(QUILL, "/stolen")
+    await tg.press(QUILL, "stol:t:2")
+    await tg.press(QUILL, "stol:next")
+    await tg.press(QUILL, "stol:send")
+    assert "Sent to the police as tip" in tg.last(QUILL)
     # Quill leads the group for a while: a broadcast, an election, a meeting.
     quill_id = (await tg.services.members.by_telegram(QUILL)).id  # type: ignore[union-attr]
     await tg.send(OFFICER_ID, f"/setleader OAK {quill_id}")

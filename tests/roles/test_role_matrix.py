@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.cpted.rules import FixDraft, Reporter
+from core.property.rules import ItemDraft
 from core.surveys.rules import Requester, SurveyDraft
 from core.vacation.rules import VacationRequest
 from storage.schema import Base
@@ -81,11 +82,21 @@ BUTTONS: dict[str, set[str]] = {
     "sv:p:1": {"officer"},  # start proposing a time
     "sv:xy:1": {"officer"},  # cancel its visit
     "sv:f:1": {"officer"},  # start recording its findings
+    # Dan's property register: nobody else may open, change or delete his item, officers neither
+    "prop:v:1": {"resident"},  # open the item's card (serial and all)
+    "prop:ph:1": {"resident"},  # see its photos
+    "prop:e:1": {"resident"},  # its edit menu
+    "prop:ef:1:serial": {"resident"},  # start changing its serial
+    "prop:d:1": {"resident"},  # ask to delete it
+    "prop:dy:1": {"resident"},  # delete it
+    "prop:pry:1": {"resident"},  # remove its photos
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
 # resident here) where only a group's members may act.
-NOT_MEMBERS: dict[str, set[str]] = {"rsvp:1:no": {"officer"}}
+NOT_MEMBERS: dict[str, set[str]] = {"rsvp:1:no": {"officer"}} | {
+    data: {"officer"} for data in BUTTONS if data.startswith("prop:")
+}
 # The tables a privileged action changes; flows, members' last-seen chats and the audit log
 # are left out (they change for everyone who writes to the bot).
 WATCHED = (
@@ -103,6 +114,8 @@ WATCHED = (
     "fix_reports",
     "surveys",
     "survey_findings",
+    "property_items",
+    "property_photos",
 )
 
 
@@ -120,7 +133,8 @@ async def state(tg: TelegramHarness) -> dict[str, list[tuple[Any, ...]]]:
 
 async def town(tg: TelegramHarness) -> int:
     """OAK (Ann leads, Bob), ELM (Cat leads; Eve waits for approval), Dan in no group, a tip,
-    a meeting, a vacation watch and an alert; returns Eve's pending membership id."""
+    an item in Dan's property register, a meeting, a vacation watch and an alert; returns
+    Eve's pending membership id."""
     await make_group(tg, "Oak Park", "OAK", approval=False)
     await make_group(tg, "Elm Street", "ELM", approval=True)
     for uid, name in ((ANN, "Ann"), (BOB, "Bob"), (CAT, "Cat"), (DAN, "Dan"), (EVE, "Eve")):
@@ -146,6 +160,9 @@ async def town(tg: TelegramHarness) -> int:
             windows=("2026-12-08 morning", "2026-12-09 morning"),
         ),
         Requester.telegram(DAN, DAN),
+    )
+    await tg.services.property.register.add(
+        DAN, ItemDraft(item="Bicycle", serial="WTU-1", photos=("BIKE-PHOTO",))
     )
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):

@@ -57,9 +57,24 @@ JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
     (BOB, "The back door lock is loose"),
     (BOB, "12/8 morning"),
     (BOB, "12/9 morning"),  # That's all, twice: the review
-    (BOB, "ok", ("svq:send", "svq:cancel")),  # Edit; then Keep it as it was, twice
+    (BOB, "ok", ("svq:send", "svq:cancel")),  # Edit, twice: which part to change
+    (BOB, "ok", ("svq:e:",)),  # Keep it as it was, twice: the review again
     (BOB, "ok", ("svq:edit", "svq:cancel")),  # Send, twice
     (BOB, "/mysurveys"),
+    # An item for the property register: each step's Skip, the review's Edit and Keep, Save.
+    (BOB, "/property add"),
+    (BOB, "Bicycle"),  # make: Skip
+    (BOB, "FX 3"),  # model answered; serial: Skip
+    (BOB, "Marked under the seat"),  # marking typed; value: Skip
+    (BOB, "done"),  # no photos; notes: Skip, then the review
+    (BOB, "ok", ("propf:save", "propf:cancel")),  # Edit
+    (BOB, "ok", ("propf:ed:",)),  # Keep it as it is: the review again
+    (BOB, "ok"),  # Save, twice
+    (BOB, "/property"),  # the item's card
+    (BOB, "ok", ("prop:d:",)),  # the card's Edit, Photos and Back to the register
+    (BOB, "ok", ("prop:v:", "prop:add", "stol:")),  # decal, PDF, CSV
+    (BOB, "/stolen"),  # tick the bicycle (a second press is stale)
+    (BOB, "/cancel"),
     (ANN, "/members"),
     (ANN, "/broadcast Porch lights on tonight, please"),
     (OFFICER_ID, "/tips"),
@@ -68,6 +83,9 @@ JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
     (OFFICER_ID, "/groups"),
     (OFFICER_ID, "/news"),
     (OFFICER_ID, "/alert all Water main break on Elm"),
+    (BOB, "/property", ("prop:add", "prop:decal", "prop:pdf", "prop:csv", "stol:")),  # the card
+    (BOB, "ok", ("prop:e:", "prop:ph:", "prop:l:")),  # the card's Delete: its question
+    (BOB, "ok"),  # Yes, delete it, twice
     (BOB, "/stop"),
     (BOB, "/forget"),
 ]
@@ -114,6 +132,12 @@ async def test_every_button_pressed_twice(tg: TelegramHarness) -> None:
     assert sum("Your tip is in: T-2026-00002" in t for t in bob) == 1  # the guided one, once
     assert sum("Vacation watch #1 is on" in t for t in bob) == 1
     assert sum("Your survey request is in: <b>S-2026-00001</b>" in t for t in bob) == 1
+    for data in ("propf:skip", "propf:edit", "propf:review", "propf:save", "prop:decal"):
+        assert data in pressed, data
+    for data in ("prop:v:", "prop:e:", "prop:dy:", "prop:pdf", "prop:csv", "stol:t:"):
+        assert any(p.startswith(data) for p in pressed), data
+    assert sum("Saved as item 1 in your register" in t for t in bob) == 1
+    assert sum("Deleted <b>Bicycle</b>" in t for t in bob) == 1
     refused = [c for c in tg.api.calls if c.description == NOT_MODIFIED]
     assert refused == [], [c.params for c in refused]
     for uid in (ANN, BOB, OFFICER_ID):

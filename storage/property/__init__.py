@@ -1,0 +1,1 @@
+"""Operation Identification: members' private registers of marked property."""
