@@ -34,6 +34,8 @@ class Action(StrEnum):
     MANAGE_NEWS = "news.manage"
     TRIAGE_TIPS = "tip.triage"
     WORK_FIXES = "fix.work"
+    WORK_TALKS = "talk.work"
+    MANAGE_EVENTS = "event.manage"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -59,6 +61,9 @@ REFUSALS = {
     "tip yourself, use /tip; /mytips shows yours.",
     Action.WORK_FIXES: "Only a Crime Prevention Officer can work the environment reports. To "
     "report a dark street light, graffiti or the like yourself, use /fix; /myfixes shows yours.",
+    Action.WORK_TALKS: "Only a Crime Prevention Officer can work the requests for talks. To ask "
+    "for a presentation, workshop or school program yourself, use /talk; /mytalks shows yours.",
+    Action.MANAGE_EVENTS: "Only a Crime Prevention Officer can change public events.",
 }
 
 

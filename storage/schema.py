@@ -15,6 +15,7 @@ import storage.flows.models
 import storage.meetings.models
 import storage.members.models
 import storage.news.models
+import storage.talks.models
 import storage.tips.models
 import storage.vacation.models
 from storage.base import Base
@@ -29,6 +30,7 @@ FEATURES = (
     storage.meetings.models,
     storage.members.models,
     storage.news.models,
+    storage.talks.models,
     storage.tips.models,
     storage.vacation.models,
 )
