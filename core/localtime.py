@@ -118,3 +118,16 @@ def latest_weekly(now: datetime, weekday: int, at: time, zone: ZoneInfo) -> tupl
         day -= timedelta(days=7)
         moment = local_moment(day, at, zone)
     return day, moment
+
+
+def working_days_since(then: datetime, now: datetime, zone: ZoneInfo) -> int:
+    """Working days (Monday to Friday) that have begun since `then`, in the local calendar:
+    touched on a Friday, it is three working days old on Wednesday."""
+    start = then.astimezone(zone).date()
+    end = now.astimezone(zone).date()
+    days, day = 0, start + timedelta(days=1)
+    while day <= end:
+        if day.weekday() < 5:
+            days += 1
+        day += timedelta(days=1)
+    return days

@@ -31,6 +31,7 @@ from core.members import (
 from core.news.service import NewsService
 from core.settings import Settings
 from core.shared import Shared
+from core.talks import Talks
 from core.tips import Tips
 from core.vacation.service import VacationService
 from notifiers.base import Notifier
@@ -75,6 +76,7 @@ class Services:
     news: NewsService
     tips: Tips
     fixes: Fixes
+    talks: Talks
     sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
@@ -112,14 +114,16 @@ class Services:
         groups = GroupService(shared, officers)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
-        # erases tips, then vacation watch, then environment reports (elections register
-        # later); each tick publishes news, then sends the patrol list, then the weekly meeting
-        # list, then the environment reports' digest and weekly summary.
+        # erases tips, then vacation watch, then meetings' chat answers, then environment
+        # reports, then talk requests (elections register later); each tick publishes news,
+        # then sends the patrol list, then the weekly meeting list, then the environment
+        # reports' digest and weekly summary, then the talk requests' digest.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
         meetings = MeetingService(shared, groups, officers, due)
         fixes = Fixes(shared, officers, due)
+        talks = Talks(shared, officers, due, meetings)
         return cls(
             settings=settings,
             db=db,
@@ -156,5 +160,6 @@ class Services:
             news=news,
             tips=tips,
             fixes=fixes,
+            talks=talks,
             sms_keywords=shared.sms_keywords,
         )

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     weekly_meetings_time: str = "mon 08:00"
     news_time: str = "10:00"
     fix_digest_time: str = "07:30"
+    talk_digest_time: str = "07:30"
     fix_summary_time: str = "mon 08:30"
     meeting_reminders: str = "24h,1h"
     missed_after_hours: int = Field(default=12, ge=1, le=168)
@@ -134,7 +135,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("patrol_list_time", "news_time", "fix_digest_time")
+    @field_validator("patrol_list_time", "news_time", "fix_digest_time", "talk_digest_time")
     @classmethod
     def _clock_time(cls, value: str) -> str:
         return parse_clock(value).strftime("%H:%M")

@@ -17,3 +17,15 @@ def local_date(when: datetime, zone: ZoneInfo) -> str:
     """'Dec 2, 2026' in the given zone."""
     moment = when.astimezone(zone)
     return f"{moment:%b} {moment.day}, {moment.year}"
+
+
+def age(since: datetime, now: datetime) -> str:
+    """'just now', '5 hours', '3 days'."""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds < 3600:
+        return "just now" if seconds < 120 else f"{seconds // 60} minutes"
+    if seconds < 86400:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = seconds // 86400
+    return f"{days} day{'s' if days != 1 else ''}"

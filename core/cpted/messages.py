@@ -48,16 +48,7 @@ def where_text(report: FixRecord) -> str:
     return report.note or "no place given"
 
 
-def age(since: datetime, now: datetime) -> str:
-    """'just now', '5 hours', '3 days'."""
-    seconds = max(0, int((now - since).total_seconds()))
-    if seconds < 3600:
-        return "just now" if seconds < 120 else f"{seconds // 60} minutes"
-    if seconds < 86400:
-        hours = seconds // 3600
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days = seconds // 86400
-    return f"{days} day{'s' if days != 1 else ''}"
+age = timefmt.age
 
 
 def owner(report: FixRecord) -> str:

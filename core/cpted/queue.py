@@ -19,12 +19,17 @@ from core.cpted.rules import (
     STATUSES,
     UNTOUCHED_WORKING_DAYS,
     parse_reference,
-    working_days_since,
 )
 from core.delivery import Message
 from core.due import DueRunner
 from core.errors import Conflict, InvalidInput, NotFound
-from core.localtime import latest_daily, latest_weekly, parse_clock, parse_weekly
+from core.localtime import (
+    latest_daily,
+    latest_weekly,
+    parse_clock,
+    parse_weekly,
+    working_days_since,
+)
 from core.members import OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService

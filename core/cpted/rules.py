@@ -1,12 +1,10 @@
 """What every part of the environment reports feature shares: kinds, statuses, limits,
-references, the checks of what people send, and working days."""
+references and the checks of what people send (working days are in core.localtime)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from core import image_meta, validation
 from core.errors import InvalidInput
@@ -122,19 +120,6 @@ def guess_kind(text: str) -> str:
         if any(re.search(rf"\b{re.escape(word)}\b", lowered) for word in words):
             return kind
     return "other"
-
-
-def working_days_since(then: datetime, now: datetime, zone: ZoneInfo) -> int:
-    """Working days (Monday to Friday) that have begun since `then`, in the local calendar:
-    touched on a Friday, it is three working days old on Wednesday."""
-    start = then.astimezone(zone).date()
-    end = now.astimezone(zone).date()
-    days, day = 0, start + timedelta(days=1)
-    while day <= end:
-        if day.weekday() < 5:
-            days += 1
-        day += timedelta(days=1)
-    return days
 
 
 @dataclass(frozen=True, slots=True)
