@@ -29,6 +29,7 @@ from bot.telegram import (
     members,
     news,
     router,
+    talks,
     texts,
     tips,
     vacation,
@@ -53,6 +54,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     vacation.register,
     news.register,
     cpted.register,
+    talks.register,
 )
 
 

@@ -27,6 +27,9 @@ HELP_RESIDENT = [
     ("mytips", "Your tips and their status"),
     ("fix", "Report a dark street light, graffiti, an abandoned car..."),
     ("myfixes", "Your environment reports and their status"),
+    ("talk", "Ask for a safety talk, workshop or school program"),
+    ("mytalks", "Your talk requests and their status"),
+    ("events", "Upcoming public events (talks open to all)"),
     ("meetings", "Upcoming meetings of your groups"),
     ("vacation", "Ask for house checks while you're away"),
     ("back", "Back early: end your vacation watch"),
@@ -57,6 +60,7 @@ HELP_LEADER = [
 HELP_OFFICER = [
     ("tips", "Open tips: view, claim, reply, close"),
     ("fixes", "Environment reports: queue, status, /fixes csv"),
+    ("talks", "Talk requests: accept with a date, decline, suggest"),
     ("checked", "Log a vacation house check: /checked ID [note]"),
     ("news", "Safety news: list, add, edit, schedule, pause"),
     ("election", "Elections: open, certify, overturn"),
