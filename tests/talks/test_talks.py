@@ -350,3 +350,49 @@ async def test_residents_are_refused_the_officers_queue(tg: TelegramHarness) -> 
     refused = [r for r in await audit_rows(tg) if r.outcome == "refused"]
     assert refused and all(r.action == "talk.work" for r in refused)
     assert not any(str(ANN) in t and "P-" in t for t in sent_to(tg, OFFICER_ID))
+
+
+async def public_event(tg: TelegramHarness, requester: int = ZED) -> None:
+    """A request accepted as a public event on Tue Dec 15, 7 PM."""
+    await ask(tg, requester)
+    await tg.press(requester, "talkf:send")
+    await tg.send(OFFICER_ID, "/talks")
+    await tg.press(OFFICER_ID, "talk:v:1")
+    await tg.press(OFFICER_ID, "talk:a:1")
+    await tg.send(OFFICER_ID, "12/15 7pm")
+    await tg.press(OFFICER_ID, "talk:o:public")
+    await tg.deliver()
+
+
+async def test_officers_move_and_cancel_public_events_leaders_cannot(
+    tg: TelegramHarness,
+) -> None:
+    fast_files(tg)
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    await tg.register(ANN, "Ann Smith")
+    await tg.send(ANN, "/join OAK")
+    await tg.send(OFFICER_ID, "/setleader OAK 1")
+    await public_event(tg)
+    await tg.press(ZED, "rsvp:1:going")
+    await tg.send(ANN, "/events")
+    assert not tg.has_button(ANN, "mtg:cancel:1")  # only officers see the changes
+    for data in ("mtg:cancelyes:1", "mtg:move:1"):
+        await tg.process(tg.factory.callback(tg.user(ANN), data, 1))
+        assert "Only a Crime Prevention Officer can change public events" in last_answer(tg)
+    assert (await meetings(tg))[0].status == "scheduled"
+    await tg.send(OFFICER_ID, "/events")
+    await tg.press(OFFICER_ID, "mtg:move:1")
+    await tg.send(OFFICER_ID, "12/16 7pm")
+    await tg.deliver()
+    assert received(tg, ZED, "<b>Rescheduled</b>: the Public event meeting")
+    await tg.send(OFFICER_ID, "/events")
+    await tg.press(OFFICER_ID, "mtg:cancel:1")
+    await tg.press(OFFICER_ID, "mtg:cancelyes:1")
+    await tg.deliver()
+    assert received(tg, ZED, "<b>Cancelled</b>")
+    [event] = await meetings(tg)
+    assert event.status == "cancelled"
+    await tg.send(ZED, "/events")
+    assert "No public events" in tg.last(ZED)
+    refused = [(r.action, r.target) for r in await audit_rows(tg) if r.outcome == "refused"]
+    assert ("event.manage", "public events") in refused

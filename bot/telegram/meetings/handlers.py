@@ -252,6 +252,7 @@ async def events(update: Update, context: Context) -> None:
     """/events: upcoming public events, for anyone (registered or not), with RSVP buttons."""
     svc = services(context)
     views = await svc.meetings.public_events(user_id(update))
+    manage = (await actor(update, context)).is_officer  # officers change public events
     if not views:
         await reply(update, texts.NO_EVENTS)
         return
@@ -264,6 +265,13 @@ async def events(update: Update, context: Context) -> None:
                 for key, label in RSVP_LABELS.items()
             ]
         ]
+        if manage:
+            rows.append(
+                [
+                    (texts.RESCHEDULE, f"mtg:move:{m.id}"),
+                    (texts.CANCEL_MEETING, f"mtg:cancel:{m.id}"),
+                ]
+            )
         await reply(
             update,
             texts.meeting_card(PUBLIC, details, view.my_answer, view.counts),
