@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from core.cpted.rules import FixDraft, Reporter
+from core.meetings import MeetingDraft
+from core.talks.rules import Requester, TalkDraft
 from core.vacation.rules import VacationRequest
 from storage.schema import Base
 from tests.conftest import OFFICER_ID
@@ -44,6 +46,8 @@ COMMANDS: dict[str, set[str]] = {
     "/fixes": {"officer"},
     "/fixes csv": {"officer"},
     "/fixes F-2026-00001": {"officer"},
+    "/talks": {"officer"},
+    "/talks P-2026-00001": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -65,6 +69,15 @@ BUTTONS: dict[str, set[str]] = {
     "fix:c:1": {"officer"},  # claim it
     "fix:s:1:public_works": {"officer"},  # mark it sent to public works (its reporter told)
     "fix:s:1:not_actionable": {"officer"},  # close it
+    "talk:q:new:0": {"officer"},  # the talk requests' queue
+    "talk:v:1": {"officer"},  # open a request's card
+    "talk:c:1": {"officer"},  # claim it
+    "talk:a:1": {"officer"},  # accept it (asks for the date)
+    "talk:d:1": {"officer"},  # decline it (asks for the reason)
+    "talk:s:1": {"officer"},  # suggest another topic (shows the topics)
+    "talk:st:1:bomb": {"officer"},  # suggest Bomb threats (its requester told)
+    "mtg:cancelyes:2": {"officer"},  # cancel the public event (no leader may)
+    "rsvp:2:going": set(ROLES),  # anyone answers a public event, registered or not
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
@@ -85,6 +98,7 @@ WATCHED = (
     "news_items",
     "officers",
     "fix_reports",
+    "talk_requests",
 )
 
 
@@ -117,15 +131,28 @@ async def town(tg: TelegramHarness) -> int:
     await tg.send(OFFICER_ID, "/setleader ELM 3")
     await tg.send(EVE, "/join ELM")
     await tg.send(DAN, "/tip Someone trying car doors on Pine St at night")
+    today = tg.services.clock.now().date()
     await tg.services.fixes.reports.file(
         FixDraft(kind="light", place="Pine St by the park"), Reporter.telegram(DAN, DAN)
+    )
+    await tg.services.talks.requests.file(
+        TalkDraft("scams", "civic", 30, "Pine St church hall", (today + timedelta(days=9),)),
+        Requester.telegram(DAN, DAN),
     )
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):
         await tg.send(ANN, answer)
     await tg.press(ANN, "mtg:skip")
     await tg.press(ANN, "mtg:create")
-    today = tg.services.clock.now().date()
+    async with tg.services.db.transaction() as session:  # meeting #2: a public event
+        await tg.services.meetings.schedule_in(
+            session,
+            officer,
+            None,
+            MeetingDraft(
+                "Frauds, cons and scams", tg.services.clock.now() + timedelta(days=9), "Hall"
+            ),
+        )
     await tg.services.vacation.create(
         BOB,
         VacationRequest(
