@@ -422,6 +422,8 @@ class MeetingService(SharedService):
         """Record a member's answer; returns the meeting and the previous answer."""
         if answer not in ANSWERS:
             raise InvalidInput("Please answer going, maybe or no.")
+        if not 0 < meeting_id < 2**31:  # no such id (and past what the database stores)
+            raise NotFound("That meeting no longer exists.")
         async with self.db.transaction() as session:
             member = await MemberRepository(session).by_telegram_user(telegram_user_id)
             repo = MeetingRepository(session)

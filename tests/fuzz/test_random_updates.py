@@ -35,11 +35,12 @@ COMMANDS = (
     "/join", "/leave", "/tip", "/mytips", "/tips", "/alert", "/scam", "/broadcast", "/report",
     "/unsend", "/meeting", "/meetings", "/vacation", "/back", "/checked", "/election",
     "/nominate", "/vote", "/news", "/newgroup", "/setleader", "/pending", "/members", "/groups",
-    "/audit", "/nonsense",
+    "/audit", "/talk", "/mytalks", "/talks", "/events", "/nonsense",
 )  # fmt: skip
 PREFIXES = (
     "alert:", "tipf:", "tip:", "vac:", "mtg:", "rsvp:", "news:", "nom:", "vote:", "join:",
-    "leave:", "review:", "newgroup:", "setleader:", "set:", "edit:", "consent:", "forget:", "",
+    "leave:", "review:", "newgroup:", "setleader:", "set:", "edit:", "consent:", "forget:",
+    "talkf:", "talkm:", "talkr:", "talk:", "talk:v:", "talk:st:1:", "talkm:cy:", "",
 )  # fmt: skip
 
 any_text = st.text(st.characters(codec="utf-8"), max_size=5000)

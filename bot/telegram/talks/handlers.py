@@ -52,6 +52,9 @@ from core.talks.rules import (
 from core.timefmt import local
 
 TALK = "talk"
+# An id in callback data: ASCII digits only, small enough for the database ("²" and a
+# hundred digits are no id).
+IDENT = re.compile(r"[0-9]{1,9}")
 TEXT_STEPS = ("size", "place", "dates")
 PARTS = tuple(key for key, _ in texts.EDIT_PARTS)
 
@@ -75,7 +78,7 @@ def parse_dates(text: str, today: date) -> list[date]:
     """'12/15, 12/17 or Dec 20' as dates, none past (each checked)."""
     parts = [p for p in re.split(r",|;|\bor\b|\band\b|&", text, flags=re.IGNORECASE) if p.strip()]
     if not parts:
-        raise InvalidInput(texts.ASK_DATES)
+        raise InvalidInput(texts.DATES_EXPECTED)
     return check_dates([parse_date(part, today) for part in parts[:10]], today)
 
 
@@ -248,7 +251,7 @@ async def mine_button(update: Update, context: Context) -> None:
         else:
             await edit_or_reply(update, texts.FORGET_KEPT)
         return
-    if not arg.isdigit():
+    if not IDENT.fullmatch(arg):
         raise Conflict(texts.STEP_EXPIRED)
     request_id = int(arg)
     if action == "c":
@@ -273,7 +276,7 @@ async def suggestion_button(update: Update, context: Context) -> None:
     """talkr:y:ID takes the topic officers suggested, talkr:n:ID keeps the requester's."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    match = re.fullmatch(r"talkr:(y|n):(\d+)", query.data)
+    match = re.fullmatch(r"talkr:(y|n):([0-9]{1,9})", query.data)
     if match is None:
         raise Conflict(texts.STEP_EXPIRED)
     took_it = match.group(1) == "y"

@@ -28,6 +28,7 @@ from bot.telegram.common import (
 )
 from bot.telegram.dates import parse_meeting_time
 from bot.telegram.talks import texts
+from bot.telegram.talks.handlers import IDENT
 from core.errors import Conflict, InvalidInput
 from core.flows import Claim
 from core.meetings.service import check_start
@@ -135,7 +136,7 @@ async def officer_button(update: Update, context: Context) -> None:
     data = unversioned(query.data)
     parts = data.split(":")
     action = parts[1]
-    if action == "q" and len(parts) == 4 and parts[2] in STATUSES and parts[3].isdigit():
+    if action == "q" and len(parts) == 4 and parts[2] in STATUSES and IDENT.fullmatch(parts[3]):
         await show_queue(update, context, parts[2], int(parts[3]))
         return
     who = await actor(update, context)
@@ -156,7 +157,7 @@ async def officer_button(update: Update, context: Context) -> None:
         open_to = held.get("group") if parts[2] == GROUP else "the public"
         await keep_and_follow(update, texts.accepted(request.reference, meeting_id, open_to or ""))
         return
-    if len(parts) < 3 or not parts[2].isdigit():
+    if len(parts) < 3 or not IDENT.fullmatch(parts[2]):
         raise Conflict(texts.STEP_EXPIRED)
     request_id = int(parts[2])
     if action == "v":

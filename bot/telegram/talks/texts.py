@@ -43,6 +43,7 @@ ASK_DATES = (
     "📅 Which dates suit you? One to three, separated by commas, e.g. <b>12/15, 12/17</b> or "
     "<b>Dec 20</b>. The officer picks the time with you. (/cancel to stop)"
 )
+DATES_EXPECTED = "Please send one to three dates, e.g. 12/15, 12/17. (/cancel to stop)"
 TEXT_EXPECTED = "Please type your answer as text, or /cancel."
 SEND = "✅ Send"
 EDIT = "✏️ Edit"
