@@ -396,3 +396,18 @@ async def test_officers_move_and_cancel_public_events_leaders_cannot(
     assert "No public events" in tg.last(ZED)
     refused = [(r.action, r.target) for r in await audit_rows(tg) if r.outcome == "refused"]
     assert ("event.manage", "public events") in refused
+
+
+async def test_the_digest_job_is_a_module_level_function_at_its_local_time(
+    tg: TelegramHarness,
+) -> None:
+    from scheduler.runner import build_scheduler
+
+    scheduler = build_scheduler(tg.services)
+    scheduler.start(paused=True)
+    try:
+        job = {job.id: job for job in scheduler.get_jobs()}["talk_digest"]
+    finally:
+        scheduler.shutdown(wait=False)
+    assert job.func.__module__ == "scheduler.talk_jobs" and job.args == (tg.services,)
+    assert "hour='7', minute='30'" in str(job.trigger)
