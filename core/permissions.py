@@ -36,6 +36,8 @@ class Action(StrEnum):
     WORK_FIXES = "fix.work"
     NAME_OFFICER = "officer.name"
     WORK_SURVEYS = "survey.work"
+    WORK_TALKS = "talk.work"
+    MANAGE_EVENTS = "event.manage"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -65,6 +67,9 @@ REFUSALS = {
     "report a dark street light, graffiti or the like yourself, use /fix; /myfixes shows yours.",
     Action.WORK_SURVEYS: "Only a Crime Prevention Officer can work the security survey requests. "
     "To ask for a survey of your home, business or boat, use /survey; /mysurveys shows yours.",
+    Action.WORK_TALKS: "Only a Crime Prevention Officer can work the requests for talks. To ask "
+    "for a presentation, workshop or school program yourself, use /talk; /mytalks shows yours.",
+    Action.MANAGE_EVENTS: "Only a Crime Prevention Officer can change public events.",
 }
 
 

@@ -34,6 +34,7 @@ from core.property import Property
 from core.settings import Settings
 from core.shared import Shared
 from core.surveys import Surveys
+from core.talks import Talks
 from core.tips import Tips
 from core.vacation.service import VacationService
 from notifiers.base import Notifier
@@ -81,6 +82,7 @@ class Services:
     partners: PartnerGroups
     surveys: Surveys
     property: Property
+    talks: Talks
     sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
@@ -118,10 +120,11 @@ class Services:
         groups = GroupService(shared, officers)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
-        # erases tips, then vacation watch, then environment reports, then surveys, then property
-        # registers (elections register later); each tick publishes news, then sends the patrol
-        # list, then the weekly meeting list, then the environment reports' digest and weekly
-        # summary, then the surveys' digest.
+        # erases tips, then vacation watch, then meetings' chat answers, then environment
+        # reports, then surveys, then property registers, then talk requests (elections register
+        # later); each tick publishes news, then sends the patrol list, then the weekly meeting
+        # list, then the environment reports' digest and weekly summary, then the surveys' and
+        # the talk requests' digests.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
@@ -130,6 +133,7 @@ class Services:
         partners = PartnerGroups(shared, groups)
         surveys = Surveys(shared, officers, due)
         property_ = Property(shared, tips)
+        talks = Talks(shared, officers, due, meetings)
         return cls(
             settings=settings,
             db=db,
@@ -169,5 +173,6 @@ class Services:
             partners=partners,
             surveys=surveys,
             property=property_,
+            talks=talks,
             sms_keywords=shared.sms_keywords,
         )

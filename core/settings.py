@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     weekly_meetings_time: str = "mon 08:00"
     news_time: str = "10:00"
     fix_digest_time: str = "07:30"
+    talk_digest_time: str = "07:30"
     fix_summary_time: str = "mon 08:30"
     survey_digest_time: str = "07:45"
     meeting_reminders: str = "24h,1h"
@@ -137,7 +138,13 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("patrol_list_time", "news_time", "fix_digest_time", "survey_digest_time")
+    @field_validator(
+        "patrol_list_time",
+        "news_time",
+        "fix_digest_time",
+        "survey_digest_time",
+        "talk_digest_time",
+    )
     @classmethod
     def _clock_time(cls, value: str) -> str:
         return parse_clock(value).strftime("%H:%M")

@@ -17,6 +17,7 @@ import storage.members.models
 import storage.news.models
 import storage.property.models
 import storage.surveys.models
+import storage.talks.models
 import storage.tips.models
 import storage.vacation.models
 from storage.base import Base
@@ -33,6 +34,7 @@ FEATURES = (
     storage.news.models,
     storage.surveys.models,
     storage.property.models,
+    storage.talks.models,
     storage.tips.models,
     storage.vacation.models,
 )

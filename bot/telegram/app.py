@@ -32,6 +32,7 @@ from bot.telegram import (
     property,
     router,
     surveys,
+    talks,
     texts,
     tips,
     vacation,
@@ -59,6 +60,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     partners.register,
     surveys.register,
     property.register,
+    talks.register,
 )
 
 

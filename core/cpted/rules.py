@@ -1,5 +1,5 @@
 """What every part of the environment reports feature shares: kinds, statuses, limits,
-references, the checks of what people send, and working days."""
+references and the checks of what people send (working days are in core.localtime)."""
 
 from __future__ import annotations
 

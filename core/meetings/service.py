@@ -6,6 +6,10 @@ in /meetings and can answer there). A reschedule or cancellation goes to everyon
 invited or answered, whatever their topics, since it changes something they know about.
 Reminders (`MEETING_REMINDERS`, default 24h and 1h before) go to those going or maybe and to
 those who have not answered, never to those who said no.
+
+A public event (a talk officers give, open to anyone) belongs to no group: nobody is invited,
+anyone answers it from /events (registered or not: someone who never registered answers from
+their private chat), and its reminders go to those going or maybe. Only officers change it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.delivery import Attachment
 from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
+from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, NotRegistered, PermissionDenied
 from core.flows import Claim, take_in
 from core.ics import Event, calendar_file, uid
@@ -38,6 +43,19 @@ MAX_AHEAD = timedelta(days=365)
 WEEKLY_HORIZON = timedelta(days=14)
 TITLE_MAX, PLACE_MAX, AGENDA_MAX = 120, 200, 1000
 ANSWERS = ("going", "maybe", "no")
+PUBLIC = "Public event"
+PUBLIC_MAX = 20
+
+
+def host_name(group: GroupRecord | None) -> str:
+    """Whose meeting it is: the group's name, or 'Public event'."""
+    return group.name if group is not None else PUBLIC
+
+
+async def erase_chat_answers_in(session: AsyncSession, erased: Erased) -> None:
+    """/forget: the answers given to public events from the member's chat before they
+    registered (their member answers go with their member row)."""
+    await MeetingRepository(session).delete_chat_answers(erased.telegram_chat)
 
 
 def clean_title(value: str) -> str:
@@ -90,6 +108,15 @@ class MeetingDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class EventView:
+    """An upcoming public event as anyone sees it in /events."""
+
+    meeting: MeetingRecord
+    my_answer: str | None
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingView:
     """An upcoming meeting as a member sees it."""
 
@@ -116,14 +143,19 @@ class MeetingService(SharedService):
         self.due = due
         due.register(MEETING_REMINDER, self._reminder_due)
         due.register_tick(self._weekly_list_tick)
+        shared.erasure.register("meetings", erase_chat_answers_in)
 
     # The calendar file
 
     def ics(
-        self, meeting: MeetingRecord, group: GroupRecord, *, cancelled: bool = False
+        self, meeting: MeetingRecord, group: GroupRecord | None, *, cancelled: bool = False
     ) -> Attachment:
         """The meeting's .ics (an update has a higher SEQUENCE; a cancellation METHOD:CANCEL)."""
-        description = f"{group.name} watch group meeting."
+        description = (
+            f"{group.name} watch group meeting."
+            if group is not None
+            else f"{self.settings.service_name}: open to the public."
+        )
         if meeting.agenda:
             description += f"\n\nAgenda:\n{meeting.agenda}"
         event = Event(
@@ -131,7 +163,7 @@ class MeetingService(SharedService):
             sequence=meeting.sequence,
             starts_at=meeting.starts_at,
             ends_at=meeting.ends_at,
-            summary=f"{meeting.title} ({group.name})",
+            summary=f"{meeting.title} ({host_name(group)})",
             location=meeting.place,
             description=description,
             stamp=self.clock.now(),
@@ -158,10 +190,10 @@ class MeetingService(SharedService):
 
     async def _managed(
         self, session: AsyncSession, actor: Actor, meeting_id: int
-    ) -> tuple[MeetingRecord, GroupRecord]:
+    ) -> tuple[MeetingRecord, GroupRecord | None]:
         meeting = await MeetingRepository(session).get(meeting_id)
-        group = await GroupRepository(session).get(meeting.group_id) if meeting else None
-        if meeting is None or group is None:
+        group = await self._group_in(session, meeting)
+        if meeting is None or (group is None and not meeting.public):
             raise NotFound(f"There is no meeting #{meeting_id}.")
         if meeting.status != "scheduled":
             raise Conflict("That meeting was cancelled.")
@@ -176,10 +208,19 @@ class MeetingService(SharedService):
         await self._require_manager(actor, group)
         return meeting
 
-    async def _require_manager(self, actor: Actor, group: GroupRecord) -> None:
+    async def _require_manager(self, actor: Actor, group: GroupRecord | None) -> None:
+        if group is None:  # a public event: officers only
+            await self.access.require(actor, Action.MANAGE_EVENTS, target="public events")
+            return
         await self.access.require(
             actor, Action.SCHEDULE_MEETING, group_id=group.id, target=f"group {group.code}"
         )
+
+    @staticmethod
+    async def _group_in(session: AsyncSession, meeting: MeetingRecord | None) -> GroupRecord | None:
+        if meeting is None or meeting.group_id is None:
+            return None
+        return await GroupRepository(session).get(meeting.group_id)
 
     # Scheduling
 
@@ -206,6 +247,17 @@ class MeetingService(SharedService):
         members were invited. With a claim, the confirm's stored step is taken in the same
         transaction, so a second press creates nothing (AlreadyDone)."""
         group = await self.group_for(actor, code)
+        async with self.db.transaction() as session:
+            await take_in(session, claim)
+            meeting, invited = await self.schedule_in(session, actor, group, draft)
+        return meeting, group, invited
+
+    async def schedule_in(
+        self, session: AsyncSession, actor: Actor, group: GroupRecord | None, draft: MeetingDraft
+    ) -> tuple[MeetingRecord, int]:
+        """Create a meeting in the caller's transaction (the caller has checked that the actor
+        may): a group's, with its members invited, or (no group) a public event open to
+        anyone from /events; the reminders are scheduled. Returns how many were invited."""
         title, place, agenda = (
             clean_title(draft.title),
             clean_place(draft.place),
@@ -213,23 +265,23 @@ class MeetingService(SharedService):
         )
         now = self.clock.now()
         starts_at = check_start(draft.starts_at, now)
-        async with self.db.transaction() as session:
-            await take_in(session, claim)
-            repo = MeetingRepository(session)
-            meeting = await repo.create(
-                group_id=group.id,
-                title=title,
-                starts_at=starts_at,
-                ends_at=starts_at + MEETING_LENGTH,
-                place=place,
-                agenda=agenda,
-                created_by_member_id=actor.member.id if actor.member else None,
-                created_at=now,
-                updated_at=now,
-            )
+        repo = MeetingRepository(session)
+        meeting = await repo.create(
+            group_id=group.id if group is not None else None,
+            public=group is None,
+            title=title,
+            starts_at=starts_at,
+            ends_at=starts_at + MEETING_LENGTH,
+            place=place,
+            agenda=agenda,
+            created_by_member_id=actor.member.id if actor.member else None,
+            created_at=now,
+            updated_at=now,
+        )
+        invited: list[MemberRecord] = []
+        if group is not None:
             invited = await self._interested(session, group.id)
             await repo.invite(meeting.id, [m.id for m in invited])
-            zone = self.settings.zone
             await self.outbox.enqueue_in(
                 session,
                 kind="meeting",
@@ -240,7 +292,7 @@ class MeetingService(SharedService):
                     starts_at,
                     place,
                     agenda,
-                    zone,
+                    self.settings.zone,
                     meeting.id,
                     self.ics(meeting, group),
                 ),
@@ -250,20 +302,20 @@ class MeetingService(SharedService):
                 group_id=group.id,
                 audience=f"members of {group.code}",
             )
-            await self._schedule_reminders(session, meeting)
-            await self.audit.record_in(
-                session,
-                actor,
-                "meeting.schedule",
-                target=f"meeting #{meeting.id}",
-                detail=f"group {group.code}; starts {starts_at.isoformat()}; "
-                f"{len(invited)} invited",
-            )
-        return meeting, group, len(invited)
+        await self._schedule_reminders(session, meeting)
+        where = f"group {group.code}" if group is not None else "public"
+        await self.audit.record_in(
+            session,
+            actor,
+            "meeting.schedule",
+            target=f"meeting #{meeting.id}",
+            detail=f"{where}; starts {starts_at.isoformat()}; {len(invited)} invited",
+        )
+        return meeting, len(invited)
 
     async def reschedule(
         self, actor: Actor, meeting_id: int, starts_at: datetime
-    ) -> tuple[MeetingRecord, GroupRecord, int]:
+    ) -> tuple[MeetingRecord, GroupRecord | None, int]:
         """Move a meeting; everyone invited gets the new time and calendar file."""
         async with self.db.transaction() as session:
             meeting, group = await self._managed(session, actor, meeting_id)
@@ -288,7 +340,7 @@ class MeetingService(SharedService):
                 session,
                 kind="meeting",
                 message=msg.meeting_moved(
-                    group.name,
+                    host_name(group),
                     moved.title,
                     old_start,
                     starts_at,
@@ -298,8 +350,9 @@ class MeetingService(SharedService):
                     self.ics(moved, group),
                 ),
                 recipients=invitees,
+                direct=await self._chats_in(session, meeting.id),
                 author_label=actor.label,
-                group_id=group.id,
+                group_id=meeting.group_id,
                 audience=f"invited to meeting #{meeting.id}",
             )
             await self.audit.record_in(
@@ -311,7 +364,16 @@ class MeetingService(SharedService):
             )
         return moved, group, len(invitees)
 
-    async def cancel(self, actor: Actor, meeting_id: int) -> tuple[MeetingRecord, GroupRecord, int]:
+    async def _chats_in(
+        self, session: AsyncSession, meeting_id: int, answers: tuple[str, ...] = ANSWERS
+    ) -> list[tuple[str, str]]:
+        """The private chats of those who answered a public event without registering."""
+        chats = await MeetingRepository(session).chat_answers(meeting_id)
+        return [("telegram", chat) for chat, answer in chats.items() if answer in answers]
+
+    async def cancel(
+        self, actor: Actor, meeting_id: int
+    ) -> tuple[MeetingRecord, GroupRecord | None, int]:
         """Cancel a meeting; everyone invited is told, with a cancelling calendar file."""
         async with self.db.transaction() as session:
             _, group = await self._managed(session, actor, meeting_id)
@@ -326,15 +388,16 @@ class MeetingService(SharedService):
                 session,
                 kind="meeting",
                 message=msg.meeting_cancelled(
-                    group.name,
+                    host_name(group),
                     meeting.title,
                     meeting.starts_at,
                     self.settings.zone,
                     self.ics(cancelled, group, cancelled=True),
                 ),
                 recipients=invitees,
+                direct=await self._chats_in(session, meeting.id),
                 author_label=actor.label,
-                group_id=group.id,
+                group_id=meeting.group_id,
                 audience=f"invited to meeting #{meeting.id}",
             )
             await self.audit.record_in(
@@ -342,7 +405,7 @@ class MeetingService(SharedService):
                 actor,
                 "meeting.cancel",
                 target=f"meeting #{meeting.id}",
-                detail=f"group {group.code}",
+                detail=f"group {group.code}" if group is not None else "public",
             )
         return cancelled, group, len(invitees)
 
@@ -354,21 +417,27 @@ class MeetingService(SharedService):
         """Record a member's answer; returns the meeting and the previous answer."""
         if answer not in ANSWERS:
             raise InvalidInput("Please answer going, maybe or no.")
+        if not 0 < meeting_id < 2**31:  # no such id (and past what the database stores)
+            raise NotFound("That meeting no longer exists.")
         async with self.db.transaction() as session:
             member = await MemberRepository(session).by_telegram_user(telegram_user_id)
-            if member is None:
-                raise NotRegistered("Please register first: send /start.")
             repo = MeetingRepository(session)
             meeting = await repo.get(meeting_id)
-            if meeting is None:
+            if meeting is not None and meeting.public:  # anyone may answer a public event
+                self._check_open(meeting)
+                now = self.clock.now()
+                if member is not None:
+                    return meeting, await repo.answer(meeting.id, member.id, answer, now)
+                chat = str(telegram_user_id)  # a user's private chat has the user's id
+                return meeting, await repo.answer_by_chat(meeting.id, chat, answer, now)
+            if member is None:
+                raise NotRegistered("Please register first: send /start.")
+            if meeting is None or meeting.group_id is None:
                 raise NotFound("That meeting no longer exists.")
             membership = await GroupRepository(session).membership(member.id, meeting.group_id)
             allowed = membership is not None and membership.status == "active"
             if allowed:
-                if meeting.status != "scheduled":
-                    raise Conflict("That meeting was cancelled.")
-                if meeting.starts_at <= self.clock.now():
-                    raise Conflict("That meeting has already started.")
+                self._check_open(meeting)
                 previous = await repo.answer(meeting.id, member.id, answer, self.clock.now())
                 return meeting, previous
         # Audited after the read has ended (SQLite allows one writer).
@@ -380,6 +449,33 @@ class MeetingService(SharedService):
             detail="not a member of the meeting's group",
         )
         raise PermissionDenied("Only members of the meeting's group can answer.")
+
+    def _check_open(self, meeting: MeetingRecord) -> None:
+        if meeting.status != "scheduled":
+            raise Conflict("That meeting was cancelled.")
+        if meeting.starts_at <= self.clock.now():
+            raise Conflict("That meeting has already started.")
+
+    async def public_events(self, telegram_user_id: int | None) -> list[EventView]:
+        """Upcoming public events, soonest first, with this person's answers."""
+        async with self.db.transaction() as session:
+            repo = MeetingRepository(session)
+            events = (await repo.upcoming(self.clock.now(), public=True))[:PUBLIC_MAX]
+            ids = [e.id for e in events]
+            mine: dict[int, str | None] = {}
+            if telegram_user_id is not None:
+                member = await MemberRepository(session).by_telegram_user(telegram_user_id)
+                mine.update(await repo.chat_answers_of(str(telegram_user_id), ids))
+                if member is not None:
+                    mine.update(
+                        {k: v for k, v in (await repo.answers_of(member.id, ids)).items() if v}
+                    )
+            return [EventView(e, mine.get(e.id), await repo.answer_counts(e.id)) for e in events]
+
+    async def forget_chat(self, telegram_chat: str) -> int:
+        """Forget the answers a chat that never registered gave to public events."""
+        async with self.db.transaction() as session:
+            return await MeetingRepository(session).delete_chat_answers(telegram_chat)
 
     async def upcoming_for(self, actor: Actor) -> list[MeetingView]:
         """Upcoming meetings of the member's groups, with their answers."""
@@ -397,7 +493,7 @@ class MeetingService(SharedService):
             return [
                 MeetingView(
                     meeting,
-                    groups[meeting.group_id],
+                    groups[meeting.group_id or 0],
                     answers.get(meeting.id),
                     await repo.answer_counts(meeting.id),
                     actor.is_officer
@@ -413,11 +509,15 @@ class MeetingService(SharedService):
         session = ctx.session
         repo = MeetingRepository(session)
         meeting = await repo.get(ctx.item.subject_id)
-        group = await GroupRepository(session).get(meeting.group_id) if meeting else None
-        if meeting is None or group is None or meeting.status != "scheduled":
+        group = await self._group_in(session, meeting)
+        if meeting is None or meeting.status != "scheduled":
+            return CANCELLED
+        if group is None and not meeting.public:
             return CANCELLED
         if ctx.stale or meeting.starts_at <= ctx.now:
             return MISSED
+        if group is None:
+            return await self._public_reminder_in(ctx, meeting)
         answers = {i.member_id: i.answer for _, i in await repo.invitees(meeting.id)}
         members = [
             m for m in await self._interested(session, group.id) if answers.get(m.id) != "no"
@@ -445,6 +545,31 @@ class MeetingService(SharedService):
                 )
         return DONE
 
+    async def _public_reminder_in(self, ctx: DueContext, meeting: MeetingRecord) -> str:
+        """A public event's reminder, to those going or maybe (nobody was invited)."""
+        session = ctx.session
+        coming = ("going", "maybe")
+        members = [m for m, _ in await MeetingRepository(session).invitees(meeting.id, coming)]
+        chats = await self._chats_in(session, meeting.id, coming)
+        if members or chats:
+            await self.outbox.enqueue_in(
+                session,
+                kind="reminder",
+                message=msg.meeting_reminder(
+                    PUBLIC,
+                    meeting.title,
+                    meeting.starts_at,
+                    meeting.place,
+                    self.settings.zone,
+                    meeting.id,
+                    "going",
+                ),
+                recipients=members,
+                direct=chats,
+                audience=f"meeting #{meeting.id} reminder ({ctx.item.key.split('#')[0]})",
+            )
+        return DONE
+
     async def _weekly_list_tick(self) -> dict[str, int]:
         listed = await self.send_weekly_list()
         return {f"weekly_meetings_{listed}": 1} if listed is not None else {}
@@ -462,11 +587,11 @@ class MeetingService(SharedService):
         repo = MeetingRepository(session)
         lines = []
         for meeting in await repo.upcoming(now, until=now + WEEKLY_HORIZON):
-            group = await GroupRepository(session).get(meeting.group_id)
+            group = await self._group_in(session, meeting)
             counts = await repo.answer_counts(meeting.id)
             lines.append(
                 (
-                    group.name if group else "?",
+                    host_name(group),
                     meeting.title,
                     meeting.starts_at,
                     meeting.place,

@@ -19,14 +19,17 @@ from storage.types import UTCDateTime
 
 
 class Meeting(Base):
-    """A group meeting; `sequence` counts changes, as the calendar file's SEQUENCE."""
+    """A group meeting, or a public event (no group, open to anyone: a talk officers give);
+    `sequence` counts changes, as the calendar file's SEQUENCE."""
 
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    group_id: Mapped[int] = mapped_column(
+    group_id: Mapped[int | None] = mapped_column(
         ForeignKey("watch_groups.id", ondelete="CASCADE"), index=True
     )
+    # A public event: listed in /events, answered by anyone (registered or not).
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(120))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -42,14 +45,19 @@ class Meeting(Base):
 
 
 class MeetingInvitation(Base):
-    """Who was invited to a meeting (or answered from /meetings), and their answer."""
+    """Who was invited to a meeting (or answered from /meetings or /events), and their answer:
+    a member, or (a public event) the private chat of someone who never registered."""
 
     __tablename__ = "meeting_invitations"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "member_id"),
+        UniqueConstraint("meeting_id", "telegram_chat", name="uq_meeting_invitations_chat"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    telegram_chat: Mapped[str | None] = mapped_column(String(32))
     invited: Mapped[bool] = mapped_column(Boolean, default=True)
     answer: Mapped[str | None] = mapped_column(String(8))  # "going", "maybe", "no"
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

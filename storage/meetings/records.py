@@ -11,7 +11,7 @@ class MeetingRecord:
     """A meeting as stored."""
 
     id: int
-    group_id: int
+    group_id: int | None
     title: str
     starts_at: datetime
     ends_at: datetime
@@ -22,6 +22,7 @@ class MeetingRecord:
     created_by_member_id: int | None
     created_at: datetime
     updated_at: datetime
+    public: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,8 @@ class InvitationRecord:
 
     id: int
     meeting_id: int
-    member_id: int
+    member_id: int | None
     invited: bool
     answer: str | None
     answered_at: datetime | None
+    telegram_chat: str | None = None

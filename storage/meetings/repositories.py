@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.meetings.models import Meeting, MeetingInvitation
@@ -30,13 +30,20 @@ def meeting_record(row: Meeting) -> MeetingRecord:
         created_by_member_id=row.created_by_member_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        public=bool(row.public),
     )
 
 
 def invitation_record(row: MeetingInvitation) -> InvitationRecord:
     """Copy an ORM row into a plain record."""
     return InvitationRecord(
-        row.id, row.meeting_id, row.member_id, row.invited, row.answer, row.answered_at
+        row.id,
+        row.meeting_id,
+        row.member_id,
+        row.invited,
+        row.answer,
+        row.answered_at,
+        row.telegram_chat,
     )
 
 
@@ -48,6 +55,7 @@ class MeetingRepository:
 
     async def create(self, **values: Any) -> MeetingRecord:
         """Add a meeting."""
+        values.setdefault("public", False)
         row = Meeting(status="scheduled", sequence=0, **values)
         self.session.add(row)
         await self.session.flush()
@@ -70,10 +78,18 @@ class MeetingRepository:
         return record
 
     async def upcoming(
-        self, now: datetime, *, group_ids: list[int] | None = None, until: datetime | None = None
+        self,
+        now: datetime,
+        *,
+        group_ids: list[int] | None = None,
+        until: datetime | None = None,
+        public: bool | None = None,
     ) -> list[MeetingRecord]:
-        """Scheduled meetings that have not ended, soonest first (of some groups)."""
+        """Scheduled meetings that have not ended, soonest first (of some groups; public ones
+        or not)."""
         query = select(Meeting).where(Meeting.status == "scheduled", Meeting.ends_at > now)
+        if public is not None:
+            query = query.where(Meeting.public.is_(public))
         if group_ids is not None:
             if not group_ids:
                 return []
@@ -126,6 +142,63 @@ class MeetingRepository:
         row.answer, row.answered_at = answer, now
         await self.session.flush()
         return previous
+
+    async def answer_by_chat(
+        self, meeting_id: int, telegram_chat: str, answer: str, now: datetime
+    ) -> str | None:
+        """Record the answer of someone who never registered (a public event), by their
+        private chat; returns the previous one."""
+        row = await self.session.scalar(
+            select(MeetingInvitation).where(
+                MeetingInvitation.meeting_id == meeting_id,
+                MeetingInvitation.telegram_chat == telegram_chat,
+            )
+        )
+        if row is None:
+            self.session.add(
+                MeetingInvitation(
+                    meeting_id=meeting_id,
+                    telegram_chat=telegram_chat,
+                    invited=False,
+                    answer=answer,
+                    answered_at=now,
+                )
+            )
+            await self.session.flush()
+            return None
+        previous = row.answer
+        row.answer, row.answered_at = answer, now
+        await self.session.flush()
+        return previous
+
+    async def chat_answers(self, meeting_id: int) -> dict[str, str | None]:
+        """The answers of those who never registered, by private chat."""
+        rows = await self.session.execute(
+            select(MeetingInvitation.telegram_chat, MeetingInvitation.answer).where(
+                MeetingInvitation.meeting_id == meeting_id,
+                MeetingInvitation.telegram_chat.is_not(None),
+            )
+        )
+        return {str(chat): answer for chat, answer in rows.all()}
+
+    async def chat_answers_of(self, telegram_chat: str, meeting_ids: list[int]) -> dict[int, str]:
+        """A chat's answers to these meetings."""
+        if not meeting_ids:
+            return {}
+        rows = await self.session.execute(
+            select(MeetingInvitation.meeting_id, MeetingInvitation.answer).where(
+                MeetingInvitation.telegram_chat == telegram_chat,
+                MeetingInvitation.meeting_id.in_(meeting_ids),
+            )
+        )
+        return {int(m): str(a) for m, a in rows.all() if a}
+
+    async def delete_chat_answers(self, telegram_chat: str) -> int:
+        """Forget a chat's answers (/forget)."""
+        result = await self.session.execute(
+            delete(MeetingInvitation).where(MeetingInvitation.telegram_chat == telegram_chat)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def invitees(
         self, meeting_id: int, answers: tuple[str | None, ...] | None = None

@@ -35,12 +35,14 @@ COMMANDS = (
     "/join", "/leave", "/tip", "/mytips", "/tips", "/alert", "/scam", "/broadcast", "/report",
     "/unsend", "/meeting", "/meetings", "/vacation", "/back", "/checked", "/election",
     "/nominate", "/vote", "/news", "/newgroup", "/setleader", "/pending", "/members", "/groups",
-    "/audit", "/property", "/property add", "/stolen", "/nonsense",
+    "/audit", "/property", "/property add", "/stolen", "/talk", "/mytalks", "/talks", "/events",
+    "/survey", "/mysurveys", "/surveys", "/partners", "/newpartner", "/officername", "/nonsense",
 )  # fmt: skip
 PREFIXES = (
     "alert:", "tipf:", "tip:", "vac:", "mtg:", "rsvp:", "news:", "nom:", "vote:", "join:",
     "leave:", "review:", "newgroup:", "setleader:", "set:", "edit:", "consent:", "forget:",
-    "prop:", "propf:", "propx:", "stol:", "",
+    "prop:", "propf:", "propx:", "stol:", "talkf:", "talkm:", "talkr:", "talk:", "talk:v:",
+    "talk:st:1:", "talkm:cy:", "svq:", "sv:", "prt:", "prt:iy:", "oname:", "",
 )  # fmt: skip
 
 any_text = st.text(st.characters(codec="utf-8"), max_size=5000)

@@ -10,8 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from core.cpted.rules import FixDraft, Reporter
+from core.meetings import MeetingDraft
 from core.property.rules import ItemDraft
 from core.surveys.rules import Requester, SurveyDraft
+from core.talks.rules import Requester as TalkRequester
+from core.talks.rules import TalkDraft
 from core.vacation.rules import VacationRequest
 from storage.schema import Base
 from tests.conftest import OFFICER_ID
@@ -52,6 +55,8 @@ COMMANDS: dict[str, set[str]] = {
     "/surveys": {"officer"},
     "/surveys done": {"officer"},
     "/surveys S-2026-00001": {"officer"},
+    "/talks": {"officer"},
+    "/talks P-2026-00001": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -90,6 +95,15 @@ BUTTONS: dict[str, set[str]] = {
     "prop:d:1": {"resident"},  # ask to delete it
     "prop:dy:1": {"resident"},  # delete it
     "prop:pry:1": {"resident"},  # remove its photos
+    "talk:q:new:0": {"officer"},  # the talk requests' queue
+    "talk:v:1": {"officer"},  # open a request's card
+    "talk:c:1": {"officer"},  # claim it
+    "talk:a:1": {"officer"},  # accept it (asks for the date)
+    "talk:d:1": {"officer"},  # decline it (asks for the reason)
+    "talk:s:1": {"officer"},  # suggest another topic (shows the topics)
+    "talk:st:1:bomb": {"officer"},  # suggest Bomb threats (its requester told)
+    "mtg:cancelyes:2": {"officer"},  # cancel the public event (no leader may)
+    "rsvp:2:going": set(ROLES),  # anyone answers a public event, registered or not
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
@@ -116,6 +130,7 @@ WATCHED = (
     "survey_findings",
     "property_items",
     "property_photos",
+    "talk_requests",
 )
 
 
@@ -149,6 +164,7 @@ async def town(tg: TelegramHarness) -> int:
     await tg.send(OFFICER_ID, "/setleader ELM 3")
     await tg.send(EVE, "/join ELM")
     await tg.send(DAN, "/tip Someone trying car doors on Pine St at night")
+    today = tg.services.clock.now().date()
     await tg.services.fixes.reports.file(
         FixDraft(kind="light", place="Pine St by the park"), Reporter.telegram(DAN, DAN)
     )
@@ -164,12 +180,24 @@ async def town(tg: TelegramHarness) -> int:
     await tg.services.property.register.add(
         DAN, ItemDraft(item="Bicycle", serial="WTU-1", photos=("BIKE-PHOTO",))
     )
+    await tg.services.talks.requests.file(
+        TalkDraft("scams", "civic", 30, "Pine St church hall", (today + timedelta(days=9),)),
+        TalkRequester.telegram(DAN, DAN),
+    )
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):
         await tg.send(ANN, answer)
     await tg.press(ANN, "mtg:skip")
     await tg.press(ANN, "mtg:create")
-    today = tg.services.clock.now().date()
+    async with tg.services.db.transaction() as session:  # meeting #2: a public event
+        await tg.services.meetings.schedule_in(
+            session,
+            officer,
+            None,
+            MeetingDraft(
+                "Frauds, cons and scams", tg.services.clock.now() + timedelta(days=9), "Hall"
+            ),
+        )
     await tg.services.vacation.create(
         BOB,
         VacationRequest(

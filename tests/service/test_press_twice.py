@@ -13,7 +13,14 @@ from tests.support.neighborhood import ANN, BOB, neighborhood
 
 # A summary's buttons but Edit, left for a later entry (each entry presses the buttons its
 # answer brought); the confirm is pressed last.
-REVIEW_FIRST = ("tipf:send", "tipf:cancel", "vac:confirm", "vac:discard")
+REVIEW_FIRST = (
+    "tipf:send",
+    "tipf:cancel",
+    "vac:confirm",
+    "vac:discard",
+    "talkf:send",
+    "talkf:cancel",
+)
 # (who, what they send[, buttons not pressed this time]) in order; destructive ones last for
 # each person.
 JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
@@ -75,11 +82,23 @@ JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
     (BOB, "ok", ("prop:v:", "prop:add", "stol:")),  # decal, PDF, CSV
     (BOB, "/stolen"),  # tick the bicycle (a second press is stale)
     (BOB, "/cancel"),
+    # A talk request: the topic's and audience's buttons, the review's Edit, a part picked
+    # (the topic again), then Send.
+    (BOB, "/talk"),
+    (BOB, "40"),  # typed at the audience's buttons
+    (BOB, "40"),
+    (BOB, "Pine St church hall"),
+    (BOB, "12/15, 12/17", REVIEW_FIRST),  # Edit pressed
+    (BOB, "ok", ("talkf:back",)),  # the topic picked
+    (BOB, "ok"),  # a topic: the review again
+    (BOB, "ok"),  # typed at the review: Send, twice (then Edit and Cancel find it sent)
+    (BOB, "/mytalks", ("talkm:",)),  # kept open for the officer (cancelling: tests/talks)
     (ANN, "/members"),
     (ANN, "/broadcast Porch lights on tonight, please"),
     (OFFICER_ID, "/tips"),
     (OFFICER_ID, "/fixes"),
     (OFFICER_ID, "/surveys"),
+    (OFFICER_ID, "/talks"),
     (OFFICER_ID, "/groups"),
     (OFFICER_ID, "/news"),
     (OFFICER_ID, "/alert all Water main break on Elm"),
@@ -138,6 +157,12 @@ async def test_every_button_pressed_twice(tg: TelegramHarness) -> None:
         assert any(p.startswith(data) for p in pressed), data
     assert sum("Saved as item 1 in your register" in t for t in bob) == 1
     assert sum("Deleted <b>Bicycle</b>" in t for t in bob) == 1
+    for data in ("talkf:t:", "talkf:a:", "talkf:edit", "talkf:e:topic", "talkf:send", "talk:c:"):
+        assert any(p.startswith(data) for p in pressed), data
+    bob = tg.texts(BOB)
+    assert sum("Your tip is in: T-2026-00002" in t for t in bob) == 1  # the guided one, once
+    assert sum("Vacation watch #1 is on" in t for t in bob) == 1
+    assert sum("Your request is in: <b>P-2026-00001</b>" in t for t in bob) == 1
     refused = [c for c in tg.api.calls if c.description == NOT_MODIFIED]
     assert refused == [], [c.params for c in refused]
     for uid in (ANN, BOB, OFFICER_ID):

@@ -34,6 +34,7 @@ from core.flows import Claim
 from core.markup import esc
 from core.meetings.messages import RSVP_LABELS, meeting_details
 from core.meetings.service import (
+    PUBLIC,
     MeetingDraft,
     MeetingView,
     check_start,
@@ -228,7 +229,8 @@ def _card_markup(view: MeetingView) -> InlineKeyboardMarkup:
 
 @guarded
 async def meetings(update: Update, context: Context) -> None:
-    """/meetings: upcoming meetings of the member's groups, with RSVP buttons."""
+    """/meetings: upcoming meetings of the member's groups, with RSVP buttons (public
+    events are in /events)."""
     svc = services(context)
     who = await actor(update, context)
     views = await svc.meetings.upcoming_for(who)
@@ -242,6 +244,38 @@ async def meetings(update: Update, context: Context) -> None:
             update,
             texts.meeting_card(view.group.name, details, view.my_answer, view.counts),
             _card_markup(view),
+        )
+
+
+@guarded
+async def events(update: Update, context: Context) -> None:
+    """/events: upcoming public events, for anyone (registered or not), with RSVP buttons."""
+    svc = services(context)
+    views = await svc.meetings.public_events(user_id(update))
+    manage = (await actor(update, context)).is_officer  # officers change public events
+    if not views:
+        await reply(update, texts.NO_EVENTS)
+        return
+    for view in views:
+        m = view.meeting
+        details = meeting_details(m.title, m.starts_at, m.place, m.agenda, svc.settings.zone)
+        rows = [
+            [
+                (label + (" ✓" if view.my_answer == key else ""), f"rsvp:{m.id}:{key}")
+                for key, label in RSVP_LABELS.items()
+            ]
+        ]
+        if manage:
+            rows.append(
+                [
+                    (texts.RESCHEDULE, f"mtg:move:{m.id}"),
+                    (texts.CANCEL_MEETING, f"mtg:cancel:{m.id}"),
+                ]
+            )
+        await reply(
+            update,
+            texts.meeting_card(PUBLIC, details, view.my_answer, view.counts),
+            buttons(rows),
         )
 
 

@@ -33,7 +33,10 @@ MEETING_DISCARD = "Discard"
 MEETING_DISCARDED = "Discarded; no meeting was created."
 
 
-NO_MEETINGS = "No upcoming meetings in your groups."
+NO_MEETINGS = "No upcoming meetings in your groups. /events lists the public ones."
+
+
+NO_EVENTS = "No public events are coming up. /talk asks officers for a safety talk."
 
 
 MEETING_ASK_NEW_TIME = f"When is the meeting now? For example {TIME_EXAMPLES}. /cancel to stop."

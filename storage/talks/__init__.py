@@ -1,0 +1,1 @@
+"""Presentations, workshops and school programs: requests and their yearly reference counter."""
