@@ -34,6 +34,7 @@ class Action(StrEnum):
     MANAGE_NEWS = "news.manage"
     TRIAGE_TIPS = "tip.triage"
     WORK_FIXES = "fix.work"
+    WORK_VICTIMS = "victim.work"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -59,6 +60,8 @@ REFUSALS = {
     "tip yourself, use /tip; /mytips shows yours.",
     Action.WORK_FIXES: "Only a Crime Prevention Officer can work the environment reports. To "
     "report a dark street light, graffiti or the like yourself, use /fix; /myfixes shows yours.",
+    Action.WORK_VICTIMS: "Only a Crime Prevention Officer can open and work victim follow-ups. "
+    "If you were the victim of a crime and would like help, ask the officer on your case.",
 }
 
 

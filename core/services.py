@@ -33,6 +33,7 @@ from core.settings import Settings
 from core.shared import Shared
 from core.tips import Tips
 from core.vacation.service import VacationService
+from core.victims import Victims
 from notifiers.base import Notifier
 from storage.delivery.records import DeliveryJob
 from storage.engine import Database
@@ -75,6 +76,7 @@ class Services:
     news: NewsService
     tips: Tips
     fixes: Fixes
+    victims: Victims
     sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
@@ -112,14 +114,15 @@ class Services:
         groups = GroupService(shared, officers)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
-        # erases tips, then vacation watch, then environment reports (elections register
-        # later); each tick publishes news, then sends the patrol list, then the weekly meeting
-        # list, then the environment reports' digest and weekly summary.
+        # erases tips, then vacation watch, then environment reports, then victim follow-ups
+        # (elections register later); each tick publishes news, then sends the patrol list,
+        # then the weekly meeting list, then the environment reports' digest and weekly summary.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
         meetings = MeetingService(shared, groups, officers, due)
         fixes = Fixes(shared, officers, due)
+        victims = Victims(shared, due)
         return cls(
             settings=settings,
             db=db,
@@ -156,5 +159,6 @@ class Services:
             news=news,
             tips=tips,
             fixes=fixes,
+            victims=victims,
             sms_keywords=shared.sms_keywords,
         )

@@ -17,6 +17,7 @@ import storage.members.models
 import storage.news.models
 import storage.tips.models
 import storage.vacation.models
+import storage.victims.models
 from storage.base import Base
 
 FEATURES = (
@@ -31,6 +32,7 @@ FEATURES = (
     storage.news.models,
     storage.tips.models,
     storage.vacation.models,
+    storage.victims.models,
 )
 metadata = Base.metadata
 

@@ -32,6 +32,7 @@ from bot.telegram import (
     texts,
     tips,
     vacation,
+    victims,
 )
 from bot.telegram.common import Context, reply
 from core.services import Services
@@ -53,6 +54,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     vacation.register,
     news.register,
     cpted.register,
+    victims.register,
 )
 
 
