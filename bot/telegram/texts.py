@@ -57,6 +57,8 @@ HELP_LEADER = [
 HELP_OFFICER = [
     ("tips", "Open tips: view, claim, reply, close"),
     ("fixes", "Environment reports: queue, status, /fixes csv"),
+    ("victim", "Open a victim follow-up: resources and check-ins"),
+    ("victims", "Victim follow-ups: age, owner, reply, close"),
     ("checked", "Log a vacation house check: /checked ID [note]"),
     ("news", "Safety news: list, add, edit, schedule, pause"),
     ("election", "Elections: open, certify, overturn"),

@@ -555,7 +555,7 @@ class VictimFollowups(SharedService):
             _record, emergency = await self.answer(followup.id, SMS, phone, body)
         except UserError as refusal:
             return messages.sms_refused(service, str(refusal).replace(", or /cancel", ""))
-        return messages.sms_answered(service, messages.named(followup), emergency=emergency)
+        return messages.sms_answered(service, messages.named_within(followup), emergency=emergency)
 
     async def sms_call(self, phone: str, body: str) -> str | None:
         """CALL: ask the officer to call back (once per message the number was sent)."""
@@ -567,7 +567,7 @@ class VictimFollowups(SharedService):
         key = CHECKIN_KEYS[followup.checkins_sent - 1] if followup.checkins_sent else RESOURCES_KEY
         changed = await self.callback(followup.id, SMS, phone, key)
         return messages.sms_callback(
-            self.settings.service_name, messages.named(followup), again=not changed.changed
+            self.settings.service_name, messages.named_within(followup), again=not changed.changed
         )
 
     async def sms_nomore(self, phone: str, body: str) -> str | None:

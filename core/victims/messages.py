@@ -41,6 +41,11 @@ def named(followup: FollowupRecord) -> str:
     return followup.officer_label or "The officer"
 
 
+def named_within(followup: FollowupRecord) -> str:
+    """The officer named within a sentence ("Officer Lee", or "the officer")."""
+    return followup.officer_label or "the officer"
+
+
 def owner(followup: FollowupRecord) -> str:
     """Who has the follow-up, as officers' lists show it."""
     return followup.officer_label or f"officer tg {followup.officer_telegram_id}"
@@ -149,7 +154,7 @@ def checkin(followup: FollowupRecord, key: str) -> Message:
     html = (
         f"🤝 <b>Checking in</b> (case {esc(followup.case_number)})\n\n"
         f"It has been {since} since we spoke. How are you doing? Do you need anything?\n"
-        f"Press Answer to write to {esc(named(followup))}, or Call me back. "
+        f"Press Answer to write to {esc(named_within(followup))}, or Call me back. "
         f"{PERSON_BUTTONS_NOTE}"
     )
     text = (

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from core.cpted.rules import FixDraft, Reporter
 from core.vacation.rules import VacationRequest
+from core.victims.rules import FollowupDraft
 from storage.schema import Base
 from tests.conftest import OFFICER_ID
 from tests.support.harness import TelegramHarness
@@ -44,6 +45,8 @@ COMMANDS: dict[str, set[str]] = {
     "/fixes": {"officer"},
     "/fixes csv": {"officer"},
     "/fixes F-2026-00001": {"officer"},
+    "/victim": {"officer"},
+    "/victims": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -65,6 +68,11 @@ BUTTONS: dict[str, set[str]] = {
     "fix:c:1": {"officer"},  # claim it
     "fix:s:1:public_works": {"officer"},  # mark it sent to public works (its reporter told)
     "fix:s:1:not_actionable": {"officer"},  # close it
+    "vic:l:0": {"officer"},  # the victim follow-ups
+    "vic:v:1": {"officer"},  # open one's card
+    "vic:r:1": {"officer"},  # start a reply to its person
+    "vic:x:1": {"officer"},  # ask to close it
+    "vic:xy:1": {"officer"},  # close it (its person told)
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
@@ -85,6 +93,7 @@ WATCHED = (
     "news_items",
     "officers",
     "fix_reports",
+    "victim_followups",
 )
 
 
@@ -120,6 +129,11 @@ async def town(tg: TelegramHarness) -> int:
     await tg.services.fixes.reports.file(
         FixDraft(kind="light", place="Pine St by the park"), Reporter.telegram(DAN, DAN)
     )
+    opened = await tg.services.victims.followups.open(
+        officer, FollowupDraft("burglary", "26-000001", "invite")
+    )
+    assert opened.invite_token is not None
+    await tg.services.victims.followups.accept_invitation(opened.invite_token, DAN, DAN, True)
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):
         await tg.send(ANN, answer)

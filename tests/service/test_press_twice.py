@@ -58,6 +58,15 @@ JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
     (OFFICER_ID, "/groups"),
     (OFFICER_ID, "/news"),
     (OFFICER_ID, "/alert all Water main break on Elm"),
+    # A victim follow-up for Bob: the officer's questions, then Bob's consent, the resources'
+    # buttons and the "no more check-ins" question (each /cancel brings the newest keyboard).
+    (OFFICER_ID, "/victim"),
+    (OFFICER_ID, "26-004512"),
+    (OFFICER_ID, str(BOB)),
+    (BOB, "/cancel"),
+    (BOB, "/cancel"),
+    (BOB, "/cancel"),
+    (OFFICER_ID, "/victims"),
     (BOB, "/stop"),
     (BOB, "/forget"),
 ]
@@ -98,9 +107,12 @@ async def test_every_button_pressed_twice(tg: TelegramHarness) -> None:
         assert any(p.startswith(data) for p in pressed), data
     for data in ("vac:edit", "vac:ed:address", "vac:keep", "vac:confirm"):
         assert data in pressed, data
+    for data in ("vicf:open", "vicp:y:1", "vicp:c:1:0", "vicp:s:1", "vicp:sy:1", "vic:v:1"):
+        assert data in pressed, data
     bob = tg.texts(BOB)
     assert sum("Your tip is in: T-2026-00002" in t for t in bob) == 1  # the guided one, once
     assert sum("Vacation watch #1 is on" in t for t in bob) == 1
+    assert sum("Here is help" in t for t in bob) == 1  # consent pressed twice: sent once
     refused = [c for c in tg.api.calls if c.description == NOT_MODIFIED]
     assert refused == [], [c.params for c in refused]
     for uid in (ANN, BOB, OFFICER_ID):

@@ -102,12 +102,11 @@ async def person_button(update: Update, context: Context) -> None:
         if changed.changed:
             await reply(update, texts.CALLBACK_ASKED)
         else:
-            await query.answer(texts.CALLBACK_AGAIN)
+            raise Conflict(texts.CALLBACK_AGAIN)  # said in the button's answer
     elif action == "s":
         followup = await followups.mine(followup_id, TELEGRAM, address)
         if followup.status == STOPPED:
-            await query.answer(texts.STOPPED[2:])
-            return
+            raise Conflict(texts.STOPPED[2:])
         if followup.status != ACTIVE:
             raise NotFound("That follow-up is closed: no check-ins will come.")
         rows = [
