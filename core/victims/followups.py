@@ -345,7 +345,9 @@ class VictimFollowups(SharedService):
         if yes:
             values.update(status=ACTIVE, consented_at=now)
         else:
-            values.update(status=DECLINED, closed_at=now, invite_token=None)
+            # The invite's token stays: pressed again, No finds its answer (a declined
+            # follow-up takes no one else's).
+            values.update(status=DECLINED, closed_at=now)
         updated = await FollowupRepository(session).change(followup.id, (AWAITING,), now, **values)
         if updated is None:
             return Changed(await self._get_in(session, followup.id), False)

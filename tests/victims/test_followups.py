@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.services import Services
 from core.victims.rules import DEFAULT_RESOURCES
+from scheduler import due_jobs
 from storage.delivery.models import Delivery, Notification
 from storage.due.models import CalendarDue
 from storage.victims.models import VictimFollowup
@@ -295,3 +297,57 @@ async def test_buttons_of_someone_else_s_follow_up_do_nothing(tg: TelegramHarnes
     [row] = await followups(tg)
     assert row.status == "awaiting"
     assert count_received(tg, OFFICER_ID, "asks you to call") == 0
+
+
+async def test_check_ins_survive_a_restart_and_a_long_downtime_sends_only_the_latest(
+    tg: TelegramHarness,
+) -> None:
+    await tg.register(ANN, "Ann Smith")
+    await open_for(tg, "member", str(ANN))
+    await tg.press(ANN, "vicp:y:1")
+    await tg.deliver()
+    # A new process on the same database (nothing held in memory) finds the check-ins; the
+    # service was down 20 days, so the 2-day one is skipped and the 2-week one goes.
+    restarted = Services.build(tg.services.settings, tg.services.db, clock=tg.services.clock)
+    tg.services.clock.advance(days=20)  # type: ignore[attr-defined]
+    await due_jobs.calendar_tick(restarted)
+    await tg.deliver()
+    assert count_received(tg, ANN, "Checking in") == 1
+    assert "It has been two weeks" in tg.last(ANN)
+    async with tg.services.db.transaction() as session:
+        statuses = {
+            d.key: d.status
+            for d in await session.scalars(
+                select(CalendarDue).where(CalendarDue.kind == "victim_checkin")
+            )
+        }
+    assert statuses == {"2d": "missed", "2w": "done", "1m": "pending"}
+
+
+async def test_an_invite_declined_twice_and_an_officer_s_overlong_reply(
+    tg: TelegramHarness,
+) -> None:
+    await open_for(tg, "invite")
+    [row] = await followups(tg)
+    await tg.send(ZOE, f"/start victim-{row.invite_token}")
+    message_id, sent = tg.button(ZOE, f"vicp:in:{row.invite_token}")
+    await tg.press(ZOE, sent)
+    await tg.process(tg.factory.callback(tg.user(ZOE), sent, message_id))
+    assert tg.last(ZOE).startswith("Understood: nothing more will be sent")
+    [row] = await followups(tg)
+    assert row.status == "declined"
+    await tg.send(ANN, f"/start victim-{row.invite_token}")  # nobody else can take it
+    assert "used or is no longer valid" in tg.last(ANN)
+    await tg.process(tg.factory.callback(tg.user(OFFICER_ID), "vic:r:1", 1))
+    assert await tg.services.flows.get(OFFICER_ID) is None  # nothing to send to a "no"
+
+    await tg.register(ANN, "Ann Smith")
+    await open_for(tg, "member", str(ANN), case="26-000200")
+    await tg.press(ANN, "vicp:y:2")
+    await tg.deliver()
+    await tg.press(OFFICER_ID, "vic:r:2")
+    await tg.send(OFFICER_ID, "y" * 1001)
+    assert "Your reply is 1001 characters long; the limit is 1000" in tg.last(OFFICER_ID)
+    await tg.send(OFFICER_ID, "Short and kind.")
+    await tg.deliver()
+    assert "Short and kind." in tg.last(ANN)
