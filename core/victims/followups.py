@@ -591,13 +591,22 @@ class VictimFollowups(SharedService):
     ) -> int:
         repo = FollowupRepository(session)
         followups = await repo.of_person(addresses, member_id)
+        ids = [f.id for f in followups]
+        # What was said to and about them goes first; then the officers are told (a
+        # message that names the case only, under no follow-up's subject).
+        await repo.scrub_messages(ids, self.clock.now())
         for followup in followups:
             await self.due.cancel_in(session, [CHECKIN_DUE], followup.id)
             if followup.is_open:
-                await self._to_officer_in(
-                    session, followup, "victim_forgotten", messages.forgotten(followup)
+                await self.outbox.enqueue_in(
+                    session,
+                    kind="victim_forgotten",
+                    message=messages.forgotten(followup),
+                    recipients=[],
+                    direct=[(TELEGRAM, str(followup.officer_telegram_id))],
+                    audience=f"the officer of {followup.reference}",
                 )
-        return await repo.delete_many([f.id for f in followups])
+        return await repo.delete_many(ids)
 
     async def erase_member_in(self, session: AsyncSession, erased: Erased) -> None:
         """/forget: every follow-up of the member, their chat or their number."""

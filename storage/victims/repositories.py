@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.delivery.models import Delivery, Notification
 from storage.victims.models import VictimFollowup
 from storage.victims.records import OPEN_STATUSES, FollowupRecord
 
+REMOVED = "(removed: the person asked to be forgotten)"
 # Columns a caller may change through `change`.
 EDITABLE = frozenset(
     {
@@ -177,3 +179,34 @@ class FollowupRepository:
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+    async def scrub_messages(self, followup_ids: list[int], now: datetime) -> None:
+        """/forget: the follow-ups' messages (to the person and to the officer) lose their
+        words and bare addresses; those not sent yet are skipped (one in flight keeps its
+        address until it settles: the worker needs it to finish)."""
+        if not followup_ids:
+            return
+        subjects = [f"victim:{i}" for i in followup_ids]
+        ids = select(Notification.id).where(Notification.subject.in_(subjects))
+        await self.session.execute(
+            update(Delivery)
+            .where(Delivery.notification_id.in_(ids), Delivery.status == "queued")
+            .values(status="skipped", reason="recipient forgotten", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.notification_id.in_(ids),
+                Delivery.member_id.is_(None),
+                Delivery.status.not_in(("claimed", "sending")),
+            )
+            .values(address=None)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            update(Notification)
+            .where(Notification.subject.in_(subjects))
+            .values(body_html=REMOVED, body_text=REMOVED, buttons=None)
+            .execution_options(synchronize_session=False)
+        )

@@ -218,7 +218,8 @@ async def test_officer_seed_is_idempotent_and_audited(services: Services) -> Non
 
 
 async def test_the_registries_run_in_their_documented_order(services: Services) -> None:
-    """/forget erases tips, vacation watch, environment reports, then election traces; each
+    """/forget erases tips, vacation watch, environment reports, victim follow-ups, then
+    election traces; each
     tick publishes news, then the patrol list, then the weekly meeting list (the order the
     calendar always had)."""
     assert list(services.due.tick_steps[i].__qualname__ for i in range(3)) == [
@@ -227,7 +228,7 @@ async def test_the_registries_run_in_their_documented_order(services: Services) 
         "MeetingService._weekly_list_tick",
     ]
     erasers = services.members.erasure.erasers
-    assert list(erasers) == ["tips", "vacation", "cpted", "elections"]
+    assert list(erasers) == ["tips", "vacation", "cpted", "victims", "elections"]
 
 
 async def test_a_repeated_refusal_is_audited_once_per_window(

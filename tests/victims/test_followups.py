@@ -261,15 +261,26 @@ async def test_declining_sends_nothing_more_and_an_emergency_answer_gets_911_fir
 
 
 async def test_a_registered_member_forgets_and_the_check_ins_go(tg: TelegramHarness) -> None:
-    await tg.register(ANN, "Ann Smith")
+    await tg.register(ANN, "Ann Smith", phone="(203) 555-0177")
     await open_for(tg, "member", str(ANN))
     await tg.press(ANN, "vicp:y:1")
+    await tg.deliver()
+    await tg.press(ANN, "vicp:c:1:0")  # the officer gets her number
+    await tg.press(ANN, "vicp:a:1")
+    await tg.send(ANN, "My neighbour Rita saw the van")
+    await tg.deliver()
     await tg.send(ANN, "/forget")
     assert "victim follow-up with officers will be deleted" in tg.last(ANN)
     await tg.press(ANN, "forget:yes")
     await tg.deliver()
     assert await followups(tg) == []
     assert "the person asked us to forget them" in tg.last(OFFICER_ID)
+    async with tg.services.db.transaction() as session:
+        kept = list(await session.scalars(select(Notification)))
+        addresses = {d.address for d in await session.scalars(select(Delivery))}
+    said = " ".join(f"{n.body_html} {n.body_text}" for n in kept)
+    assert "5550177" not in said and "Rita" not in said and "Ann Smith" not in said
+    assert str(ANN) not in addresses
     tg.services.clock.advance(days=3)  # type: ignore[attr-defined]
     await tick(tg)
     assert count_received(tg, ANN, "Checking in") == 0
