@@ -100,7 +100,7 @@ async def person_button(update: Update, context: Context) -> None:
     elif action == "c" and len(parts) == 4:
         changed = await followups.callback(followup_id, TELEGRAM, address, parts[3])
         if changed.changed:
-            await reply(update, texts.CALLBACK_ASKED)
+            await reply(update, texts.CALLBACK_REQUESTED)
         else:
             raise Conflict(texts.CALLBACK_AGAIN)  # said in the button's answer
     elif action == "s":

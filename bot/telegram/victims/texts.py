@@ -155,7 +155,7 @@ ASK_ANSWER = (
 )
 ANSWER_SENT = "📨 Sent to the officer. They will get back to you."
 EMERGENCY_FIRST = "🚨 <b>If this is an emergency, call 911 now.</b>"
-CALLBACK_ASKED = "📞 We've asked the officer to call you back."
+CALLBACK_REQUESTED = "📞 We've asked the officer to call you back."
 CALLBACK_AGAIN = "The officer already knows you'd like a call back."
 STOP_QUESTION = (
     'Stop the check-ins? You won\'t get any more "how are you doing" messages. You can still '
