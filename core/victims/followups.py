@@ -55,6 +55,7 @@ from core.victims.rules import (
     clean_chat_id,
     resources_text,
 )
+from storage.delivery.repositories import OutboxRepository
 from storage.members.repositories import MemberRepository
 from storage.victims.records import FollowupRecord
 from storage.victims.repositories import FollowupRepository
@@ -479,6 +480,16 @@ class VictimFollowups(SharedService):
                 messages.answered(followup, body, emergency=emergency),
             )
         return followup, emergency
+
+    async def answered_message(self, chat_id: int, message_id: int) -> FollowupRecord | None:
+        """The follow-up a Telegram reply is about, by the bot message it quotes (a check-in,
+        the resources, the officer's words, or an answer shown to the officer)."""
+        async with self.db.transaction() as session:
+            subject = await OutboxRepository(session).subject_of_message(chat_id, message_id)
+            prefix, _colon, number = (subject or "").partition(":")
+            if prefix != "victim" or not number.isdigit():
+                return None
+            return await FollowupRepository(session).get(int(number))
 
     # Check-ins (the due runner)
 

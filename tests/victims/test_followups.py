@@ -23,6 +23,7 @@ from tests.support.chat import count_received
 from tests.support.due import tick
 from tests.support.harness import TelegramHarness
 from tests.support.rows import audit_rows
+from tests.support.tips import relayed_message, telegram_reply
 
 ANN, ZOE = 861, 862  # Ann is registered; Zoe never registers
 
@@ -362,3 +363,26 @@ async def test_an_invite_declined_twice_and_an_officer_s_overlong_reply(
     await tg.send(OFFICER_ID, "Short and kind.")
     await tg.deliver()
     assert "Short and kind." in tg.last(ANN)
+
+
+async def test_replying_to_a_check_in_or_an_answer_goes_to_the_other_side(
+    tg: TelegramHarness,
+) -> None:
+    await tg.register(ANN, "Ann Smith")
+    await open_for(tg, "member", str(ANN))
+    await tg.press(ANN, "vicp:y:1")
+    tg.services.clock.advance(days=2)  # type: ignore[attr-defined]
+    await tick(tg)
+    checkin = await relayed_message(tg, ANN, "Checking in")
+    await telegram_reply(tg, ANN, "Better, thanks. Still scared at night.", checkin)
+    assert "Sent to the officer" in tg.last(ANN)
+    await tg.deliver()
+    answer = await relayed_message(tg, OFFICER_ID, "Still scared at night.")
+    await telegram_reply(tg, OFFICER_ID, "I'll ask patrol to pass by tonight.", answer)
+    assert "Sent to the person of V-00001" in tg.last(OFFICER_ID)
+    await tg.deliver()
+    assert "I'll ask patrol to pass by tonight." in tg.last(ANN)
+    # Someone else quoting the check-in gets nothing sent anywhere.
+    await telegram_reply(tg, ZOE, "hello?", checkin)
+    await tg.deliver()
+    assert "hello?" not in tg.last(OFFICER_ID)

@@ -13,6 +13,7 @@ from bot.telegram.router import (
     register_deep_link,
     register_forget_offer,
     register_forget_warning,
+    register_free_text,
 )
 from bot.telegram.victims import officer, person
 
@@ -37,5 +38,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         composing=(officer.REPLY_FLOW, person.ANSWER),
     )
     register_deep_link(application, officer.INVITE_LINK, person.open_invite, anyone=True)
+    register_free_text(application, person.take_reply)
     register_forget_offer(application, person.offer_forget)
     register_forget_warning(application, person.forget_warning)

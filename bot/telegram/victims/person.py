@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.telegram.common import (
     Context,
+    actor,
     buttons,
     chat_id,
     edit_or_reply,
@@ -136,6 +137,30 @@ async def answer_step(update: Update, context: Context, _step: str, data: dict[s
     await svc.flows.clear(chat_id(update))
     sent = texts.ANSWER_SENT
     await reply(update, f"{texts.EMERGENCY_FIRST}\n\n{sent}" if emergency else sent)
+
+
+async def take_reply(update: Update, context: Context) -> bool:
+    """Free text that replies to a victim follow-up's message: the person's answer to the
+    officer, or the officer's reply to the person. False for anything else."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None or not message.text:
+        return False
+    svc = services(context)
+    followup = await svc.victims.followups.answered_message(
+        chat_id(update), message.reply_to_message.message_id
+    )
+    if followup is None:
+        return False
+    if followup.officer_telegram_id == user_id(update) and followup.address != _address(update):
+        await svc.victims.followups.reply(await actor(update, context), followup.id, message.text)
+        await reply(update, texts.replied(followup.reference))
+        return True
+    _record, emergency = await svc.victims.followups.answer(
+        followup.id, TELEGRAM, _address(update), message.text
+    )
+    sent = texts.ANSWER_SENT
+    await reply(update, f"{texts.EMERGENCY_FIRST}\n\n{sent}" if emergency else sent)
+    return True
 
 
 # /forget
