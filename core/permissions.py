@@ -38,6 +38,7 @@ class Action(StrEnum):
     WORK_SURVEYS = "survey.work"
     WORK_TALKS = "talk.work"
     MANAGE_EVENTS = "event.manage"
+    WORK_VICTIMS = "victim.work"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -70,6 +71,8 @@ REFUSALS = {
     Action.WORK_TALKS: "Only a Crime Prevention Officer can work the requests for talks. To ask "
     "for a presentation, workshop or school program yourself, use /talk; /mytalks shows yours.",
     Action.MANAGE_EVENTS: "Only a Crime Prevention Officer can change public events.",
+    Action.WORK_VICTIMS: "Only a Crime Prevention Officer can open and work victim follow-ups. "
+    "If you were the victim of a crime and would like help, ask the officer on your case.",
 }
 
 

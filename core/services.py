@@ -37,6 +37,7 @@ from core.surveys import Surveys
 from core.talks import Talks
 from core.tips import Tips
 from core.vacation.service import VacationService
+from core.victims import Victims
 from notifiers.base import Notifier
 from storage.delivery.records import DeliveryJob
 from storage.engine import Database
@@ -83,6 +84,7 @@ class Services:
     surveys: Surveys
     property: Property
     talks: Talks
+    victims: Victims
     sms_keywords: SmsKeywords
     health: dict[str, object] = field(default_factory=dict)
 
@@ -121,10 +123,10 @@ class Services:
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
         # erases tips, then vacation watch, then meetings' chat answers, then environment
-        # reports, then surveys, then property registers, then talk requests (elections register
-        # later); each tick publishes news, then sends the patrol list, then the weekly meeting
-        # list, then the environment reports' digest and weekly summary, then the surveys' and
-        # the talk requests' digests.
+        # reports, then surveys, then property registers, then talk requests, then victim
+        # follow-ups (elections register later); each tick publishes news, then sends the patrol
+        # list, then the weekly meeting list, then the environment reports' digest and weekly
+        # summary, then the surveys' and the talk requests' digests.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
@@ -134,6 +136,7 @@ class Services:
         surveys = Surveys(shared, officers, due)
         property_ = Property(shared, tips)
         talks = Talks(shared, officers, due, meetings)
+        victims = Victims(shared, due)
         return cls(
             settings=settings,
             db=db,
@@ -174,5 +177,6 @@ class Services:
             surveys=surveys,
             property=property_,
             talks=talks,
+            victims=victims,
             sms_keywords=shared.sms_keywords,
         )

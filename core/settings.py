@@ -69,12 +69,17 @@ class Settings(BaseSettings):
     survey_digest_time: str = "07:45"
     meeting_reminders: str = "24h,1h"
     missed_after_hours: int = Field(default=12, ge=1, le=168)
+    # Victim assistance: the department's local resources (see .env.example).
+    victim_resources: str | None = None
+    victim_resources_file: str | None = None
 
     @field_validator(
         "twilio_account_sid",
         "twilio_from_number",
         "twilio_messaging_service_sid",
         "public_url",
+        "victim_resources",
+        "victim_resources_file",
         mode="before",
     )
     @classmethod

@@ -20,6 +20,7 @@ import storage.surveys.models
 import storage.talks.models
 import storage.tips.models
 import storage.vacation.models
+import storage.victims.models
 from storage.base import Base
 
 FEATURES = (
@@ -37,6 +38,7 @@ FEATURES = (
     storage.talks.models,
     storage.tips.models,
     storage.vacation.models,
+    storage.victims.models,
 )
 metadata = Base.metadata
 

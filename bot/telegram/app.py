@@ -36,6 +36,7 @@ from bot.telegram import (
     texts,
     tips,
     vacation,
+    victims,
 )
 from bot.telegram.common import Context, reply
 from core.services import Services
@@ -61,6 +62,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     surveys.register,
     property.register,
     talks.register,
+    victims.register,
 )
 
 

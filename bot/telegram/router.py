@@ -42,6 +42,8 @@ class Registry:
     # The feature that owns a payload's prefix opens it with the rest ("join-OAKPARK" -> the
     # groups feature joins OAKPARK), after /start has registered the person if need be.
     deep_links: dict[str, DeepLink] = field(default_factory=dict)
+    # Prefixes whose links open before (and without) registration: a crime victim's invite.
+    open_to_anyone: set[str] = field(default_factory=set)
     forget_offers: list[ForgetOffer] = field(default_factory=list)
     # What /forget's question adds for a feature (officers can no longer ask about open tips).
     forget_warnings: list[ForgetWarning] = field(default_factory=list)
@@ -65,9 +67,14 @@ def register_flow(application: AnyApplication, name: str, handler: StepHandler) 
     registry(application).flows[name] = handler
 
 
-def register_deep_link(application: AnyApplication, prefix: str, opener: DeepLink) -> None:
-    """Let a feature open the deep links it owns (`join-` opens a group's join)."""
+def register_deep_link(
+    application: AnyApplication, prefix: str, opener: DeepLink, *, anyone: bool = False
+) -> None:
+    """Let a feature open the deep links it owns (`join-` opens a group's join); with
+    `anyone`, the link opens for people who never registered, without asking them to."""
     registry(application).deep_links[prefix] = opener
+    if anyone:
+        registry(application).open_to_anyone.add(prefix)
 
 
 def register_forget_offer(application: AnyApplication, offer: ForgetOffer) -> None:
@@ -124,6 +131,14 @@ def _deep_link(context: Context, payload: str) -> tuple[DeepLink, str] | None:
         if payload.startswith(prefix) and len(payload) > len(prefix):
             return opener, payload[len(prefix) :]
     return None
+
+
+def opens_for_anyone(context: Context, payload: str) -> bool:
+    """Whether a /start payload is a deep link that opens without registration."""
+    return any(
+        payload.startswith(prefix) and len(payload) > len(prefix)
+        for prefix in registry(context.application).open_to_anyone
+    )
 
 
 def is_deep_link(context: Context, payload: str) -> bool:

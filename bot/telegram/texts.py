@@ -66,6 +66,8 @@ HELP_OFFICER = [
     ("fixes", "Environment reports: queue, status, /fixes csv"),
     ("surveys", "Security surveys: queue, visits, findings"),
     ("talks", "Talk requests: accept with a date, decline, suggest"),
+    ("victim", "Open a victim follow-up: resources and check-ins"),
+    ("victims", "Victim follow-ups: age, owner, reply, close"),
     ("checked", "Log a vacation house check: /checked ID [note]"),
     ("news", "Safety news: list, add, edit, schedule, pause"),
     ("election", "Elections: open, certify, overturn"),

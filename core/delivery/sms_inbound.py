@@ -72,6 +72,9 @@ USAGE_TEXT = (
 # A feature's answer to a text: (the sender's E.164 phone, the whole text) -> the reply, or None
 # when the text was not for it.
 SmsHandler = Callable[[str, str], Awaitable[str | None]]
+# A feature's step after an opt-out or opt-in was mirrored: (phone, "STOP" or "START", the
+# keyword as sent, e.g. "YES"). Twilio answers those texts, so it returns no reply.
+OptHandler = Callable[[str, str, str], Awaitable[None]]
 
 
 class SmsKeywords:
@@ -81,6 +84,7 @@ class SmsKeywords:
     def __init__(self) -> None:
         self.keywords: dict[str, SmsHandler] = {}
         self.threads: list[SmsHandler] = []
+        self.opt_changes: list[OptHandler] = []
 
     def register_keyword(self, word: str, handler: SmsHandler) -> None:
         """Let a feature answer texts whose first word is `word`."""
@@ -90,11 +94,24 @@ class SmsKeywords:
         """Let a feature claim other texts that continue one of its conversations."""
         self.threads.append(handler)
 
+    def register_opt_change(self, handler: OptHandler) -> None:
+        """Let a feature act on a number's opt-out or opt-in (STOP, START, YES)."""
+        self.opt_changes.append(handler)
+
+    async def opted(self, phone: str, kind: str, word: str) -> None:
+        """Tell the features a number opted out or in."""
+        for handler in self.opt_changes:
+            await handler(phone, kind, word)
+
     async def answer(self, word: str, phone: str, body: str) -> str | None:
-        """The reply of the feature the text is for; None when it is for none of them."""
+        """The reply of the feature the text is for; None when it is for none of them. A
+        keyword's feature that does not take the text (CALL from a number it does not know)
+        leaves it to the conversations."""
         handler = self.keywords.get(word)
         if handler is not None:
-            return await handler(phone, body)
+            answered = await handler(phone, body)
+            if answered is not None:
+                return answered
         for thread in self.threads:
             answered = await thread(phone, body)
             if answered is not None:
@@ -172,9 +189,11 @@ class SmsInbound:
             return None if kind in ("STOP", "START") else self.usage_text()
         if kind == "STOP":
             await self._opt_out(phone)
+            await self.keywords.opted(phone, kind, word)
             return None  # Twilio has already confirmed; a reply of ours would be a second one
         if kind == "START":
             await self._opt_in(phone)
+            await self.keywords.opted(phone, kind, word)
             return None
         answered = await self.keywords.answer(word, phone, body)
         if answered is not None:

@@ -16,6 +16,7 @@ from core.surveys.rules import Requester, SurveyDraft
 from core.talks.rules import Requester as TalkRequester
 from core.talks.rules import TalkDraft
 from core.vacation.rules import VacationRequest
+from core.victims.rules import FollowupDraft
 from storage.schema import Base
 from tests.conftest import OFFICER_ID
 from tests.support.harness import TelegramHarness
@@ -57,6 +58,8 @@ COMMANDS: dict[str, set[str]] = {
     "/surveys S-2026-00001": {"officer"},
     "/talks": {"officer"},
     "/talks P-2026-00001": {"officer"},
+    "/victim": {"officer"},
+    "/victims": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -104,6 +107,11 @@ BUTTONS: dict[str, set[str]] = {
     "talk:st:1:bomb": {"officer"},  # suggest Bomb threats (its requester told)
     "mtg:cancelyes:2": {"officer"},  # cancel the public event (no leader may)
     "rsvp:2:going": set(ROLES),  # anyone answers a public event, registered or not
+    "vic:l:0": {"officer"},  # the victim follow-ups
+    "vic:v:1": {"officer"},  # open one's card
+    "vic:r:1": {"officer"},  # start a reply to its person
+    "vic:x:1": {"officer"},  # ask to close it
+    "vic:xy:1": {"officer"},  # close it (its person told)
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
@@ -131,6 +139,7 @@ WATCHED = (
     "property_items",
     "property_photos",
     "talk_requests",
+    "victim_followups",
 )
 
 
@@ -184,6 +193,11 @@ async def town(tg: TelegramHarness) -> int:
         TalkDraft("scams", "civic", 30, "Pine St church hall", (today + timedelta(days=9),)),
         TalkRequester.telegram(DAN, DAN),
     )
+    opened = await tg.services.victims.followups.open(
+        officer, FollowupDraft("burglary", "26-000001", "invite")
+    )
+    assert opened.invite_token is not None
+    await tg.services.victims.followups.accept_invitation(opened.invite_token, DAN, DAN, True)
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):
         await tg.send(ANN, answer)

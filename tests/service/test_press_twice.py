@@ -105,6 +105,15 @@ JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
     (BOB, "/property", ("prop:add", "prop:decal", "prop:pdf", "prop:csv", "stol:")),  # the card
     (BOB, "ok", ("prop:e:", "prop:ph:", "prop:l:")),  # the card's Delete: its question
     (BOB, "ok"),  # Yes, delete it, twice
+    # A victim follow-up for Bob: the officer's questions, then Bob's consent, the resources'
+    # buttons and the "no more check-ins" question (each /cancel brings the newest keyboard).
+    (OFFICER_ID, "/victim"),
+    (OFFICER_ID, "26-004512"),
+    (OFFICER_ID, str(BOB)),
+    (BOB, "/cancel"),
+    (BOB, "/cancel"),
+    (BOB, "/cancel"),
+    (OFFICER_ID, "/victims"),
     (BOB, "/stop"),
     (BOB, "/forget"),
 ]
@@ -147,6 +156,8 @@ async def test_every_button_pressed_twice(tg: TelegramHarness) -> None:
         assert data in pressed, data
     for data in ("svq:k:residential", "svq:done", "svq:edit", "svq:keep", "svq:send"):
         assert data in pressed, data
+    for data in ("vicf:open", "vicp:y:1", "vicp:c:1:0", "vicp:s:1", "vicp:sy:1", "vic:v:1"):
+        assert data in pressed, data
     bob = tg.texts(BOB)
     assert sum("Your tip is in: T-2026-00002" in t for t in bob) == 1  # the guided one, once
     assert sum("Vacation watch #1 is on" in t for t in bob) == 1
@@ -159,10 +170,8 @@ async def test_every_button_pressed_twice(tg: TelegramHarness) -> None:
     assert sum("Deleted <b>Bicycle</b>" in t for t in bob) == 1
     for data in ("talkf:t:", "talkf:a:", "talkf:edit", "talkf:e:topic", "talkf:send", "talk:c:"):
         assert any(p.startswith(data) for p in pressed), data
-    bob = tg.texts(BOB)
-    assert sum("Your tip is in: T-2026-00002" in t for t in bob) == 1  # the guided one, once
-    assert sum("Vacation watch #1 is on" in t for t in bob) == 1
     assert sum("Your request is in: <b>P-2026-00001</b>" in t for t in bob) == 1
+    assert sum("Here is help" in t for t in bob) == 1  # consent pressed twice: sent once
     refused = [c for c in tg.api.calls if c.description == NOT_MODIFIED]
     assert refused == [], [c.params for c in refused]
     for uid in (ANN, BOB, OFFICER_ID):

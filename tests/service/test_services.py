@@ -219,8 +219,9 @@ async def test_officer_seed_is_idempotent_and_audited(services: Services) -> Non
 
 async def test_the_registries_run_in_their_documented_order(services: Services) -> None:
     """/forget erases tips, vacation watch, meetings' chat answers, environment reports,
-    surveys, property registers, talk requests, then election traces; each tick publishes news,
-    then the patrol list, then the weekly meeting list (the order the calendar always had)."""
+    surveys, property registers, talk requests, victim follow-ups, then election traces; each
+    tick publishes news, then the patrol list, then the weekly meeting list (the order the
+    calendar always had)."""
     assert list(services.due.tick_steps[i].__qualname__ for i in range(3)) == [
         "NewsService._publish_tick",
         "VacationService._patrol_list_tick",
@@ -235,6 +236,7 @@ async def test_the_registries_run_in_their_documented_order(services: Services) 
         "surveys",
         "property",
         "talks",
+        "victims",
         "elections",
     ]
 

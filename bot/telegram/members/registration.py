@@ -87,6 +87,9 @@ async def start(update: Update, context: Context) -> None:
     link = (
         payload[:64] if router.is_deep_link(context, payload) else ""
     )  # Telegram allows 64 characters
+    if link and router.opens_for_anyone(context, link):
+        await router.open_deep_link(update, context, link)  # a victim's invite: no sign-up
+        return
     member = await svc.members.by_telegram(user_id(update))
     if member is None:
         data = {"start": link} if link else {}

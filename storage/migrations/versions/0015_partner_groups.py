@@ -3,7 +3,7 @@ civic groups, private security, school officials, other agencies) with its secto
 invitation code that is the only way to join it.
 
 Revision ID: 0015_partner_groups
-Revises: 0013_talks
+Revises: 0014_victims
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_partner_groups"
-down_revision = "0013_talks"
+down_revision = "0014_victims"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Victim assistance: officers' follow-ups with people after a crime."""
