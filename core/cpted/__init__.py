@@ -30,7 +30,9 @@ class Fixes:
         self.reports = FixReports(shared)
         self.queue = FixQueue(shared, officers, due)
         shared.erasure.register("cpted", erase_member_in)
-        shared.sms_keywords.register_keyword("FIX", self.reports.text_fix)
+        shared.sms_keywords.register_keyword(
+            "FIX", self.reports.text_fix, offer="FIX and a place (street light out, graffiti)"
+        )
         due.register_tick(self._tick)
 
     async def _tick(self) -> dict[str, int]:

@@ -63,10 +63,9 @@ EMERGENCY_TEXT = (
     "{service}: if this is an emergency, call 911 now. To send what you saw to the police as a "
     "tip, text TIP and the details."
 )
-USAGE_TEXT = (
-    "{service}: text TIP and what you saw to send a tip; joining by text is coming soon. "
-    "Emergency? Call 911. Reply HELP for help, STOP to opt out."
-)
+USAGE_TEXT = "{service}: {offers}. Emergency? Call 911. Reply HELP for help, STOP to opt out."
+# Before any feature offers a keyword (a deployment without them).
+NO_OFFERS = "this number sends Crime Watch alerts"
 
 
 # A feature's answer to a text: (the sender's E.164 phone, the whole text) -> the reply, or None
@@ -83,12 +82,18 @@ class SmsKeywords:
 
     def __init__(self) -> None:
         self.keywords: dict[str, SmsHandler] = {}
+        # What the usage reply offers, in the order features registered ("text TIP and what
+        # you saw to send a tip"); keywords for people already in a conversation offer none.
+        self.offers: list[str] = []
         self.threads: list[SmsHandler] = []
         self.opt_changes: list[OptHandler] = []
 
-    def register_keyword(self, word: str, handler: SmsHandler) -> None:
-        """Let a feature answer texts whose first word is `word`."""
+    def register_keyword(self, word: str, handler: SmsHandler, *, offer: str | None = None) -> None:
+        """Let a feature answer texts whose first word is `word`; `offer` is how the usage
+        reply tells anyone about it ("FIX and a place for a street light out")."""
         self.keywords[word.upper()] = handler
+        if offer:
+            self.offers.append(offer)
 
     def register_thread(self, handler: SmsHandler) -> None:
         """Let a feature claim other texts that continue one of its conversations."""
@@ -159,8 +164,16 @@ class SmsInbound:
         return HELP_TEXT.format(service=self.service_name, telegram=telegram)
 
     def usage_text(self) -> str:
-        """The answer to anything that is not a keyword (one GSM-7 segment)."""
-        return USAGE_TEXT.format(service=self.service_name)
+        """The answer to anything that is not a keyword: the keywords features offer (two
+        GSM-7 segments at most with all of them)."""
+        offers = self.keywords.offers
+        if not offers:
+            listed = NO_OFFERS
+        elif len(offers) == 1:
+            listed = offers[0]
+        else:
+            listed = ", ".join(offers[:-1]) + " or " + offers[-1]
+        return USAGE_TEXT.format(service=self.service_name, offers=listed)
 
     async def inbound(
         self, from_phone: str, body: str, *, opt_out_type: str | None = None

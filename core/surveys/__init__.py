@@ -34,7 +34,11 @@ class Surveys:
         self.requests = SurveyRequests(shared, officers, due)
         self.queue = SurveyQueue(shared, officers, due)
         shared.erasure.register("surveys", erase_member_in)
-        shared.sms_keywords.register_keyword("SURVEY", self.requests.text_survey)
+        shared.sms_keywords.register_keyword(
+            "SURVEY",
+            self.requests.text_survey,
+            offer="SURVEY and your address (a free security survey)",
+        )
         due.register_tick(self._tick)
 
     async def _tick(self) -> dict[str, int]:

@@ -34,7 +34,9 @@ class Talks:
         self.requests = TalkRequests(shared, meetings)
         self.queue = TalkQueue(shared, officers, due, meetings)
         shared.erasure.register("talks", erase_member_in)
-        shared.sms_keywords.register_keyword("TALK", self.requests.text_talk)
+        shared.sms_keywords.register_keyword(
+            "TALK", self.requests.text_talk, offer="TALK for a safety talk"
+        )
         due.register_tick(self._tick)
 
     async def _tick(self) -> dict[str, int]:

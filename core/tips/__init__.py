@@ -30,5 +30,7 @@ class Tips:
         self.relay = TipRelay(shared, officers, self.filing)
         self.triage = TipTriage(shared, officers)
         shared.erasure.register("tips", erase_member_in)
-        shared.sms_keywords.register_keyword("TIP", self.relay.text_tip)
+        shared.sms_keywords.register_keyword(
+            "TIP", self.relay.text_tip, offer="text TIP and what you saw to send a tip"
+        )
         shared.sms_keywords.register_thread(self.relay.text_message)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
+from notifiers.sms_segments import segments
 from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
@@ -155,3 +156,14 @@ async def test_a_text_twilio_sends_again_files_one_tip(
     later = await post(sms, twilio, INBOUND_PATH, form)
     assert reply_of(first) == reply_of(again) == reply_of(later)
     assert len(await tips(tg)) == 1
+
+
+async def test_a_text_that_is_no_keyword_hears_of_every_service_by_text(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    reply = await text(sms, twilio, "what is this number?")
+    for offer in ("text TIP and what you saw", "FIX and a place", "SURVEY and your address"):
+        assert offer in reply, reply
+    assert "or TALK for a safety talk" in reply and "911" in reply and "STOP" in reply
+    assert "coming soon" not in reply and "CALL" not in reply  # follow-ups' words are private
+    assert segments(reply) <= 2
