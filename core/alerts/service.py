@@ -233,7 +233,10 @@ class AlertService(SharedService):
         for code in audience.group_codes:
             group = await repo.by_code(code)
             if group is None:
-                raise NotFound(f"No watch group has the code {code}. See /groups.")
+                raise NotFound(
+                    f"No watch group has the code {code}. See /groups, or /partners for "
+                    "partner groups."
+                )
             found.append(group)
         return found
 

@@ -123,7 +123,8 @@ def alert_queued(notification_id: int, queued: int, when: str | None) -> str:
     """After Send."""
     timing = f"scheduled for {esc(when)}" if when else "on its way"
     return (
-        f"✅ #{notification_id} is {timing}: {queued} deliveries queued. "
+        f"✅ #{notification_id} is {timing}: {queued} "
+        f"{'delivery' if queued == 1 else 'deliveries'} queued. "
         f"/report {notification_id} shows what was delivered; /unsend {notification_id} "
         "stops what has not gone out."
     )
