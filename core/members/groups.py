@@ -297,7 +297,16 @@ class GroupService(SharedService):
                 approved = True
         elif previous is None:
             raise Conflict(f"{group.name} has no leader to remove.")
-        await repo.set_leader(group.id, member_id)
+        if not await repo.replace_leader(group.id, group.leader_member_id, member_id):
+            # Someone changed the leader since `group` was read (the same button pressed twice
+            # at once, or two officers): this change is not made, nor announced.
+            now_leads = await repo.get(group.id)
+            if new is not None and now_leads is not None and now_leads.leader_member_id == new.id:
+                raise Conflict(f"{new.display_name} already leads {group.name}.")
+            raise Conflict(
+                f"The leader of {group.name} changed meanwhile; /setleader {group.code} shows "
+                "who leads it now."
+            )
         waiting_now = (await repo.pending_counts()).get(group.id, 0)
         await self._tell_leader_change(session, group, new, previous, approved, waiting_now)
         await self.audit.record_in(

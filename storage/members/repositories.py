@@ -416,6 +416,23 @@ class GroupRepository:
             update(WatchGroup).where(WatchGroup.id == group_id).values(leader_member_id=member_id)
         )
 
+    async def replace_leader(
+        self, group_id: int, expected: int | None, member_id: int | None
+    ) -> bool:
+        """Make `member_id` the leader (or none) only while `expected` still leads (one
+        conditional update, so two appointments at once take effect once); False otherwise."""
+        held = (
+            WatchGroup.leader_member_id.is_(None)
+            if expected is None
+            else WatchGroup.leader_member_id == expected
+        )
+        result = await self.session.execute(
+            update(WatchGroup)
+            .where(WatchGroup.id == group_id, held)
+            .values(leader_member_id=member_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def active_counts(self) -> dict[int, int]:
         """Active members per group id."""
         rows = await self.session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from core.errors import Conflict
 from tests.conftest import OFFICER_ID
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import make_group
@@ -359,3 +360,28 @@ async def test_a_leader_asking_about_another_group_is_told_what_they_can_do(
     assert "group.view_roster" in await audit_actions(tg, "refused")
     await tg.send(OFFICER_ID, "/pending")  # an officer leads no group: the groups that wait
     assert tg.last(OFFICER_ID) == "No one is waiting to join any group."
+
+
+async def test_an_appointment_made_on_a_stale_read_changes_nothing(tg: TelegramHarness) -> None:
+    # Two presses of one appointment run side by side: the second read the group before the
+    # first committed. On PostgreSQL (read committed) it used to appoint again and welcome the
+    # new leader twice; now its conditional update finds the leader changed and stops.
+    await make_group(tg, "Oak Park", "OAK", approval=False)
+    for uid, name in ((ANN, "Ann"), (BOB, "Bob")):
+        await tg.register(uid, name)
+        await tg.send(uid, "/join OAK")
+    officer = await tg.services.access.actor(OFFICER_ID)
+    stale = await tg.services.groups.by_code("OAK")  # no leader yet
+    await tg.services.groups.set_leader(officer, "OAK", 1)
+    for member_id, said in ((1, "Ann already leads Oak Park"), (2, "changed meanwhile")):
+        async with tg.services.db.transaction() as session:
+            try:
+                await tg.services.groups.set_leader_in(session, officer, stale, member_id)
+            except Conflict as refusal:
+                assert said in str(refusal)
+            else:
+                raise AssertionError("a stale appointment went through")
+    assert (await tg.services.groups.by_code("OAK")).leader_member_id == 1
+    await tg.deliver()
+    assert sum("You are now the leader" in t for t in tg.api.texts(ANN)) == 1
+    assert not any("You are now the leader" in t for t in tg.api.texts(BOB))
