@@ -9,7 +9,6 @@ from core.delivery import Attachment, Message
 from core.due import DueRunner
 from core.ics import Event, calendar_file, uid
 from core.members import OfficerService
-from core.permissions import Actor
 from core.shared import Shared, SharedService
 from core.surveys import messages
 from core.surveys.rules import REMINDERS, SMS, TELEGRAM, VISIT_LENGTH
@@ -18,13 +17,6 @@ from storage.surveys.records import SurveyRecord
 
 REMINDER = "survey_reminder"
 FOLLOW_UP = "survey_followup"
-
-
-def officer_name(actor: Actor) -> str:
-    """How a request's owner is named."""
-    if actor.member is not None and actor.member.display_name:
-        return actor.member.display_name
-    return actor.label
 
 
 class SurveyNotices(SharedService):

@@ -22,7 +22,7 @@ from core.members import OfficerService
 from core.permissions import Action, Actor
 from core.shared import Shared
 from core.surveys import messages
-from core.surveys.notices import FOLLOW_UP, REMINDER, SurveyNotices, officer_name
+from core.surveys.notices import FOLLOW_UP, REMINDER, SurveyNotices
 from core.surveys.pdf import report_pdf
 from core.surveys.rules import (
     CHECKLISTS,
@@ -78,7 +78,7 @@ class SurveyQueue(SurveyNotices):
 
     async def _owned(self, actor: Actor) -> dict[str, object]:
         return {
-            "claimed_by_label": officer_name(actor)[:100],
+            "claimed_by_label": actor.shown[:100],
             "claimed_by_telegram_id": actor.telegram_user_id,
         }
 
@@ -155,7 +155,7 @@ class SurveyQueue(SurveyNotices):
                 session,
                 updated,
                 "survey_proposal",
-                messages.proposal(updated, when, officer_name(actor), self.settings.zone),
+                messages.proposal(updated, when, actor.shown, self.settings.zone),
             )
             await self.audit.record_in(session, actor, "survey.propose", target=survey.reference)
             return updated
@@ -240,7 +240,7 @@ class SurveyQueue(SurveyNotices):
             content = report_pdf(
                 updated,
                 stored,
-                updated.claimed_by_label or officer_name(actor),
+                updated.claimed_by_label or actor.shown,
                 self.settings.service_name,
                 self.settings.zone,
                 now,

@@ -47,13 +47,6 @@ DIGEST_MAX = 30
 GROUP, PUBLIC = "group", "public"
 
 
-def officer_name(actor: Actor) -> str:
-    """How a request's owner is named."""
-    if actor.member is not None and actor.member.display_name:
-        return actor.member.display_name
-    return actor.label
-
-
 class TalkQueue(SharedService):
     """Officers' work on talk requests."""
 
@@ -100,7 +93,7 @@ class TalkQueue(SharedService):
         if request.claimed_by_label is not None:
             return {}
         return {
-            "claimed_by_label": officer_name(actor)[:100],
+            "claimed_by_label": actor.shown[:100],
             "claimed_by_telegram_id": actor.telegram_user_id,
         }
 
@@ -148,7 +141,7 @@ class TalkQueue(SharedService):
             if not request.is_open:
                 raise Conflict(f"{request.reference} is {STATUSES[request.status]}.")
             if not await TalkRepository(session).claim(
-                request.id, actor.telegram_user_id, officer_name(actor), self.clock.now()
+                request.id, actor.telegram_user_id, actor.shown, self.clock.now()
             ):
                 raise Conflict(f"Someone else took {request.reference} on a moment ago.")
             await self.audit.record_in(session, actor, "talk.claim", target=request.reference)

@@ -93,10 +93,9 @@ class Changed:
 
 
 def officer_label(actor: Actor) -> str:
-    """How the person and the list name the officer (their registered name, else nothing)."""
-    if actor.member is not None and actor.member.display_name:
-        return actor.member.display_name[:100]
-    return ""
+    """How the person and the list name the officer (the name they are shown by, else
+    nothing: never their Telegram id)."""
+    return (actor.name or "")[:100]
 
 
 class VictimFollowups(SharedService):

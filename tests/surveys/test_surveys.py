@@ -120,6 +120,7 @@ async def test_home_survey_from_request_to_report_and_follow_up(
     assert "Proposed Tue Dec 8, 10:00 AM for S-2026-00001" in tg.last(OFFICER_ID)
     await tg.deliver()
     assert "proposes to visit on <b>Tue Dec 8, 10:00 AM</b>" in tg.last(ANN)
+    assert "Sgt. Kowalski" in tg.last(ANN) and "tg 900001" not in tg.last(ANN)  # by name
     message_id, accept = tg.button(ANN, "svr:a:1:1")
     await tg.press_at_once(ANN, "svr:a:1:1", times=2)
     await tg.process(tg.factory.callback(tg.user(ANN), accept, message_id))  # later, again

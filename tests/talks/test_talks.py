@@ -167,7 +167,7 @@ async def test_accepted_as_a_public_event_with_rsvp_ics_and_reminders(
     assert "Frauds, cons and scams" in queue and "just now old; unclaimed" in queue
     assert str(ZED) not in queue
     await tg.press(OFFICER_ID, "talk:c:1")
-    assert "owner: " in tg.last(OFFICER_ID) and "unclaimed" not in tg.last(OFFICER_ID)
+    assert "owner: Sgt. Kowalski" in tg.last(OFFICER_ID) and "unclaimed" not in tg.last(OFFICER_ID)
     await tg.press(OFFICER_ID, "talk:a:1")
     assert "prefers: Tue Dec 15, Thu Dec 17" in tg.last(OFFICER_ID)
     await tg.send(OFFICER_ID, "2026-11-30 19:00")

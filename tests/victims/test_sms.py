@@ -82,7 +82,9 @@ async def test_consent_first_then_resources_check_ins_call_and_nomore(
 
     first = await text(sms, twilio, "call")
     again = await text(sms, twilio, "CALL")
-    assert first is not None and "asked the officer to call you back" in first
+    assert (
+        first is not None and "asked Sgt. Kowalski to call you back" in first
+    )  # the officer by name
     assert again is not None and "already knows" in again
     await tg.deliver()
     assert count_received(tg, OFFICER_ID, "asks you to call them back") == 1
@@ -91,7 +93,7 @@ async def test_consent_first_then_resources_check_ins_call_and_nomore(
     long = await text(sms, twilio, "word " * 300)
     assert long is not None and "the limit is 1000" in long
     sent = await text(sms, twilio, "The new lock is in, thanks. Any news on my bike?")
-    assert sent is not None and "sent to the officer" in sent
+    assert sent is not None and "sent to Sgt. Kowalski" in sent
     await tg.deliver()
     assert "Any news on my bike?" in tg.last(OFFICER_ID)
     await tg.press(OFFICER_ID, "vic:r:1")
