@@ -11,14 +11,12 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 from pypdf import PdfReader
 
-from bot.files import file_routes
-from bot.http import build_http_app
+from bot.runtime import _uvicorn_config
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from core.delivery import segments
@@ -54,12 +52,11 @@ def settings(twilio: FakeTwilio, public_url: str | None) -> Settings:
 
 @pytest.fixture
 async def web(tg: TelegramHarness) -> AsyncIterator[httpx.AsyncClient]:
-    """The service's HTTP app with the file links' route, as `crimewatch run` builds it."""
-
-    async def health() -> dict[str, Any]:
-        return {"status": "ok"}
-
-    app = build_http_app(health, extra_routes=file_routes(tg.services.links))
+    """The service's HTTP app as `crimewatch run` builds it (the file route only with
+    PUBLIC_URL)."""
+    app = _uvicorn_config(tg.services.settings, tg.services, tg.app, scheduler=None).app
+    paths = {getattr(route, "path", "") for route in app.routes}
+    assert ("/files/{token}" in paths) == tg.services.links.enabled, paths
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as c:
         yield c
@@ -227,7 +224,11 @@ async def test_the_longest_report_text_stays_within_three_segments(
 
 @pytest.mark.parametrize("public_url", [None])
 async def test_without_public_url_the_text_says_to_ask_the_officer(
-    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio, clock: FrozenClock
+    tg: TelegramHarness,
+    sms: httpx.AsyncClient,
+    twilio: FakeTwilio,
+    clock: FrozenClock,
+    web: httpx.AsyncClient,
 ) -> None:
     assert not tg.services.links.enabled
     summary = await surveyed_by_text(tg, sms, twilio, clock)
@@ -235,6 +236,9 @@ async def test_without_public_url_the_text_says_to_ask_the_officer(
         "4 recommendations. Most urgent: Doors, Alarms. Ask the officer for a copy of the report."
     )
     assert "http" not in summary
+    links = tg.services.links  # no route and no key without PUBLIC_URL
+    assert (await web.get("/files/survey.1.a.9999999999.AAAA")).status_code == 404
+    assert links.url("survey", 1, "a") is None
 
 
 def test_tokens_are_signed_with_the_webhook_secret_and_expire() -> None:
