@@ -17,6 +17,7 @@ import uvicorn
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
+from bot.files import file_routes
 from bot.http import TELEGRAM_WEBHOOK_PATH, build_http_app
 from bot.sms import STATUS_PATH, sms_routes
 from bot.telegram.app import build_application
@@ -202,7 +203,11 @@ def _uvicorn_config(
 
     app = build_http_app(
         health,
-        extra_routes=_sms_routes(settings, services, application.bot.username),
+        extra_routes=[
+            *_sms_routes(settings, services, application.bot.username),
+            # The signed links texts carry (the survey report), only when there is a public URL.
+            *(file_routes(services.links) if services.links.enabled else []),
+        ],
         application=application if settings.webhook_mode else None,
         webhook_secret=settings.webhook_secret.get_secret_value()
         if settings.webhook_secret

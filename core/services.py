@@ -20,6 +20,7 @@ from core.delivery.worker import DeliveryWorker
 from core.due.runner import DueRunner
 from core.elections.service import ElectionService
 from core.flows import FlowService
+from core.links import FileLinks
 from core.meetings.service import MeetingService
 from core.members import (
     GroupService,
@@ -86,6 +87,7 @@ class Services:
     talks: Talks
     victims: Victims
     sms_keywords: SmsKeywords
+    links: FileLinks
     health: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -118,7 +120,7 @@ class Services:
             sms_enabled=settings.sms_enabled,
         )
         officers = OfficerService(db, clock, audit, access)
-        shared = Shared(db, clock, settings, audit, access, outbox)
+        shared = Shared(db, clock, settings, audit, access, outbox, FileLinks(settings, clock))
         groups = GroupService(shared, officers)
         due = DueRunner(db, clock, timedelta(hours=settings.missed_after_hours))
         # Built in this order on purpose: it is the order of the registries' steps. /forget
@@ -179,4 +181,5 @@ class Services:
             talks=talks,
             victims=victims,
             sms_keywords=shared.sms_keywords,
+            links=shared.links,
         )

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     officer_telegram_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     public_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # How long a file link in a text (the survey report, with PUBLIC_URL set) opens the file.
+    file_link_days: int = Field(default=7, ge=1, le=90)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     service_name: str = Field(default="Crime Watch", min_length=1, max_length=40)

@@ -9,6 +9,7 @@ from core.audit import AuditService
 from core.clock import Clock
 from core.delivery import Outbox, SmsKeywords
 from core.erasure import Erasure
+from core.links import FileLinks
 from core.settings import Settings
 from storage.engine import Database
 
@@ -23,7 +24,9 @@ class Shared:
     audit: AuditService
     access: AccessService
     outbox: Outbox
-    # The registries features plug into: what /forget erases, what the SMS number answers.
+    # The registries features plug into: the files a signed link opens, what /forget erases,
+    # what the SMS number answers.
+    links: FileLinks
     erasure: Erasure = field(default_factory=Erasure)
     sms_keywords: SmsKeywords = field(default_factory=SmsKeywords)
 
@@ -38,3 +41,4 @@ class SharedService:
         self.audit = shared.audit
         self.access = shared.access
         self.outbox = shared.outbox
+        self.links = shared.links

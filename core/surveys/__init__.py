@@ -20,7 +20,7 @@ from __future__ import annotations
 from core.due import DueRunner
 from core.members import OfficerService
 from core.shared import Shared
-from core.surveys.queue import SurveyQueue
+from core.surveys.queue import REPORT_FILE, SurveyQueue
 from core.surveys.requests import SurveyRequests, erase_member_in
 from storage.surveys.records import FindingRecord, SurveyRecord
 
@@ -39,6 +39,7 @@ class Surveys:
             self.requests.text_survey,
             offer="SURVEY and your address (a free security survey)",
         )
+        shared.links.register(REPORT_FILE, self.queue.report_file)
         due.register_tick(self._tick)
 
     async def _tick(self) -> dict[str, int]:

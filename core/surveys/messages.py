@@ -27,6 +27,8 @@ from core.timefmt import age
 from storage.surveys.records import FindingRecord, SurveyRecord
 
 PREVIEW = 60
+# The report's signed link and for how many days it opens, or None without PUBLIC_URL.
+ReportLink = tuple[str, int] | None
 
 
 def preview(text: str, limit: int = PREVIEW) -> str:
@@ -212,26 +214,34 @@ def visit_cancelled(
     )
 
 
-def report_ready(survey: SurveyRecord, findings: list[FindingRecord], pdf: Attachment) -> Message:
-    """The report for the requester: the PDF in Telegram."""
+def report_ready(
+    survey: SurveyRecord, findings: list[FindingRecord], pdf: Attachment, link: ReportLink
+) -> Message:
+    """The report for the requester: the PDF in Telegram (by text, the one line)."""
     count = sum(1 for f in findings if f.priority in RECOMMENDATIONS)
     return Message(
         html=f"📄 <b>Your security survey {survey.reference}</b>: the report is below, with "
         f"{count} recommendation{'s' if count != 1 else ''}, most urgent first. In a month "
         "we'll ask which you have done.",
-        text=summary_text(survey, findings),
+        text=summary_text(survey, findings, link),
         attachment=pdf,
     )
 
 
-def summary_text(survey: SurveyRecord, findings: list[FindingRecord]) -> str:
-    """The report in one line, for a text message (no files by SMS)."""
+def summary_text(survey: SurveyRecord, findings: list[FindingRecord], link: ReportLink) -> str:
+    """The report in one line, for a text message (no files by SMS): a signed link to the PDF
+    when the service has a public URL, else where to get a copy."""
     high = [ITEM_LABELS.get(f.item, f.item) for f in findings if f.priority == "high"]
     count = sum(1 for f in findings if f.priority in RECOMMENDATIONS)
     urgent = f" Most urgent: {', '.join(high)}." if high else ""
+    if link is None:
+        copy = "Ask the officer for a copy of the report."
+    else:
+        url, days = link
+        copy = f"The report (PDF, opens for {days} day{'s' if days != 1 else ''}): {url}"
     return (
         f"Security survey {survey.reference} is done: {count} recommendation"
-        f"{'s' if count != 1 else ''}.{urgent} Ask the officer for a copy of the report."
+        f"{'s' if count != 1 else ''}.{urgent} {copy}"
     )
 
 

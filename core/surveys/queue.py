@@ -17,6 +17,7 @@ from core.delivery import Attachment
 from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound
 from core.flows import Claim, take_in
+from core.links import LinkedFile, stamp_of
 from core.localtime import latest_daily, parse_clock, working_days_since
 from core.members import OfficerService
 from core.permissions import Action, Actor
@@ -40,13 +41,15 @@ from core.surveys.rules import (
 from core.surveys.rules import (
     DONE as SURVEY_DONE,
 )
-from storage.surveys.records import SurveyRecord
+from storage.surveys.records import FindingRecord, SurveyRecord
 from storage.surveys.repositories import SurveyRepository
 
 REFUSAL_TARGET = "surveys"
 DIGEST = "survey_digest"
 DIGEST_MAX = 30
 Findings = list[tuple[str, str, str | None]]
+REPORT_FILE = "survey"  # the file kind of a report's link: /files/survey.<id>...
+UNIT = "the Crime Prevention Unit"
 
 
 class SurveyQueue(SurveyNotices):
@@ -237,20 +240,17 @@ class SurveyQueue(SurveyNotices):
             await repo.add_findings(survey.id, rows)
             stored = await repo.findings(survey.id)
             await self.cancel_reminders_in(session, survey.id)
-            content = report_pdf(
-                updated,
-                stored,
-                updated.claimed_by_label or actor.shown,
-                self.settings.service_name,
-                self.settings.zone,
-                now,
-            )
-            pdf = Attachment(f"survey-{updated.reference}.pdf", "application/pdf", content)
+            report = self._report(updated, stored, updated.claimed_by_label or actor.shown)
+            pdf = Attachment(report.filename, report.media_type, report.content)
+            link = self._link(updated)
             await self.tell_requester_in(
-                session, updated, "survey_report", messages.report_ready(updated, stored, pdf)
+                session,
+                updated,
+                "survey_report",
+                messages.report_ready(updated, stored, pdf, link),
             )
             await self.text_member_in(
-                session, updated, "survey_report", messages.summary_text(updated, stored)
+                session, updated, "survey_report", messages.summary_text(updated, stored, link)
             )
             if any(f.priority in RECOMMENDATIONS for f in stored):
                 await self.due.schedule_in(
@@ -264,6 +264,45 @@ class SurveyQueue(SurveyNotices):
                 detail=f"{sum(1 for f in stored if f.priority in RECOMMENDATIONS)} recommended",
             )
             return updated
+
+    # The report
+
+    def _report(
+        self, survey: SurveyRecord, findings: list[FindingRecord], officer: str
+    ) -> LinkedFile:
+        """The report's PDF, dated when the findings were recorded (the same file each time)."""
+        assert survey.done_at is not None
+        content = report_pdf(
+            survey,
+            findings,
+            officer,
+            self.settings.service_name,
+            self.settings.zone,
+            survey.done_at,
+        )
+        return LinkedFile(f"survey-{survey.reference}.pdf", "application/pdf", content)
+
+    def _link(self, survey: SurveyRecord) -> messages.ReportLink:
+        """The report's signed link for a text, or None without PUBLIC_URL."""
+        assert survey.done_at is not None
+        url = self.links.url(REPORT_FILE, survey.id, stamp_of(survey.done_at))
+        return (url, self.links.days) if url is not None else None
+
+    async def report_file(self, survey_id: int, stamp: str) -> LinkedFile | None:
+        """The report a link opens, rendered again from what is stored; None once the survey
+        is deleted or forgotten (or its id is another survey's now: the stamp differs)."""
+        async with self.db.transaction() as session:
+            repo = SurveyRepository(session)
+            survey = await repo.get(survey_id)
+            if (
+                survey is None
+                or survey.status != SURVEY_DONE
+                or survey.done_at is None
+                or stamp_of(survey.done_at) != stamp
+            ):
+                return None
+            findings = await repo.findings(survey.id)
+        return self._report(survey, findings, survey.claimed_by_label or UNIT)
 
     # Due items
 

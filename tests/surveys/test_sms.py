@@ -1,6 +1,7 @@
 """Security surveys by text: SURVEY through the signed Twilio webhook, the officer's proposal
 answered with SURVEY YES / NO, the reminder and the cancellation texted; and a Telegram
-requester who gets texts is sent the report's one line by SMS (the PDF only in the chat)."""
+requester who gets texts is sent the report's one line by SMS (the PDF in the chat, a link
+to it in the text)."""
 
 from __future__ import annotations
 
@@ -103,4 +104,8 @@ async def test_a_requester_who_gets_texts_has_the_report_in_one_line(
     summary = twilio.bodies_to("+12035550178")[-1]
     assert summary.startswith("Stratford Crime Watch: Security survey S-2026-00001 is done")
     assert "2 recommendations. Most urgent: Engine and outboard locks." in summary
-    assert "Ask the officer for a copy of the report." in summary
+    # PUBLIC_URL is set in the SMS tests: the line links the PDF (see test_report_link.py).
+    assert (
+        "The report (PDF, opens for 7 days): https://cw.stratford.example/hooks/files/survey.1."
+        in summary
+    )
