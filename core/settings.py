@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     talk_digest_time: str = "07:30"
     fix_summary_time: str = "mon 08:30"
     survey_digest_time: str = "07:45"
+    victim_digest_time: str = "07:45"
     meeting_reminders: str = "24h,1h"
     missed_after_hours: int = Field(default=12, ge=1, le=168)
     # Victim assistance: the department's local resources (see .env.example).
@@ -149,6 +150,7 @@ class Settings(BaseSettings):
         "fix_digest_time",
         "survey_digest_time",
         "talk_digest_time",
+        "victim_digest_time",
     )
     @classmethod
     def _clock_time(cls, value: str) -> str:
