@@ -7,13 +7,14 @@ refusal carries a friendly text with the time they can send more and the way to 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core import timefmt
+from core.audit import AuditService
 from core.errors import Conflict
 from core.permissions import Actor
 from storage.members.repositories import OfficerRepository
@@ -51,6 +52,39 @@ def reached(what: str, limit: int, until: datetime, zone: ZoneInfo) -> LimitReac
         "For an emergency, call 911 now.",
         until,
     )
+
+
+async def within_limit_in(
+    session: AsyncSession,
+    *,
+    what: str,
+    limit: int,
+    telegram_user_id: int | None,
+    filed_since: Callable[[datetime], Awaitable[Sequence[datetime]]],
+    now: datetime,
+    zone: ZoneInfo,
+) -> None:
+    """Raise LimitReached when the person has filed `limit` of `what` in the last 24 hours
+    (`filed_since(moment)` gives when theirs were filed); officers and `limit` 0 pass."""
+    if limit <= 0 or await is_officer_in(session, telegram_user_id):
+        return
+    until = next_allowed(await filed_since(now - WINDOW), limit, now)
+    if until is not None:
+        raise reached(what, limit, until, zone)
+
+
+async def record_refusal(
+    audit: AuditService,
+    action: str,
+    telegram_user_id: int | None,
+    member_id: int | None,
+    *,
+    anonymous: bool = False,
+) -> None:
+    """Audit a request refused by its limit, in its own transaction (the refused one rolled
+    back); the audit's refusal window writes it once per person per window."""
+    actor = refused_actor(telegram_user_id, member_id, anonymous=anonymous)
+    await audit.record(actor, action, target=LIMIT_TARGET, outcome="refused")
 
 
 async def is_officer_in(session: AsyncSession, telegram_user_id: int | None) -> bool:

@@ -32,15 +32,7 @@ from core.emergency import emergency_terms
 from core.erasure import Erased
 from core.errors import InvalidInput, NotFound, UserError
 from core.flows import Claim, take_in
-from core.request_limits import (
-    LIMIT_TARGET,
-    WINDOW,
-    LimitReached,
-    is_officer_in,
-    next_allowed,
-    reached,
-    refused_actor,
-)
+from core.request_limits import LimitReached, record_refusal, within_limit_in
 from core.shared import SharedService
 from storage.cpted.records import FixRecord
 from storage.cpted.repositories import FixRepository
@@ -104,7 +96,7 @@ class FixReports(SharedService):
                 await self._within_limit_in(session, reporter, member_id, now)
                 stored = await self._add_in(session, report, reporter, member_id, now)
         except LimitReached:
-            await self._refused(reporter, member_id)
+            await record_refusal(self.audit, "fix.file", reporter.telegram_user_id, member_id)
             raise
         return Filed(stored.reference, bool(terms))
 
@@ -118,12 +110,8 @@ class FixReports(SharedService):
                 member_id = await self._member_in(session, reporter)
                 await self._within_limit_in(session, reporter, member_id, now)
         except LimitReached:
-            await self._refused(reporter, member_id)
+            await record_refusal(self.audit, "fix.file", reporter.telegram_user_id, member_id)
             raise
-
-    async def _refused(self, reporter: Reporter, member_id: int | None) -> None:
-        actor = refused_actor(reporter.telegram_user_id, member_id)
-        await self.audit.record(actor, "fix.file", target=LIMIT_TARGET, outcome="refused")
 
     async def _member_in(self, session: AsyncSession, reporter: Reporter) -> int | None:
         """The reporter's member id, when they file from Telegram as a registered member."""
@@ -137,15 +125,18 @@ class FixReports(SharedService):
     ) -> None:
         """Raise LimitReached past FIX_REQUESTS_PER_DAY reports in 24 hours from this chat,
         number or member (officers are not limited)."""
-        limit = self.settings.fix_requests_per_day
-        if limit <= 0 or await is_officer_in(session, reporter.telegram_user_id):
-            return
-        filed = await FixRepository(session).filed_since(
-            [(reporter.channel, reporter.address)], member_id, now - WINDOW
+        repo = FixRepository(session)
+        await within_limit_in(
+            session,
+            what="environment report",
+            limit=self.settings.fix_requests_per_day,
+            telegram_user_id=reporter.telegram_user_id,
+            filed_since=lambda since: repo.filed_since(
+                [(reporter.channel, reporter.address)], member_id, since
+            ),
+            now=now,
+            zone=self.settings.zone,
         )
-        until = next_allowed(filed, limit, now)
-        if until is not None:
-            raise reached("environment report", limit, until, self.settings.zone)
 
     async def _add_in(
         self,

@@ -18,13 +18,12 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.flows import Claim, take_in
 from core.members import OfficerService
 from core.request_limits import (
-    LIMIT_TARGET,
     WINDOW,
     LimitReached,
     is_officer_in,
     next_allowed,
     reached,
-    refused_actor,
+    record_refusal,
 )
 from core.shared import Shared, SharedService
 from core.tips import messages as tip_messages
@@ -88,16 +87,6 @@ class TipFiling(SharedService):
                 raise reached("tip", daily, until, self.settings.zone)
         return key
 
-    async def _refused(self) -> None:
-        """Audit a tip refused by the daily limit, naming nobody (anonymous means anonymous:
-        the row would otherwise tie a person to the tips just before it)."""
-        await self.audit.record(
-            refused_actor(None, None, anonymous=True),
-            "tip.file",
-            target=LIMIT_TARGET,
-            outcome="refused",
-        )
-
     async def prune_rate_marks(self) -> None:
         """Forget rate-limit marks older than the window (the digest job calls it)."""
         async with self.db.transaction() as session:
@@ -109,7 +98,7 @@ class TipFiling(SharedService):
             async with self.db.transaction() as session:
                 await self._check_rate_in(session, source, self.clock.now())
         except LimitReached:
-            await self._refused()
+            await record_refusal(self.audit, "tip.file", None, None, anonymous=True)
             raise
 
     # Filing
@@ -134,7 +123,7 @@ class TipFiling(SharedService):
                     session, draft, source, named=named, name=name, member_id=member_id, claim=claim
                 )
         except LimitReached:
-            await self._refused()
+            await record_refusal(self.audit, "tip.file", None, None, anonymous=True)
             raise
 
     async def file_in(
