@@ -94,17 +94,22 @@ class AuditService:
         """Write a line inside the caller's transaction (it lands only if the action does).
         A refusal repeated by the same user (the same action on the same target) within
         REFUSAL_WINDOW is written once: a script pressing a button a thousand times cannot
-        flood the log, and the first refusal is on record."""
+        flood the log, and the first refusal is on record. An actor without a Telegram id
+        (someone texting) is told apart by its label, which never holds a number."""
         repo = AuditRepository(session)
         now = self.clock.now()
-        if (
-            outcome == "refused"
-            and actor.telegram_user_id is not None
-            and await repo.refusals_since(
-                actor.telegram_user_id, action, target[:200], now - REFUSAL_WINDOW
-            )
-        ):
-            return
+        if outcome == "refused":
+            since = now - REFUSAL_WINDOW
+            if actor.telegram_user_id is not None:
+                repeated = await repo.refusals_since(
+                    actor.telegram_user_id, action, target[:200], since
+                )
+            else:
+                repeated = await repo.refusals_of_label_since(
+                    actor.label[:100], action, target[:200], since
+                )
+            if repeated:
+                return
         await repo.append(
             at=now,
             actor_telegram_id=actor.telegram_user_id,

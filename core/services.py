@@ -138,7 +138,7 @@ class Services:
         surveys = Surveys(shared, officers, due)
         property_ = Property(shared, tips)
         talks = Talks(shared, officers, due, meetings)
-        victims = Victims(shared, due)
+        victims = Victims(shared, officers, due)
         return cls(
             settings=settings,
             db=db,

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     sms_segments_per_second: float = Field(default=1.0, gt=0, le=1000)
     leader_broadcasts_per_day: int = Field(default=5, ge=0, le=100)
     tips_per_hour: int = Field(default=10, ge=1, le=1000)
+    # What one person may ask for in any 24 hours (core.request_limits); 0 = no limit.
+    tips_per_day: int = Field(default=20, ge=0, le=10000)
+    fix_requests_per_day: int = Field(default=10, ge=0, le=10000)
+    survey_requests_per_day: int = Field(default=3, ge=0, le=10000)
+    talk_requests_per_day: int = Field(default=3, ge=0, le=10000)
     tip_digest_minutes: int = Field(default=15, ge=1, le=1440)
     delivery_concurrency: int = Field(default=8, ge=1, le=256)
     delivery_lease_seconds: int = Field(default=60, ge=1, le=3600)
@@ -69,6 +74,7 @@ class Settings(BaseSettings):
     talk_digest_time: str = "07:30"
     fix_summary_time: str = "mon 08:30"
     survey_digest_time: str = "07:45"
+    victim_digest_time: str = "07:45"
     meeting_reminders: str = "24h,1h"
     missed_after_hours: int = Field(default=12, ge=1, le=168)
     # Victim assistance: the department's local resources (see .env.example).
@@ -151,6 +157,7 @@ class Settings(BaseSettings):
         "fix_digest_time",
         "survey_digest_time",
         "talk_digest_time",
+        "victim_digest_time",
     )
     @classmethod
     def _clock_time(cls, value: str) -> str:

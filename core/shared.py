@@ -35,6 +35,7 @@ class SharedService:
     """A service built on the shared bundle (its parts become attributes)."""
 
     def __init__(self, shared: Shared) -> None:
+        self.shared = shared
         self.db = shared.db
         self.clock = shared.clock
         self.settings = shared.settings

@@ -8,7 +8,7 @@ the report's reference, never the reporter.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,20 +17,16 @@ from core.cpted.rules import (
     CLOSED_STATUSES,
     NEXT,
     STATUSES,
-    UNTOUCHED_WORKING_DAYS,
     parse_reference,
 )
 from core.delivery import Message
 from core.due import DueRunner
 from core.errors import Conflict, InvalidInput, NotFound
 from core.localtime import (
-    latest_daily,
     latest_weekly,
-    parse_clock,
     parse_weekly,
-    working_days_since,
 )
-from core.members import OfficerService
+from core.members import OfficerService, send_untouched_digest, untouched
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.timefmt import local_date
@@ -40,7 +36,11 @@ from storage.cpted.repositories import FixRepository
 REFUSAL_TARGET = "fixes"
 DIGEST = "fix_digest"
 SUMMARY = "fix_summary"
-DIGEST_MAX = 30
+
+
+def updated_at(report: FixRecord) -> datetime:
+    """When a report was last touched (claimed, its status changed)."""
+    return report.updated_at
 
 
 class FixQueue(SharedService):
@@ -190,15 +190,9 @@ class FixQueue(SharedService):
 
     async def untouched(self) -> list[FixRecord]:
         """Open reports nobody touched for three working days, oldest first."""
-        now = self.clock.now()
         async with self.db.transaction() as session:
             reports = await FixRepository(session).open_reports()
-        zone = self.settings.zone
-        return [
-            r
-            for r in reports
-            if working_days_since(r.updated_at, now, zone) >= UNTOUCHED_WORKING_DAYS
-        ]
+        return untouched(reports, updated_at, self.clock.now(), self.settings.zone)
 
     async def _tell_officers_in(self, session: AsyncSession, kind: str, message: Message) -> None:
         officers, direct = await self.officers.audience_in(session)
@@ -214,22 +208,16 @@ class FixQueue(SharedService):
     async def send_digest(self) -> str | None:
         """The officers' daily list of untouched reports at FIX_DIGEST_TIME (none when there
         are none); once a day however often it is asked. None when already handled."""
-        at = parse_clock(self.settings.fix_digest_time)
-        day, scheduled = latest_daily(self.clock.now(), at, self.settings.zone)
-
-        async def send(session: AsyncSession) -> None:
-            stale = [
-                r
-                for r in await FixRepository(session).open_reports()
-                if working_days_since(r.updated_at, self.clock.now(), self.settings.zone)
-                >= UNTOUCHED_WORKING_DAYS
-            ]
-            if stale:
-                await self._tell_officers_in(
-                    session, DIGEST, messages.digest(stale[:DIGEST_MAX], self.clock.now())
-                )
-
-        return await self.due.run_list(DIGEST, day.isoformat(), scheduled, send)
+        return await send_untouched_digest(
+            self.shared,
+            self.officers,
+            self.due,
+            kind=DIGEST,
+            at=self.settings.fix_digest_time,
+            open_items=lambda session: FixRepository(session).open_reports(),
+            touched_at=updated_at,
+            render=messages.digest,
+        )
 
     async def send_weekly_summary(self) -> str | None:
         """The officers' weekly summary at FIX_SUMMARY_TIME (none in a week without reports,
@@ -247,12 +235,7 @@ class FixQueue(SharedService):
             open_reports = await repo.open_reports()
             if not (filed or closed or open_reports):
                 return
-            stale = sum(
-                1
-                for r in open_reports
-                if working_days_since(r.updated_at, now, self.settings.zone)
-                >= UNTOUCHED_WORKING_DAYS
-            )
+            stale = len(untouched(open_reports, updated_at, now, self.settings.zone))
             await self._tell_officers_in(
                 session,
                 SUMMARY,

@@ -8,6 +8,7 @@ or logged with an address: a report names its reporter only for telling them of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +32,7 @@ from core.emergency import emergency_terms
 from core.erasure import Erased
 from core.errors import InvalidInput, NotFound, UserError
 from core.flows import Claim, take_in
+from core.request_limits import LimitReached, record_refusal, within_limit_in
 from core.shared import SharedService
 from storage.cpted.records import FixRecord
 from storage.cpted.repositories import FixRepository
@@ -86,30 +88,83 @@ class FixReports(SharedService):
         report = checked(draft, need_place=need_place)
         terms = emergency_terms(f"{report.place or ''}\n{report.note or ''}")
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            await take_in(session, claim)
-            member_id = None
-            if reporter.telegram_user_id is not None:
-                member = await MemberRepository(session).by_telegram_user(reporter.telegram_user_id)
-                member_id = member.id if member is not None else None
-            repo = FixRepository(session)
-            year = now.astimezone(self.settings.zone).year
-            stored = await repo.add(
-                year=year,
-                seq=await repo.next_seq(year),
-                now=now,
-                kind=report.kind,
-                place=report.place,
-                latitude=report.latitude,
-                longitude=report.longitude,
-                photo_file_id=report.photo,
-                note=report.note,
-                channel=reporter.channel,
-                reporter_address=reporter.address,
-                reporter_member_id=member_id,
-                status=NEW,
-            )
+        member_id: int | None = None
+        try:
+            async with self.db.transaction() as session:
+                await take_in(session, claim)
+                member_id = await self._member_in(session, reporter)
+                await self._within_limit_in(session, reporter, member_id, now)
+                stored = await self._add_in(session, report, reporter, member_id, now)
+        except LimitReached:
+            await record_refusal(self.audit, "fix.file", reporter.telegram_user_id, member_id)
+            raise
         return Filed(stored.reference, bool(terms))
+
+    async def check_limit(self, reporter: Reporter) -> None:
+        """Refuse early (before a guided report is typed) past the day's limit; the refusal
+        is audited like one at filing."""
+        now = self.clock.now()
+        member_id: int | None = None
+        try:
+            async with self.db.transaction() as session:
+                member_id = await self._member_in(session, reporter)
+                await self._within_limit_in(session, reporter, member_id, now)
+        except LimitReached:
+            await record_refusal(self.audit, "fix.file", reporter.telegram_user_id, member_id)
+            raise
+
+    async def _member_in(self, session: AsyncSession, reporter: Reporter) -> int | None:
+        """The reporter's member id, when they file from Telegram as a registered member."""
+        if reporter.telegram_user_id is None:
+            return None
+        member = await MemberRepository(session).by_telegram_user(reporter.telegram_user_id)
+        return member.id if member is not None else None
+
+    async def _within_limit_in(
+        self, session: AsyncSession, reporter: Reporter, member_id: int | None, now: datetime
+    ) -> None:
+        """Raise LimitReached past FIX_REQUESTS_PER_DAY reports in 24 hours from this chat,
+        number or member (officers are not limited)."""
+        repo = FixRepository(session)
+        await within_limit_in(
+            session,
+            what="environment report",
+            limit=self.settings.fix_requests_per_day,
+            telegram_user_id=reporter.telegram_user_id,
+            filed_since=lambda since: repo.filed_since(
+                [(reporter.channel, reporter.address)], member_id, since
+            ),
+            now=now,
+            zone=self.settings.zone,
+        )
+
+    async def _add_in(
+        self,
+        session: AsyncSession,
+        report: FixDraft,
+        reporter: Reporter,
+        member_id: int | None,
+        now: datetime,
+    ) -> FixRecord:
+        """Write the checked report."""
+        repo = FixRepository(session)
+        year = now.astimezone(self.settings.zone).year
+        stored = await repo.add(
+            year=year,
+            seq=await repo.next_seq(year),
+            now=now,
+            kind=report.kind,
+            place=report.place,
+            latitude=report.latitude,
+            longitude=report.longitude,
+            photo_file_id=report.photo,
+            note=report.note,
+            channel=reporter.channel,
+            reporter_address=reporter.address,
+            reporter_member_id=member_id,
+            status=NEW,
+        )
+        return stored
 
     async def text_fix(self, phone: str, body: str) -> str:
         """'FIX <text>' texted to the service number: the text is what and where; returns the

@@ -46,8 +46,6 @@ PLACE_MAX = 200
 NOTE_MAX = 500
 SMS_TEXT_MAX = NOTE_MAX
 MINE_MAX = 20
-# An open report nobody touched for this many working days is in the officers' daily digest.
-UNTOUCHED_WORKING_DAYS = 3
 
 TELEGRAM = "telegram"
 SMS = "sms"

@@ -18,8 +18,7 @@ from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.errors import Conflict, InvalidInput, NotFound
 from core.flows import Claim, take_in
 from core.links import LinkedFile, stamp_of
-from core.localtime import latest_daily, parse_clock, working_days_since
-from core.members import OfficerService
+from core.members import OfficerService, send_untouched_digest, untouched
 from core.permissions import Action, Actor
 from core.shared import Shared
 from core.surveys import messages
@@ -33,7 +32,6 @@ from core.surveys.rules import (
     RECOMMENDATIONS,
     SCHEDULED,
     STATUSES,
-    UNTOUCHED_WORKING_DAYS,
     check_visit,
     clean_note,
     parse_reference,
@@ -46,10 +44,14 @@ from storage.surveys.repositories import SurveyRepository
 
 REFUSAL_TARGET = "surveys"
 DIGEST = "survey_digest"
-DIGEST_MAX = 30
 Findings = list[tuple[str, str, str | None]]
 REPORT_FILE = "survey"  # the file kind of a report's link: /files/survey.<id>...
 UNIT = "the Crime Prevention Unit"
+
+
+def updated_at(survey: SurveyRecord) -> datetime:
+    """When a request was last touched."""
+    return survey.updated_at
 
 
 class SurveyQueue(SurveyNotices):
@@ -337,38 +339,22 @@ class SurveyQueue(SurveyNotices):
 
     # The digest
 
-    def _stale(self, surveys: list[SurveyRecord]) -> list[SurveyRecord]:
-        now = self.clock.now()
-        return [
-            s
-            for s in surveys
-            if working_days_since(s.updated_at, now, self.settings.zone) >= UNTOUCHED_WORKING_DAYS
-        ]
-
     async def untouched(self) -> list[SurveyRecord]:
         """Open requests nobody touched for three working days, oldest first."""
         async with self.db.transaction() as session:
-            return self._stale(await SurveyRepository(session).open_surveys())
+            surveys = await SurveyRepository(session).open_surveys()
+        return untouched(surveys, updated_at, self.clock.now(), self.settings.zone)
 
     async def send_digest(self) -> str | None:
         """The officers' daily list of untouched requests at SURVEY_DIGEST_TIME (none when
         there are none); once a day however often it is asked. None when already handled."""
-        at = parse_clock(self.settings.survey_digest_time)
-        day, scheduled = latest_daily(self.clock.now(), at, self.settings.zone)
-
-        async def send(session: AsyncSession) -> None:
-            stale = self._stale(await SurveyRepository(session).open_surveys())
-            if stale:
-                officers, direct = await self.officers.audience_in(session)
-                await self.outbox.enqueue_in(
-                    session,
-                    kind=DIGEST,
-                    message=messages.digest(
-                        stale[:DIGEST_MAX], self.clock.now(), self.settings.zone
-                    ),
-                    recipients=officers,
-                    direct=direct,
-                    audience="officers",
-                )
-
-        return await self.due.run_list(DIGEST, day.isoformat(), scheduled, send)
+        return await send_untouched_digest(
+            self.shared,
+            self.officers,
+            self.due,
+            kind=DIGEST,
+            at=self.settings.survey_digest_time,
+            open_items=lambda session: SurveyRepository(session).open_surveys(),
+            touched_at=updated_at,
+            render=lambda stale, now: messages.digest(stale, now, self.settings.zone),
+        )

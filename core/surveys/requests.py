@@ -17,6 +17,7 @@ from core.emergency import emergency_terms
 from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, UserError
 from core.flows import Claim, take_in
+from core.request_limits import LimitReached, record_refusal, within_limit_in
 from core.surveys import messages
 from core.surveys.notices import FOLLOW_UP, REMINDER, SurveyNotices
 from core.surveys.rules import (
@@ -87,6 +88,43 @@ class SurveyRequests(SurveyNotices):
             raise NotFound(GONE)
         return survey
 
+    async def check_limit(self, requester: Requester) -> None:
+        """Refuse early (before a guided request is typed) past the day's limit; audited
+        like a refusal at filing."""
+        member_id: int | None = None
+        try:
+            async with self.db.transaction() as session:
+                member_id = await self._member_in(session, requester)
+                await self._within_limit_in(session, requester, member_id, self.clock.now())
+        except LimitReached:
+            await record_refusal(self.audit, "survey.file", requester.telegram_user_id, member_id)
+            raise
+
+    async def _member_in(self, session: AsyncSession, requester: Requester) -> int | None:
+        """The requester's member id, when they ask from Telegram as a registered member."""
+        if requester.telegram_user_id is None:
+            return None
+        member = await MemberRepository(session).by_telegram_user(requester.telegram_user_id)
+        return member.id if member is not None else None
+
+    async def _within_limit_in(
+        self, session: AsyncSession, requester: Requester, member_id: int | None, now: datetime
+    ) -> None:
+        """Raise LimitReached past SURVEY_REQUESTS_PER_DAY requests in 24 hours from this chat,
+        number or member (officers are not limited)."""
+        repo = SurveyRepository(session)
+        await within_limit_in(
+            session,
+            what="survey request",
+            limit=self.settings.survey_requests_per_day,
+            telegram_user_id=requester.telegram_user_id,
+            filed_since=lambda since: repo.filed_since(
+                [(requester.channel, requester.address)], member_id, since
+            ),
+            now=now,
+            zone=self.settings.zone,
+        )
+
     async def file(
         self,
         draft: SurveyDraft,
@@ -101,37 +139,38 @@ class SurveyRequests(SurveyNotices):
         today = now.astimezone(self.settings.zone).date()
         request = checked(draft, today, need_windows=need_windows)
         terms = emergency_terms(f"{messages.place_text(request)}\n{request.concern}")
-        async with self.db.transaction() as session:
-            await take_in(session, claim)
-            member_id = None
-            if requester.telegram_user_id is not None:
-                member = await MemberRepository(session).by_telegram_user(
-                    requester.telegram_user_id
+        member_id: int | None = None
+        try:
+            async with self.db.transaction() as session:
+                await take_in(session, claim)
+                member_id = await self._member_in(session, requester)
+                await self._within_limit_in(session, requester, member_id, now)
+                repo = SurveyRepository(session)
+                year = now.astimezone(self.settings.zone).year
+                stored = await repo.add(
+                    year=year,
+                    seq=await repo.next_seq(year),
+                    now=now,
+                    kind=request.kind,
+                    address=request.address,
+                    business=request.business,
+                    contact=request.contact,
+                    marina=request.marina,
+                    slip=request.slip,
+                    vessel=request.vessel,
+                    concern=request.concern,
+                    windows=request.windows,
+                    channel=requester.channel,
+                    requester_address=requester.address,
+                    requester_member_id=member_id,
+                    status=NEW,
                 )
-                member_id = member.id if member is not None else None
-            repo = SurveyRepository(session)
-            year = now.astimezone(self.settings.zone).year
-            stored = await repo.add(
-                year=year,
-                seq=await repo.next_seq(year),
-                now=now,
-                kind=request.kind,
-                address=request.address,
-                business=request.business,
-                contact=request.contact,
-                marina=request.marina,
-                slip=request.slip,
-                vessel=request.vessel,
-                concern=request.concern,
-                windows=request.windows,
-                channel=requester.channel,
-                requester_address=requester.address,
-                requester_member_id=member_id,
-                status=NEW,
-            )
-            await self.tell_officer_in(
-                session, stored, "survey_new", messages.to_officer(stored, "a new request.")
-            )
+                await self.tell_officer_in(
+                    session, stored, "survey_new", messages.to_officer(stored, "a new request.")
+                )
+        except LimitReached:
+            await record_refusal(self.audit, "survey.file", requester.telegram_user_id, member_id)
+            raise
         return Filed(stored.reference, bool(terms))
 
     # The proposal, the visit

@@ -84,8 +84,6 @@ SLIP_MAX = 40
 CONCERN_MAX = 1000
 NOTE_MAX = 500
 MINE_MAX = 20
-# An open request nobody touched for this many working days is in the officers' digest.
-UNTOUCHED_WORKING_DAYS = 3
 FOLLOW_UP_AFTER = timedelta(days=30)
 # Reminders of a visit: the day before and an hour before.
 REMINDERS: tuple[tuple[str, timedelta], ...] = (

@@ -16,9 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.due import DueRunner
 from core.errors import Conflict, InvalidInput, NotFound
 from core.flows import Claim, take_in
-from core.localtime import latest_daily, parse_clock, working_days_since
 from core.meetings import MeetingDraft, MeetingService
-from core.members import OfficerService
+from core.members import OfficerService, send_untouched_digest
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.talks import messages
@@ -30,7 +29,6 @@ from core.talks.rules import (
     STATUSES,
     SUGGESTED,
     TOPICS,
-    UNTOUCHED_WORKING_DAYS,
     clean_place,
     clean_reason,
     parse_reference,
@@ -43,8 +41,12 @@ from storage.talks.repositories import TalkRepository
 
 REFUSAL_TARGET = "talks"
 DIGEST = "talk_digest"
-DIGEST_MAX = 30
 GROUP, PUBLIC = "group", "public"
+
+
+def updated_at(request: TalkRecord) -> datetime:
+    """When a request was last touched."""
+    return request.updated_at
 
 
 class TalkQueue(SharedService):
@@ -314,26 +316,13 @@ class TalkQueue(SharedService):
     async def send_digest(self) -> str | None:
         """The officers' daily list of open requests untouched for three working days, at
         TALK_DIGEST_TIME (none when there are none); once a day. None when already handled."""
-        at = parse_clock(self.settings.talk_digest_time)
-        day, scheduled = latest_daily(self.clock.now(), at, self.settings.zone)
-
-        async def send(session: AsyncSession) -> None:
-            now = self.clock.now()
-            stale = [
-                r
-                for r in await TalkRepository(session).open_requests()
-                if working_days_since(r.updated_at, now, self.settings.zone)
-                >= UNTOUCHED_WORKING_DAYS
-            ]
-            if stale:
-                officers, direct = await self.officers.audience_in(session)
-                await self.outbox.enqueue_in(
-                    session,
-                    kind=DIGEST,
-                    message=messages.digest(stale[:DIGEST_MAX], now),
-                    recipients=officers,
-                    direct=direct,
-                    audience="officers",
-                )
-
-        return await self.due.run_list(DIGEST, day.isoformat(), scheduled, send)
+        return await send_untouched_digest(
+            self.shared,
+            self.officers,
+            self.due,
+            kind=DIGEST,
+            at=self.settings.talk_digest_time,
+            open_items=lambda session: TalkRepository(session).open_requests(),
+            touched_at=updated_at,
+            render=messages.digest,
+        )

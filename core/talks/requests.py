@@ -8,6 +8,7 @@ never name the requester: a request keeps its chat or number only to tell them o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +18,7 @@ from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound, UserError
 from core.flows import Claim, take_in
 from core.meetings import MeetingService
+from core.request_limits import LimitReached, record_refusal, within_limit_in
 from core.shared import Shared, SharedService
 from core.talks import messages
 from core.talks.rules import (
@@ -88,6 +90,43 @@ class TalkRequests(SharedService):
         super().__init__(shared)
         self.meetings = meetings
 
+    async def check_limit(self, requester: Requester) -> None:
+        """Refuse early (before a guided request is typed) past the day's limit; audited
+        like a refusal at filing."""
+        member_id: int | None = None
+        try:
+            async with self.db.transaction() as session:
+                member_id = await self._member_in(session, requester)
+                await self._within_limit_in(session, requester, member_id, self.clock.now())
+        except LimitReached:
+            await record_refusal(self.audit, "talk.file", requester.telegram_user_id, member_id)
+            raise
+
+    async def _member_in(self, session: AsyncSession, requester: Requester) -> int | None:
+        """The requester's member id, when they ask from Telegram as a registered member."""
+        if requester.telegram_user_id is None:
+            return None
+        member = await MemberRepository(session).by_telegram_user(requester.telegram_user_id)
+        return member.id if member is not None else None
+
+    async def _within_limit_in(
+        self, session: AsyncSession, requester: Requester, member_id: int | None, now: datetime
+    ) -> None:
+        """Raise LimitReached past TALK_REQUESTS_PER_DAY requests in 24 hours from this chat,
+        number or member (officers are not limited)."""
+        repo = TalkRepository(session)
+        await within_limit_in(
+            session,
+            what="talk request",
+            limit=self.settings.talk_requests_per_day,
+            telegram_user_id=requester.telegram_user_id,
+            filed_since=lambda since: repo.filed_since(
+                [(requester.channel, requester.address)], member_id, since
+            ),
+            now=now,
+            zone=self.settings.zone,
+        )
+
     async def file(
         self,
         draft: TalkDraft,
@@ -103,31 +142,32 @@ class TalkRequests(SharedService):
         if not texted:
             check_dates(list(request.dates), now.astimezone(self.settings.zone).date())
         terms = emergency_terms(f"{request.place or ''}\n{request.note or ''}")
-        async with self.db.transaction() as session:
-            await take_in(session, claim)
-            member_id = None
-            if requester.telegram_user_id is not None:
-                member = await MemberRepository(session).by_telegram_user(
-                    requester.telegram_user_id
+        member_id: int | None = None
+        try:
+            async with self.db.transaction() as session:
+                await take_in(session, claim)
+                member_id = await self._member_in(session, requester)
+                await self._within_limit_in(session, requester, member_id, now)
+                repo = TalkRepository(session)
+                year = now.astimezone(self.settings.zone).year
+                stored = await repo.add(
+                    year=year,
+                    seq=await repo.next_seq(year),
+                    now=now,
+                    topic=request.topic,
+                    audience=request.audience,
+                    size=request.size,
+                    place=request.place,
+                    dates=",".join(d.isoformat() for d in request.dates) or None,
+                    note=request.note,
+                    channel=requester.channel,
+                    requester_address=requester.address,
+                    requester_member_id=member_id,
+                    status=NEW,
                 )
-                member_id = member.id if member is not None else None
-            repo = TalkRepository(session)
-            year = now.astimezone(self.settings.zone).year
-            stored = await repo.add(
-                year=year,
-                seq=await repo.next_seq(year),
-                now=now,
-                topic=request.topic,
-                audience=request.audience,
-                size=request.size,
-                place=request.place,
-                dates=",".join(d.isoformat() for d in request.dates) or None,
-                note=request.note,
-                channel=requester.channel,
-                requester_address=requester.address,
-                requester_member_id=member_id,
-                status=NEW,
-            )
+        except LimitReached:
+            await record_refusal(self.audit, "talk.file", requester.telegram_user_id, member_id)
+            raise
         return Filed(stored.reference, bool(terms))
 
     async def text_talk(self, phone: str, body: str) -> str:
@@ -155,9 +195,12 @@ class TalkRequests(SharedService):
                 f"That request is {len(text)} characters long; the limit is {SMS_TEXT_MAX}. "
                 "Please send a shorter one: the topic, who, how many and when.",
             )
-        filed = await self.file(
-            TalkDraft(topic=guess_topic(text), note=text), Requester.sms(phone), texted=True
-        )
+        try:
+            filed = await self.file(
+                TalkDraft(topic=guess_topic(text), note=text), Requester.sms(phone), texted=True
+            )
+        except UserError as refusal:  # past the day's limit
+            return messages.sms_refused(service, str(refusal))
         return messages.sms_filed(service, filed.reference, emergency=filed.emergency)
 
     async def mine(self, channel: str, address: str) -> list[TalkRecord]:

@@ -55,7 +55,6 @@ AHEAD_MAX = timedelta(days=365)
 REASON_MAX = 300
 SMS_TEXT_MAX = 500
 MINE_MAX = 20
-UNTOUCHED_WORKING_DAYS = 3
 
 TELEGRAM = "telegram"
 SMS = "sms"

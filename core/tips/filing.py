@@ -17,6 +17,14 @@ from core.emergency import emergency_terms
 from core.errors import Conflict, InvalidInput, NotFound
 from core.flows import Claim, take_in
 from core.members import OfficerService
+from core.request_limits import (
+    WINDOW,
+    LimitReached,
+    is_officer_in,
+    next_allowed,
+    reached,
+    record_refusal,
+)
 from core.shared import Shared, SharedService
 from core.tips import messages as tip_messages
 from core.tips.rules import (
@@ -41,6 +49,7 @@ from storage.tips.records import TipRecord
 from storage.tips.repositories import RateRepository, RelayRepository, TipRepository
 
 RATE_WINDOW = timedelta(hours=1)
+KEEP_MARKS = max(RATE_WINDOW, WINDOW)  # the daily limit counts the same marks
 RATE_KEY_ROW = "rate-limit"
 
 
@@ -58,7 +67,7 @@ class TipFiling(SharedService):
         rates = RateRepository(session)
         key = rate_key(await rates.secret(RATE_KEY_ROW), source.channel, source.address)
         since = now - RATE_WINDOW
-        await rates.prune(since)
+        await rates.prune(now - KEEP_MARKS)
         limit = self.settings.tips_per_hour
         if await rates.count_since(key, since) >= limit:
             oldest = await rates.oldest_since(key, since)
@@ -69,17 +78,28 @@ class TipFiling(SharedService):
                 f"take from one chat or number. Please wait about {minutes} minutes before "
                 "sending another. If this is an emergency, call 911 now."
             )
+        daily = self.settings.tips_per_day
+        if daily > 0 and not await is_officer_in(session, source.telegram_user_id):
+            # Counted from the same marks: an HMAC of the chat or number and a time, so the
+            # daily limit links no tip to anyone either.
+            until = next_allowed(await rates.times_since(key, now - WINDOW), daily, now)
+            if until is not None:
+                raise reached("tip", daily, until, self.settings.zone)
         return key
 
     async def prune_rate_marks(self) -> None:
         """Forget rate-limit marks older than the window (the digest job calls it)."""
         async with self.db.transaction() as session:
-            await RateRepository(session).prune(self.clock.now() - RATE_WINDOW)
+            await RateRepository(session).prune(self.clock.now() - KEEP_MARKS)
 
     async def check_rate(self, source: Source) -> None:
         """Refuse early (before a guided tip is typed) when the address is over its limit."""
-        async with self.db.transaction() as session:
-            await self._check_rate_in(session, source, self.clock.now())
+        try:
+            async with self.db.transaction() as session:
+                await self._check_rate_in(session, source, self.clock.now())
+        except LimitReached:
+            await record_refusal(self.audit, "tip.file", None, None, anonymous=True)
+            raise
 
     # Filing
 
@@ -97,10 +117,14 @@ class TipFiling(SharedService):
 
         A named tip from Telegram takes the member's registered name unless `name` is given.
         """
-        async with self.db.transaction() as session:
-            return await self.file_in(
-                session, draft, source, named=named, name=name, member_id=member_id, claim=claim
-            )
+        try:
+            async with self.db.transaction() as session:
+                return await self.file_in(
+                    session, draft, source, named=named, name=name, member_id=member_id, claim=claim
+                )
+        except LimitReached:
+            await record_refusal(self.audit, "tip.file", None, None, anonymous=True)
+            raise
 
     async def file_in(
         self,

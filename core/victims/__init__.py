@@ -12,6 +12,7 @@ The audit names the officer and the case number only; nothing goes to a group ch
 from __future__ import annotations
 
 from core.due import DueRunner
+from core.members import OfficerService
 from core.shared import Shared
 from core.victims.followups import Changed, Opened, Target, VictimFollowups
 from storage.victims.records import FollowupRecord
@@ -22,10 +23,16 @@ __all__ = ["Changed", "FollowupRecord", "Opened", "Target", "Victims"]
 class Victims:
     """The victim assistance feature."""
 
-    def __init__(self, shared: Shared, due: DueRunner) -> None:
-        self.followups = VictimFollowups(shared, due)
+    def __init__(self, shared: Shared, officers: OfficerService, due: DueRunner) -> None:
+        self.followups = VictimFollowups(shared, officers, due)
         shared.erasure.register("victims", self.followups.erase_member_in)
         shared.sms_keywords.register_keyword("CALL", self.followups.sms_call)
         shared.sms_keywords.register_keyword("NOMORE", self.followups.sms_nomore)
         shared.sms_keywords.register_thread(self.followups.sms_message)
         shared.sms_keywords.register_opt_change(self.followups.sms_opt_change)
+        due.register_tick(self._tick)
+
+    async def _tick(self) -> dict[str, int]:
+        """On every calendar tick: the daily digest of untouched follow-ups, if due (once)."""
+        digest = await self.followups.send_digest()
+        return {f"victim_digest_{digest}": 1} if digest is not None else {}

@@ -26,6 +26,7 @@ from core.emergency import emergency_terms
 from core.erasure import Erased
 from core.errors import AlreadyDone, Conflict, InvalidInput, NotFound, UserError
 from core.flows import Claim, take_in
+from core.members import OfficerService, send_untouched_digest
 from core.permissions import Action, Actor
 from core.shared import Shared, SharedService
 from core.victims import messages
@@ -61,6 +62,7 @@ from storage.victims.records import FollowupRecord
 from storage.victims.repositories import FollowupRepository
 
 REFUSAL_TARGET = "victims"
+DIGEST = "victim_digest"
 GONE = "That follow-up is no longer there (it may have been closed or deleted)."
 # Check-ins land in the day: one due in the night waits for the morning.
 DAY_STARTS, DAY_ENDS, MORNING = time(9, 0), time(20, 0), time(10, 0)
@@ -92,6 +94,11 @@ class Changed:
     changed: bool
 
 
+def touched_at(followup: FollowupRecord) -> datetime:
+    """When an officer or the person last acted on a follow-up (check-ins do not count)."""
+    return followup.updated_at
+
+
 def officer_label(actor: Actor) -> str:
     """How the person and the list name the officer (the name they are shown by, else
     nothing: never their Telegram id)."""
@@ -101,8 +108,9 @@ def officer_label(actor: Actor) -> str:
 class VictimFollowups(SharedService):
     """Officers' follow-ups with victims, and the person's side of them."""
 
-    def __init__(self, shared: Shared, due: DueRunner) -> None:
+    def __init__(self, shared: Shared, officers: OfficerService, due: DueRunner) -> None:
         super().__init__(shared)
+        self.officers = officers
         self.due = due
         due.register(CHECKIN_DUE, self._checkin)
 
@@ -252,6 +260,7 @@ class VictimFollowups(SharedService):
             await self._to_person_in(
                 session, followup, "victim_reply", messages.officer_wrote(followup, body)
             )
+            await FollowupRepository(session).touch(followup.id, self.clock.now())
             await self.audit.record_in(
                 session, actor, "victim.reply", target=f"case {followup.case_number}"
             )
@@ -284,6 +293,27 @@ class VictimFollowups(SharedService):
                 session, actor, "victim.close", target=f"case {followup.case_number}"
             )
         return Changed(updated, True)
+
+    async def send_digest(self) -> str | None:
+        """The officers' daily list of untouched follow-ups at VICTIM_DIGEST_TIME (none when
+        there are none); once a day however often it is asked. None when already handled.
+
+        Untouched means open (awaiting consent, check-ins on, or check-ins stopped by the
+        person) with no officer action (open, reply) and nothing from the person (consent,
+        an answer, "call me back", "no more check-ins") for three working days: the
+        scheduled check-ins are nobody's touch, so an active follow-up whose person never
+        answers comes back to its officer. Each line names the case number, the crime type,
+        the age and the owning officer, nothing about the person."""
+        return await send_untouched_digest(
+            self.shared,
+            self.officers,
+            self.due,
+            kind=DIGEST,
+            at=self.settings.victim_digest_time,
+            open_items=lambda session: FollowupRepository(session).open_followups(None),
+            touched_at=touched_at,
+            render=messages.digest,
+        )
 
     # Messages
 
@@ -478,6 +508,7 @@ class VictimFollowups(SharedService):
                 "victim_answer",
                 messages.answered(followup, body, emergency=emergency),
             )
+            await FollowupRepository(session).touch(followup.id, self.clock.now())
         return followup, emergency
 
     async def answered_message(self, chat_id: int, message_id: int) -> FollowupRecord | None:
@@ -508,9 +539,7 @@ class VictimFollowups(SharedService):
             ]
             if any(at <= context.now for at in later):
                 return MISSED
-        await repo.change(
-            followup.id, (ACTIVE,), context.now, checkins_sent=followup.checkins_sent + 1
-        )
+        await repo.count_checkin(followup.id)
         await self._to_person_in(
             context.session, followup, "victim_checkin", messages.checkin(followup, key)
         )

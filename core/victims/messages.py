@@ -19,18 +19,6 @@ from storage.victims.records import FollowupRecord
 EMERGENCY = "If this is an emergency, call 911 now."
 
 
-def age(since: datetime, now: datetime) -> str:
-    """'just now', '5 hours', '3 days'."""
-    seconds = max(0, int((now - since).total_seconds()))
-    if seconds < 3600:
-        return "just now" if seconds < 120 else f"{seconds // 60} minutes"
-    if seconds < 86400:
-        hours = seconds // 3600
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days = seconds // 86400
-    return f"{days} day{'s' if days != 1 else ''}"
-
-
 def masked(phone: str) -> str:
     """A number as officers' lists show it: its last four digits."""
     return f"…{phone[-4:]}"
@@ -66,8 +54,27 @@ def list_line(followup: FollowupRecord, now: datetime) -> str:
         f"<b>{followup.reference}</b> case {esc(followup.case_number)} — "
         f"{esc(crime_label(followup.crime_type))}\n"
         f"   {esc(STATUSES.get(followup.status, followup.status))}; "
-        f"{age(followup.created_at, now)} old; {esc(owner(followup))}"
+        f"{timefmt.age(followup.created_at, now)} old; {esc(owner(followup))}"
     )
+
+
+def digest(stale: list[FollowupRecord], now: datetime) -> Message:
+    """The officers' daily list of open follow-ups untouched for three working days: case
+    number, crime type, age and owner only (nothing of the person)."""
+    count = len(stale)
+    noun = f"victim follow-up{'s' if count != 1 else ''}"
+    head = f"🤝 <b>{count} {noun} untouched for 3 working days</b> — /victims to see them"
+    lines = [head]
+    text = [f"{count} {noun} untouched for 3 working days:"]
+    for f in stale:
+        crime = crime_label(f.crime_type)
+        old = timefmt.age(f.created_at, now)
+        lines.append(
+            f"<b>{f.reference}</b> case {esc(f.case_number)} — {esc(crime)}; {old} old; "
+            f"{esc(owner(f))}"
+        )
+        text.append(f"{f.reference} case {f.case_number}, {crime}, {old} old, {owner(f)}")
+    return Message(html="\n".join(lines), text="\n".join(text))
 
 
 def card(followup: FollowupRecord, now: datetime, zone: ZoneInfo) -> str:
@@ -79,8 +86,8 @@ def card(followup: FollowupRecord, now: datetime, zone: ZoneInfo) -> str:
             f"Reached by: {esc(reached_by(followup))}",
             f"Status: {esc(STATUSES.get(followup.status, followup.status))}",
             f"Check-ins sent: {followup.checkins_sent} of 3",
-            f"Opened {timefmt.local(followup.created_at, zone)} ({age(followup.created_at, now)} "
-            f"ago) by {esc(owner(followup))}",
+            f"Opened {timefmt.local(followup.created_at, zone)} "
+            f"({timefmt.age(followup.created_at, now)} ago) by {esc(owner(followup))}",
         ]
     )
 

@@ -57,6 +57,23 @@ class AuditRepository:
         )
         return count or 0
 
+    async def refusals_of_label_since(
+        self, actor_label: str, action: str, target: str, since: datetime
+    ) -> int:
+        """How many times an actor without a Telegram id (a text, the command line), named by
+        its label, was refused this action on this target since a moment."""
+        count = await self.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.actor_telegram_id.is_(None),
+                AuditEntry.actor_label == actor_label,
+                AuditEntry.action == action,
+                AuditEntry.target == target,
+                AuditEntry.outcome == "refused",
+                AuditEntry.at >= since,
+            )
+        )
+        return count or 0
+
     async def recent(
         self, limit: int = 20, *, outcome: str | None = None, before_id: int | None = None
     ) -> list[AuditRecord]:

@@ -184,6 +184,22 @@ class FixRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
+    async def filed_since(
+        self, addresses: list[tuple[str, str]], member_id: int | None, since: datetime
+    ) -> list[datetime]:
+        """When the reports from these (channel, address) pairs or this member filed since a
+        moment were filed (the per-person limit counts them)."""
+        conditions: list[ColumnElement[bool]] = [
+            (FixReport.channel == channel) & (FixReport.reporter_address == address)
+            for channel, address in addresses
+        ]
+        if member_id is not None:
+            conditions.append(FixReport.reporter_member_id == member_id)
+        rows = await self.session.scalars(
+            select(FixReport.created_at).where(or_(*conditions), FixReport.created_at > since)
+        )
+        return list(rows)
+
     async def delete_for_reporter(
         self, addresses: list[tuple[str, str]], member_id: int | None = None
     ) -> int:

@@ -204,6 +204,22 @@ class SurveyRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
 
+    async def filed_since(
+        self, addresses: list[tuple[str, str]], member_id: int | None, since: datetime
+    ) -> list[datetime]:
+        """When the requests from these (channel, address) pairs or this member filed since a
+        moment were filed (the per-person limit counts them)."""
+        conditions: list[ColumnElement[bool]] = [
+            (Survey.channel == channel) & (Survey.requester_address == address)
+            for channel, address in addresses
+        ]
+        if member_id is not None:
+            conditions.append(Survey.requester_member_id == member_id)
+        rows = await self.session.scalars(
+            select(Survey.created_at).where(or_(*conditions), Survey.created_at > since)
+        )
+        return list(rows)
+
     async def ids_for_requester(
         self, addresses: list[tuple[str, str]], member_id: int | None = None
     ) -> list[int]:

@@ -168,6 +168,22 @@ class TalkRepository:
         )
         return int(count or 0)
 
+    async def filed_since(
+        self, addresses: list[tuple[str, str]], member_id: int | None, since: datetime
+    ) -> list[datetime]:
+        """When the requests from these (channel, address) pairs or this member filed since a
+        moment were filed (the per-person limit counts them)."""
+        conditions: list[ColumnElement[bool]] = [
+            (TalkRequest.channel == channel) & (TalkRequest.requester_address == address)
+            for channel, address in addresses
+        ]
+        if member_id is not None:
+            conditions.append(TalkRequest.requester_member_id == member_id)
+        rows = await self.session.scalars(
+            select(TalkRequest.created_at).where(or_(*conditions), TalkRequest.created_at > since)
+        )
+        return list(rows)
+
     async def delete_for_requester(
         self, addresses: list[tuple[str, str]], member_id: int | None = None
     ) -> int:

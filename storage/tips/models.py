@@ -118,7 +118,8 @@ class TipRelay(Base):
 
 
 class TipRateMark(Base):
-    """One tip filed from an address in the last hour: an HMAC of the address and a time."""
+    """One tip filed from an address in the last 24 hours (the hourly and the daily limit):
+    an HMAC of the address and a time, nothing that names the tip."""
 
     __tablename__ = "tip_rate_marks"
     __table_args__ = (Index("ix_tip_rate_marks_key_at", "key", "at"),)

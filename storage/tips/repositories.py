@@ -358,6 +358,15 @@ class RateRepository:
             .limit(1)
         )
 
+    async def times_since(self, key: str, since: datetime) -> list[datetime]:
+        """When an address's marks since a time were made, oldest first."""
+        rows = await self.session.scalars(
+            select(TipRateMark.at)
+            .where(TipRateMark.key == key, TipRateMark.at > since)
+            .order_by(TipRateMark.at)
+        )
+        return list(rows)
+
     async def mark(self, key: str, now: datetime) -> None:
         """Count one tip for a key."""
         self.session.add(TipRateMark(key=key, at=now))

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.delivery.models import Delivery, Notification
 from storage.victims.models import VictimFollowup
-from storage.victims.records import OPEN_STATUSES, FollowupRecord
+from storage.victims.records import ACTIVE, OPEN_STATUSES, FollowupRecord
 
 REMOVED = "(removed: the person asked to be forgotten)"
 # Columns a caller may change through `change`.
@@ -98,8 +98,8 @@ class FollowupRepository:
         await self.session.refresh(row)
         return to_record(row)
 
-    async def open_followups(self, limit: int, offset: int = 0) -> list[FollowupRecord]:
-        """Follow-ups still open, oldest first."""
+    async def open_followups(self, limit: int | None, offset: int = 0) -> list[FollowupRecord]:
+        """Follow-ups still open, oldest first (all of them when `limit` is None)."""
         rows = await self.session.scalars(
             select(VictimFollowup)
             .where(VictimFollowup.status.in_(OPEN_STATUSES))
@@ -108,6 +108,25 @@ class FollowupRepository:
             .offset(offset)
         )
         return [to_record(r) for r in rows]
+
+    async def touch(self, followup_id: int, now: datetime) -> None:
+        """An officer or the person acted on it (a reply, an answer) without changing it."""
+        await self.session.execute(
+            update(VictimFollowup)
+            .where(VictimFollowup.id == followup_id)
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def count_checkin(self, followup_id: int) -> None:
+        """A check-in went out: counted, but it is the schedule's doing, not anyone's touch,
+        so `updated_at` stays."""
+        await self.session.execute(
+            update(VictimFollowup)
+            .where(VictimFollowup.id == followup_id, VictimFollowup.status == ACTIVE)
+            .values(checkins_sent=VictimFollowup.checkins_sent + 1)
+            .execution_options(synchronize_session=False)
+        )
 
     async def count_open(self) -> int:
         """How many follow-ups are open."""

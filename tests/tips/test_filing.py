@@ -349,6 +349,11 @@ async def test_tips_per_hour_from_one_chat(tg: TelegramHarness, clock: FrozenClo
     await tg.send(ANN, "/tip Fourth, an hour later")
     assert "Your tip is in: T-2026-00004" in tg.last(ANN)
     async with tg.services.db.transaction() as session:
+        # Kept for the daily limit (TIPS_PER_DAY), then pruned after 24 hours.
+        assert await session.scalar(select(func.count(TipRateMark.id))) == 4
+    clock.advance(hours=24)
+    await tg.send(ANN, "/tip Fifth, a day later")
+    async with tg.services.db.transaction() as session:
         assert await session.scalar(select(func.count(TipRateMark.id))) == 1  # old marks pruned
 
 

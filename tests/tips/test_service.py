@@ -128,6 +128,9 @@ async def test_the_digest_job_forgets_old_rate_marks(
     assert len(await rows(services, TipRateMark)) == 1
     clock.advance(minutes=61)
     await tip_digest(services)
+    assert len(await rows(services, TipRateMark)) == 1  # kept a day for TIPS_PER_DAY
+    clock.advance(hours=23)
+    await tip_digest(services)
     assert await rows(services, TipRateMark) == []
     assert "last_tip_digest" in services.health
 

@@ -104,7 +104,9 @@ async def goto(update: Update, context: Context, data: dict[str, Any], step: str
 
 @guarded
 async def fix_command(update: Update, context: Context) -> None:
-    """/fix: the guided report, starting with what it is."""
+    """/fix: the guided report, starting with what it is (refused at once past the day's
+    limit, rather than after the whole report is typed)."""
+    await services(context).fixes.reports.check_limit(reporter(update))
     await goto(update, context, {}, "kind")
 
 

@@ -160,7 +160,9 @@ def _next(data: dict[str, Any], part: str) -> str:
 
 @guarded
 async def survey_command(update: Update, context: Context) -> None:
-    """/survey: the guided request, starting with what to survey."""
+    """/survey: the guided request, starting with what to survey (refused at once past the
+    day's limit, rather than after the whole request is typed)."""
+    await services(context).surveys.requests.check_limit(requester(update))
     await goto(update, context, {}, "kind")
 
 

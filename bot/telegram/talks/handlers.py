@@ -144,7 +144,9 @@ def _after(data: dict[str, Any], following: str) -> str:
 
 @guarded
 async def talk_command(update: Update, context: Context) -> None:
-    """/talk: the guided request, starting with the topic."""
+    """/talk: the guided request, starting with the topic (refused at once past the day's
+    limit, rather than after the whole request is typed)."""
+    await services(context).talks.requests.check_limit(requester(update))
     await goto(update, context, {}, "topic")
 
 
