@@ -272,11 +272,16 @@ class TalkRequests(SharedService):
         values: dict[str, object] = {"status": NEW, "suggested_topic": None}
         if took_it and request.suggested_topic:
             values["topic"] = request.suggested_topic
-        updated = await TalkRepository(session).change_status(
-            request.id, SUGGESTED, self.clock.now(), **values
-        )
+        repo = TalkRepository(session)
+        updated = await repo.change_status(request.id, SUGGESTED, self.clock.now(), **values)
         if updated is None:
-            raise Conflict(f"{request.reference} changed a moment ago; please look again.")
+            # Answered meanwhile (the same button pressed twice at once): say what it is now,
+            # as a later press would hear.
+            current = await repo.get(request.id)
+            raise Conflict(
+                f"{request.reference} waits for no answer now"
+                + (f" (it is {messages.status_line(current)})." if current else ".")
+            )
         if request.claimed_by_telegram_id is not None:
             await self.outbox.enqueue_in(
                 session,
