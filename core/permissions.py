@@ -39,6 +39,8 @@ class Action(StrEnum):
     WORK_TALKS = "talk.work"
     MANAGE_EVENTS = "event.manage"
     WORK_VICTIMS = "victim.work"
+    WORK_CHECKINS = "checkin.work"
+    SET_DUTY = "duty.set"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -73,6 +75,9 @@ REFUSALS = {
     Action.MANAGE_EVENTS: "Only a Crime Prevention Officer can change public events.",
     Action.WORK_VICTIMS: "Only a Crime Prevention Officer can open and work victim follow-ups. "
     "If you were the victim of a crime and would like help, ask the officer on your case.",
+    Action.WORK_CHECKINS: "Only a Crime Prevention Officer can see the list of daily check-ins. "
+    "To sign up yourself or someone you look after, use /checkin.",
+    Action.SET_DUTY: "Only a Crime Prevention Officer can go on duty for check-in escalations.",
 }
 
 

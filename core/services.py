@@ -9,6 +9,7 @@ from datetime import timedelta
 from core.access import AccessService
 from core.alerts.service import AlertService
 from core.audit import AuditService
+from core.checkins import Checkins
 from core.clock import Clock, SystemClock
 from core.cpted import Fixes
 from core.delivery.outbox import SMS, TELEGRAM, Outbox
@@ -86,6 +87,7 @@ class Services:
     property: Property
     talks: Talks
     victims: Victims
+    checkins: Checkins
     sms_keywords: SmsKeywords
     links: FileLinks
     health: dict[str, object] = field(default_factory=dict)
@@ -126,9 +128,10 @@ class Services:
         # Built in this order on purpose: it is the order of the registries' steps. /forget
         # erases tips, then vacation watch, then meetings' chat answers, then environment
         # reports, then surveys, then property registers, then talk requests, then victim
-        # follow-ups (elections register later); each tick publishes news, then sends the patrol
-        # list, then the weekly meeting list, then the environment reports' digest and weekly
-        # summary, then the surveys' and the talk requests' digests.
+        # follow-ups, then daily check-ins (elections register later); each tick publishes
+        # news, then sends the patrol list, then the weekly meeting list, then the environment
+        # reports' digest and weekly summary, then the surveys' and the talk requests'
+        # digests, then the weekly scam warnings of daily check-ins.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
@@ -139,6 +142,7 @@ class Services:
         property_ = Property(shared, tips)
         talks = Talks(shared, officers, due, meetings)
         victims = Victims(shared, officers, due)
+        checkins = Checkins(shared, officers, due)
         return cls(
             settings=settings,
             db=db,
@@ -180,6 +184,7 @@ class Services:
             property=property_,
             talks=talks,
             victims=victims,
+            checkins=checkins,
             sms_keywords=shared.sms_keywords,
             links=shared.links,
         )

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     victim_digest_time: str = "07:45"
     meeting_reminders: str = "24h,1h"
     missed_after_hours: int = Field(default=12, ge=1, le=168)
+    # Daily check-ins: how long the contacts have to say "I've got it" before the officer on
+    # duty is told, and when the weekly scam warnings go to enrolled people.
+    checkin_take_minutes: int = Field(default=30, ge=5, le=240)
+    checkin_scam_digest_time: str = "mon 10:00"
     # Victim assistance: the department's local resources (see .env.example).
     victim_resources: str | None = None
     victim_resources_file: str | None = None
@@ -163,7 +167,7 @@ class Settings(BaseSettings):
     def _clock_time(cls, value: str) -> str:
         return parse_clock(value).strftime("%H:%M")
 
-    @field_validator("weekly_meetings_time", "fix_summary_time")
+    @field_validator("weekly_meetings_time", "fix_summary_time", "checkin_scam_digest_time")
     @classmethod
     def _weekly_time(cls, value: str) -> str:
         day, at = parse_weekly(value)

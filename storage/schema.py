@@ -7,6 +7,7 @@ module that knows every feature's storage.
 from __future__ import annotations
 
 import storage.audit.models
+import storage.checkins.models
 import storage.cpted.models
 import storage.delivery.models
 import storage.due.models
@@ -25,6 +26,7 @@ from storage.base import Base
 
 FEATURES = (
     storage.audit.models,
+    storage.checkins.models,
     storage.cpted.models,
     storage.delivery.models,
     storage.due.models,

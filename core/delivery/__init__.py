@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.delivery.outbox import SMS, TELEGRAM, Attachment, Buttons, Message, Outbox, sms_rendering
 from core.delivery.preferences import CATEGORIES, quiet_until
-from core.delivery.sms_inbound import SmsKeywords
+from core.delivery.sms_inbound import Overheard, SmsKeywords
 from core.delivery.sms_text import segments
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Buttons",
     "Message",
     "Outbox",
+    "Overheard",
     "SmsKeywords",
     "quiet_until",
     "segments",

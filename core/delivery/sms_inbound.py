@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from core.clock import Clock
 from core.emergency import emergency_terms
@@ -71,6 +72,22 @@ NO_OFFERS = "this number sends Crime Watch alerts"
 # A feature's answer to a text: (the sender's E.164 phone, the whole text) -> the reply, or None
 # when the text was not for it.
 SmsHandler = Callable[[str, str], Awaitable[str | None]]
+
+
+# A feature that hears every text from a number before it is routed (any reply to a daily
+# check-in answers it): its reply is used when no feature answered the text, or first when
+# `first` is set (a call for help).
+@dataclass(frozen=True, slots=True)
+class Overheard:
+    """What a listener says about a text it heard."""
+
+    reply: str
+    first: bool = False
+
+
+SmsListener = Callable[[str, str], Awaitable[Overheard | None]]
+# A feature's step after a bare HELP from a number (Twilio's help text still goes out).
+HelpHandler = Callable[[str], Awaitable[None]]
 # A feature's step after an opt-out or opt-in was mirrored: (phone, "STOP" or "START", the
 # keyword as sent, e.g. "YES"). Twilio answers those texts, so it returns no reply.
 OptHandler = Callable[[str, str, str], Awaitable[None]]
@@ -87,6 +104,8 @@ class SmsKeywords:
         self.offers: list[str] = []
         self.threads: list[SmsHandler] = []
         self.opt_changes: list[OptHandler] = []
+        self.listeners: list[SmsListener] = []
+        self.helps: list[HelpHandler] = []
 
     def register_keyword(self, word: str, handler: SmsHandler, *, offer: str | None = None) -> None:
         """Let a feature answer texts whose first word is `word`; `offer` is how the usage
@@ -103,6 +122,20 @@ class SmsKeywords:
         """Let a feature act on a number's opt-out or opt-in (STOP, START, YES)."""
         self.opt_changes.append(handler)
 
+    def register_listener(self, handler: SmsListener) -> None:
+        """Let a feature hear every text (not STOP, START or HELP) before it is routed."""
+        self.listeners.append(handler)
+
+    def register_help(self, handler: HelpHandler) -> None:
+        """Let a feature act on a bare HELP from a number (a call for help from someone
+        enrolled in daily check-ins); the reply is still the HELP text."""
+        self.helps.append(handler)
+
+    async def helped(self, phone: str) -> None:
+        """Tell the features a number texted HELP."""
+        for handler in self.helps:
+            await handler(phone)
+
     async def opted(self, phone: str, kind: str, word: str) -> None:
         """Tell the features a number opted out or in."""
         for handler in self.opt_changes:
@@ -112,6 +145,11 @@ class SmsKeywords:
         """The reply of the feature the text is for; None when it is for none of them. A
         keyword's feature that does not take the text (CALL from a number it does not know)
         leaves it to the conversations."""
+        heard: Overheard | None = None
+        for listener in self.listeners:
+            heard = heard or await listener(phone, body)
+        if heard is not None and heard.first:
+            return heard.reply
         handler = self.keywords.get(word)
         if handler is not None:
             answered = await handler(phone, body)
@@ -121,7 +159,7 @@ class SmsKeywords:
             answered = await thread(phone, body)
             if answered is not None:
                 return answered
-        return None
+        return heard.reply if heard is not None else None
 
 
 def keyword(body: str) -> tuple[str, bool]:
@@ -193,11 +231,15 @@ class SmsInbound:
                 kind = "START"
             elif alone and word in HELP_KEYWORDS:
                 kind = "HELP"
-        if kind == "HELP":
-            return self.help_text()
         try:
-            phone = phone_e164(from_phone)
+            phone: str | None = phone_e164(from_phone)
         except InvalidInput:
+            phone = None
+        if kind == "HELP":
+            if phone is not None:
+                await self.keywords.helped(phone)
+            return self.help_text()
+        if phone is None:
             # Short codes and alphanumeric senders: nothing of ours to change.
             return None if kind in ("STOP", "START") else self.usage_text()
         if kind == "STOP":
