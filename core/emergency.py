@@ -54,6 +54,15 @@ INJURY = (
     "wounded",
     "heart attack",
     "hit by a car",
+    "chest pain",
+    "can't breathe",
+    "cannot breathe",
+    "can't get up",
+    "cannot get up",
+    "i fell",
+    "i've fallen",
+    "have fallen",
+    "ambulance",
 )
 IN_PROGRESS = (
     "breaking in",

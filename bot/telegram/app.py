@@ -21,6 +21,7 @@ from telegram.request import BaseRequest
 from bot.telegram import (
     alerts,
     audit,
+    checkins,
     cpted,
     elections,
     fallback,
@@ -63,6 +64,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     property.register,
     talks.register,
     victims.register,
+    checkins.register,
 )
 
 

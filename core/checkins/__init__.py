@@ -42,7 +42,7 @@ class Checkins:
         keywords.register_listener(texts.heard)
         keywords.register_help(texts.help)
         keywords.register_keyword(
-            "CHECKIN", texts.checkin, offer="CHECKIN and a time for a daily are-you-OK text"
+            "CHECKIN", texts.checkin, offer="CHECKIN and a time for a daily check-in"
         )
         keywords.register_keyword("CONTACT", texts.contact)
         keywords.register_keyword("GOT", texts.got)

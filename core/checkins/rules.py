@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.emergency import emergency_terms
 from core.errors import InvalidInput
 
 MAX_CONTACTS = 3
@@ -324,6 +325,25 @@ def clean_name(text: str, who: str = "The name") -> str:
     if len(value) > 64:
         raise InvalidInput(f"{who} can be at most 64 characters.")
     return value
+
+
+# In a reply to "are you OK?", these ask for help too (besides every emergency term).
+DISTRESS = re.compile(
+    r"(?<![\w-])(help|need help|not ok|not okay|not o\.k\.|not well|not good|not fine|sick|"
+    r"dizzy|fell|fallen|pain|hurts|stroke|please come|come quick)(?![\w-])",
+    re.IGNORECASE,
+)
+NO_NEED = re.compile(r"\b(no|don't|dont|do not|not)\s+(need\s+)?(any\s+)?help\b", re.IGNORECASE)
+
+
+def calls_for_help(text: str) -> bool:
+    """Whether a reply to a check-in asks for help: an emergency term, or distress words
+    ("help", "not OK", "I fell", "dizzy"), unless help is plainly declined ("no help needed")."""
+    if emergency_terms(text):
+        return True
+    if NO_NEED.search(text):
+        return False
+    return DISTRESS.search(text) is not None
 
 
 def first_name(name: str) -> str:

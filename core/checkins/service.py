@@ -40,6 +40,7 @@ from core.checkins.rules import (
     ROUND_STEPS,
     Schedule,
     Slot,
+    calls_for_help,
     clean_name,
     first_name,
     latest_slot,
@@ -54,9 +55,9 @@ from core.checkins.rules import (
 )
 from core.delivery import Message
 from core.due import CANCELLED, DONE, DueContext, DueRunner
-from core.emergency import emergency_terms
 from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound
+from core.flows import Claim, take_in
 from core.localtime import latest_weekly, parse_weekly
 from core.members import OfficerService
 from core.permissions import Action, Actor
@@ -205,12 +206,14 @@ class CheckinService(SharedService):
         *,
         chat: str | None = None,
         member_id: int | None = None,
+        claim: Claim | None = None,
     ) -> EnrollmentRecord:
         """The person signs themselves up (Telegram, or by text with `chat` None): check-ins
         start at the next of their times."""
         clean = self._clean(draft)
         now = self.clock.now()
         async with self.db.transaction() as session:
+            await take_in(session, claim)
             repo = CheckinRepository(session)
             mine = await repo.of_person(
                 member_id=member_id,
@@ -241,7 +244,13 @@ class CheckinService(SharedService):
         return e
 
     async def sign_up_other(
-        self, signer_name: str, signer_chat: str, draft: Draft, *, by_link: bool
+        self,
+        signer_name: str,
+        signer_chat: str,
+        draft: Draft,
+        *,
+        by_link: bool,
+        claim: Claim | None = None,
     ) -> Opened:
         """A neighbor or relative signs someone up: the person confirms themselves (YES by
         text, or the link's question on Telegram); the signer becomes their first contact."""
@@ -251,6 +260,7 @@ class CheckinService(SharedService):
         now = self.clock.now()
         token = secrets.token_urlsafe(12) if by_link else None
         async with self.db.transaction() as session:
+            await take_in(session, claim)
             repo = CheckinRepository(session)
             if clean.phone and not by_link:
                 if await self._phone_opted_out_in(session, clean.phone):
@@ -384,6 +394,18 @@ class CheckinService(SharedService):
         if (channel, address) not in ((TELEGRAM, e.telegram_chat), (SMS, e.phone)):
             raise NotFound(GONE)
         return e
+
+    async def latest(self, enrollment_id: int) -> RoundRecord | None:
+        """An enrollment's newest check-in."""
+        async with self.db.transaction() as session:
+            return await CheckinRepository(session).latest_round(enrollment_id)
+
+    async def officer_shown(self, telegram_user_id: int) -> str:
+        """How an officer is named (their chosen name, else 'an officer')."""
+        for officer in await self.officers.all():
+            if officer.telegram_user_id == telegram_user_id and officer.display_name:
+                return officer.display_name
+        return "an officer"
 
     async def contacts(self, enrollment_id: int) -> list[ContactRecord]:
         """An enrollment's contacts."""
@@ -660,7 +682,7 @@ class CheckinService(SharedService):
             latest = await CheckinRepository(session).latest_round(e.id)
             if latest is None or not latest.unanswered:
                 return None
-            if text and emergency_terms(text):
+            if text and calls_for_help(text):
                 return await self._help_in(session, e, latest, text, now)
             return await self._answer_in(session, e, latest, now)
 

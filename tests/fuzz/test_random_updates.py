@@ -36,13 +36,15 @@ COMMANDS = (
     "/unsend", "/meeting", "/meetings", "/vacation", "/back", "/checked", "/election",
     "/nominate", "/vote", "/news", "/newgroup", "/setleader", "/pending", "/members", "/groups",
     "/audit", "/property", "/property add", "/stolen", "/talk", "/mytalks", "/talks", "/events",
-    "/survey", "/mysurveys", "/surveys", "/partners", "/newpartner", "/officername", "/nonsense",
+    "/survey", "/mysurveys", "/surveys", "/partners", "/newpartner", "/officername", "/checkin",
+    "/checkins", "/duty", "/nonsense",
 )  # fmt: skip
 PREFIXES = (
     "alert:", "tipf:", "tip:", "vac:", "mtg:", "rsvp:", "news:", "nom:", "vote:", "join:",
     "leave:", "review:", "newgroup:", "setleader:", "set:", "edit:", "consent:", "forget:",
     "prop:", "propf:", "propx:", "stol:", "talkf:", "talkm:", "talkr:", "talk:", "talk:v:",
-    "talk:st:1:", "talkm:cy:", "svq:", "sv:", "prt:", "prt:iy:", "oname:", "",
+    "talk:st:1:", "talkm:cy:", "svq:", "sv:", "prt:", "prt:iy:", "oname:", "chk:", "chk:ok:",
+    "chk:got:", "chk:iy:", "chkf:", "chkm:", "chkm:p:1", "chkc:", "chko:", "",
 )  # fmt: skip
 
 any_text = st.text(st.characters(codec="utf-8"), max_size=5000)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from core.checkins import Draft
 from core.cpted.rules import FixDraft, Reporter
 from core.meetings import MeetingDraft
 from core.property.rules import ItemDraft
@@ -60,6 +61,8 @@ COMMANDS: dict[str, set[str]] = {
     "/talks P-2026-00001": {"officer"},
     "/victim": {"officer"},
     "/victims": {"officer"},
+    "/checkins": {"officer"},  # everyone enrolled in daily check-ins
+    "/duty": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -112,13 +115,22 @@ BUTTONS: dict[str, set[str]] = {
     "vic:r:1": {"officer"},  # start a reply to its person
     "vic:x:1": {"officer"},  # ask to close it
     "vic:xy:1": {"officer"},  # close it (its person told)
+    "chko:l:0": {"officer"},  # the daily check-ins
+    "chko:v:1": {"officer"},  # one person's settings and log
+    "chko:duty:on": {"officer"},  # go on duty for escalations
+    # Dan's daily check-ins: only Dan changes or reads them (others are told they are gone)
+    "chkm:xy:1": {"resident"},  # stop them
+    "chkm:w:1:90": {"resident"},  # change the wait
+    "chk:hist:1": {"resident"},  # read the log
 }
 # Who is refused with "register first" rather than a permission refusal (nothing to audit: they
 # are no member at all): the unregistered everywhere, and the officer (who never registered as a
 # resident here) where only a group's members may act.
-NOT_MEMBERS: dict[str, set[str]] = {"rsvp:1:no": {"officer"}} | {
-    data: {"officer"} for data in BUTTONS if data.startswith("prop:")
-}
+NOT_MEMBERS: dict[str, set[str]] = (
+    {"rsvp:1:no": {"officer"}}
+    | {data: {"officer"} for data in BUTTONS if data.startswith("prop:")}
+    | {data: set(ROLES) for data in BUTTONS if data.startswith(("chkm:", "chk:"))}
+)
 # The tables a privileged action changes; flows, members' last-seen chats and the audit log
 # are left out (they change for everyone who writes to the bot).
 WATCHED = (
@@ -140,6 +152,9 @@ WATCHED = (
     "property_photos",
     "talk_requests",
     "victim_followups",
+    "checkin_enrollments",
+    "checkin_contacts",
+    "duty_officers",
 )
 
 
@@ -198,6 +213,7 @@ async def town(tg: TelegramHarness) -> int:
     )
     assert opened.invite_token is not None
     await tg.services.victims.followups.accept_invitation(opened.invite_token, DAN, DAN, True)
+    await tg.services.checkins.service.enroll(Draft("Dan Doe", ("09:00",)), chat=str(DAN))
     await tg.send(ANN, "/meeting")
     for answer in ("Monthly meeting", "12/8 7pm", "Library"):
         await tg.send(ANN, answer)

@@ -114,6 +114,13 @@ JOURNEY: list[tuple[int, str] | tuple[int, str, tuple[str, ...]]] = [
     (BOB, "/cancel"),
     (BOB, "/cancel"),
     (OFFICER_ID, "/victims"),
+    # Daily check-ins for Bob: who, the time, the wait, days off, Start; then his card.
+    (BOB, "/checkin"),
+    (BOB, "9am"),
+    (BOB, "sat and sun"),
+    (BOB, "/checkin"),
+    (OFFICER_ID, "/duty"),
+    (OFFICER_ID, "/checkins"),
     (BOB, "/stop"),
     (BOB, "/forget"),
 ]
@@ -172,6 +179,9 @@ async def test_every_button_pressed_twice(tg: TelegramHarness) -> None:
         assert any(p.startswith(data) for p in pressed), data
     assert sum("Your request is in: <b>P-2026-00001</b>" in t for t in bob) == 1
     assert sum("Here is help" in t for t in bob) == 1  # consent pressed twice: sent once
+    assert sum("Daily check-ins are on" in t for t in bob) == 1
+    for data in ("chkf:who:me", "chkf:w:30", "chkf:start", "chkm:t:1", "chko:duty:on"):
+        assert data in pressed, data
     refused = [c for c in tg.api.calls if c.description == NOT_MODIFIED]
     assert refused == [], [c.params for c in refused]
     for uid in (ANN, BOB, OFFICER_ID):

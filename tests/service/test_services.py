@@ -237,6 +237,7 @@ async def test_the_registries_run_in_their_documented_order(services: Services) 
         "property",
         "talks",
         "victims",
+        "checkins",
         "elections",
     ]
 

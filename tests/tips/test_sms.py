@@ -164,6 +164,7 @@ async def test_a_text_that_is_no_keyword_hears_of_every_service_by_text(
     reply = await text(sms, twilio, "what is this number?")
     for offer in ("text TIP and what you saw", "FIX and a place", "SURVEY and your address"):
         assert offer in reply, reply
-    assert "or TALK for a safety talk" in reply and "911" in reply and "STOP" in reply
+    assert "TALK for a safety talk" in reply and "or CHECKIN and a time" in reply
+    assert "911" in reply and "STOP" in reply
     assert "coming soon" not in reply and "CALL" not in reply  # follow-ups' words are private
     assert segments(reply) <= 2
