@@ -346,6 +346,17 @@ def calls_for_help(text: str) -> bool:
     return DISTRESS.search(text) is not None
 
 
+OK_WORDS = re.compile(
+    r"\b(ok|okay|o\.k\.|k|fine|good|great|well|yes|yep|yeah|alive|here|thanks|thank you)\b",
+    re.IGNORECASE,
+)
+
+
+def sounds_ok(text: str) -> bool:
+    """Whether a short reply says "I'm OK" ("ok", "yes I'm fine", "all good thanks")."""
+    return len(text.split()) <= 6 and OK_WORDS.search(text) is not None and not calls_for_help(text)
+
+
 def first_name(name: str) -> str:
     """'Ruth' of 'Ruth Miller'."""
     return name.split()[0] if name.split() else name

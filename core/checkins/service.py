@@ -90,6 +90,7 @@ OPEN = (AWAITING, ACTIVE)
 REACH_EVERY = timedelta(minutes=1)
 REACH_CHECKS = 30
 HISTORY = 30
+ANSWERED_RECENTLY = timedelta(hours=6)
 SCAM_DIGEST = "checkin_scams"
 # Delivery states that say a message reached (or is with) the provider.
 REACHED = frozenset({"sent", "delivered"})
@@ -680,8 +681,14 @@ class CheckinService(SharedService):
             if e is None or e.status != ACTIVE:
                 return None
             latest = await CheckinRepository(session).latest_round(e.id)
-            if latest is None or not latest.unanswered:
+            if latest is None:
                 return None
+            if not latest.unanswered:
+                # A second "I'm fine" the same day is heard (and thanked), not news.
+                recent = (
+                    latest.answered_at is not None and now - latest.answered_at < ANSWERED_RECENTLY
+                )
+                return Heard(e, latest, changed=False) if recent else None
             if text and calls_for_help(text):
                 return await self._help_in(session, e, latest, text, now)
             return await self._answer_in(session, e, latest, now)

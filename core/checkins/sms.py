@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from core.checkins import messages
-from core.checkins.rules import clock_text, first_name, parse_times, slot_time
+from core.checkins.rules import clock_text, first_name, parse_times, slot_time, sounds_ok
 from core.checkins.service import SMS, CheckinService, Draft
 from core.delivery import Overheard
 from core.errors import UserError
@@ -43,7 +43,11 @@ class CheckinTexts:
     async def heard(self, phone: str, body: str) -> Overheard | None:
         """Every text: from an enrolled person with an open check-in, it answers it."""
         found = await self.checkins.heard(SMS, phone, body)
-        if found is None or not found.changed:
+        if found is None:
+            return None
+        if not found.changed:
+            if sounds_ok(body):
+                return Overheard(self._say(messages.sms_checked_in(found.enrollment)))
             return None
         if found.help:
             return Overheard(self._say(messages.sms_help(found.told)), first=True)

@@ -72,6 +72,10 @@ async def test_prompt_answered_by_button_once_and_by_any_text(tg: TelegramHarnes
     await at(tg, 2026, 12, 3, 14, 0)
     await tg.send(RUTH, "ok")  # typed, not pressed: no help menu
     assert "you're checked in for today" in tg.last(RUTH)
+    await tg.send(RUTH, "yes all fine, thanks")  # said again: thanked, still no help menu
+    assert count_received(tg, RUTH, "you're checked in for today") == 3
+    await tg.send(RUTH, "there is a strange van on Elm")  # not an answer: read as usual
+    assert "you're checked in" not in tg.last(RUTH)
     await at(tg, 2026, 12, 3, 16, 0)
     assert count_received(tg, OFFICER_ID, "check-in") == 0
 

@@ -40,6 +40,7 @@ from core.checkins.rules import (
     parse_days_off,
     parse_times,
     slot_time,
+    sounds_ok,
 )
 from core.errors import Conflict, InvalidInput, NotFound
 
@@ -643,7 +644,14 @@ async def heard(update: Update, context: Context) -> None:
     flow = await svc.flows.get(chat_id(update))
     free = not command and flow is None
     found = await svc.checkins.service.heard(TG, _address(update), said if free else None)
-    if found is None or not found.changed:
+    if found is None:
+        return
+    if not found.changed:
+        if free and sounds_ok(said):  # "thanks, all fine" after answering: no help menu
+            await reply(
+                update, texts.CHECKED_IN.format(name=first_name(found.enrollment.person_name))
+            )
+            raise ApplicationHandlerStop
         return
     if found.help:
         told = " and ".join(found.told)
