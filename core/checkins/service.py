@@ -435,6 +435,10 @@ class CheckinService(SharedService):
                     if value not in CHANNELS:
                         raise InvalidInput("Choose Telegram, text messages or both.")
                     phone = e.phone
+                    if phone is None and value in (SMS, "both") and e.member_id is not None:
+                        member = await MemberRepository(session).get(e.member_id)
+                        phone = member.phone_e164 if member is not None else None
+                        values["phone"] = phone
                     if value in (SMS, "both") and not (phone and self.settings.sms_enabled):
                         raise Conflict(
                             "Check-ins by text need texting set up and your phone number: "

@@ -121,3 +121,23 @@ async def test_stop_stops_the_check_ins_and_tells_the_contacts(
     assert "including the daily check-ins" in twilio.bodies_to(DANA)[-1]
     await at(tg, 2026, 12, 2, 14, 0)
     assert twilio.bodies_to(RUTH) == []
+
+
+async def test_telegram_person_adds_text_messages_and_gets_both(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    from tests.checkins.test_telegram import RUTH as RUTH_TG
+    from tests.checkins.test_telegram import sign_up
+
+    await sign_up(tg)  # her Telegram account, registered with +12035550181
+    await tg.send(RUTH_TG, "/checkin")
+    await tg.press(RUTH_TG, "chkm:ch:1")
+    await tg.press(RUTH_TG, "chkm:ch:1:both")
+    assert "By Telegram and text" in tg.last(RUTH_TG)
+    await at(tg, 2026, 12, 2, 14, 0)
+    assert "Good morning, Ruth" in tg.last(RUTH_TG)
+    assert "Good morning, Ruth" in twilio.bodies_to(RUTH)[-1]
+    answer = await text(sms, twilio, "OK")  # either channel answers it
+    assert answer is not None and "checked in" in answer
+    await tg.press(RUTH_TG, "chk:ok:1")
+    assert count_received(tg, RUTH_TG, "you're checked in") == 0

@@ -32,6 +32,7 @@ async def sign_up(tg: TelegramHarness, user: int = RUTH, name: str = "Ruth Mille
     await tg.send(user, "whenever suits")
     assert "Please give a time of day" in tg.last(user)
     await tg.send(user, "9am")
+    await tg.press_if_shown(user, "chkf:ch:telegram")  # asked only when texting is set up
     await tg.press(user, "chkf:w:60")
     await tg.press(user, "chkf:d:none")
     review = tg.last(user)

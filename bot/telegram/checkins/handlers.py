@@ -318,6 +318,7 @@ def _card_markup(e: EnrollmentRecord, contacts: int) -> InlineKeyboardMarkup:
         [
             (texts.RESUME, f"chkm:r:{i}") if e.paused_through else (texts.PAUSE, f"chkm:p:{i}"),
             (texts.CHANGE_ZONE, f"chkm:z:{i}"),
+            (texts.CHANGE_CHANNEL, f"chkm:ch:{i}"),
         ],
     ]
     contact_row = []
@@ -417,6 +418,17 @@ async def card_button(update: Update, context: Context) -> None:
         await svc.flows.clear(chat_id(update))
         changed = await checkins.change(mine.id, TG, address, days_off=DAY_CHOICES[arg] or "none")
         await show_card(update, context, changed)
+    elif action == "ch" and not arg:
+        rows = [
+            [
+                (texts.TELEGRAM, f"chkm:ch:{mine.id}:telegram"),
+                (texts.SMS, f"chkm:ch:{mine.id}:sms"),
+                (texts.BOTH, f"chkm:ch:{mine.id}:both"),
+            ]
+        ]
+        await edit_or_reply(update, texts.ASK_CHANNEL, buttons(rows))
+    elif action == "ch" and arg in ("telegram", "sms", "both"):
+        await show_card(update, context, await checkins.change(mine.id, TG, address, channels=arg))
     elif action == "c":
         if len(await checkins.contacts(mine.id)) >= MAX_CONTACTS:
             raise Conflict(f"You already have {MAX_CONTACTS} contacts: remove one first.")
