@@ -52,6 +52,7 @@ from core.checkins.rules import (
     parse_zone,
     slot_of,
     slot_time,
+    slots_from,
 )
 from core.delivery import Message
 from core.due import CANCELLED, DONE, DueContext, DueRunner
@@ -876,7 +877,11 @@ class CheckinService(SharedService):
         # before it are logged as not sent.
         latest = latest_slot(schedule, now, own.due_at) or own
         if latest.key != own.key:
-            await repo.log(e.id, "missed", now, own.key)
+            for skipped in slots_from(schedule, own.local.date()):
+                if skipped.due_at >= latest.due_at:
+                    break
+                if skipped.due_at >= own.due_at:
+                    await repo.log(e.id, "missed", now, skipped.key)
         if now < latest.due_at + window:
             round_ = await repo.add_round(
                 e.id, latest.key, latest.due_at, WAITING, prompted_at=now, downtime=False

@@ -203,6 +203,7 @@ async def test_down_for_three_days_only_the_latest_check_in_counts(
     log = await checkins(tg).history(e.id, "sms", RUTH)
     assert "Not sent: the service was down — 2026-12-02 09:00" in log
     assert "Not sent: the service was down — 2026-12-03 09:00" in log
+    assert log.count("Not sent: the service was down") == 3  # Dec 2, 3 and 4, once each
     await at(tg, 2026, 12, 4, 16, 0)
     assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 1
     await at(tg, 2026, 12, 5, 14, 0)
