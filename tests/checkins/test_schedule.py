@@ -567,3 +567,39 @@ async def test_a_call_for_help_goes_to_the_officer_on_duty_only(
     await tg.deliver()
     assert count_received(tg, SECOND_OFFICER, "asked for help") == 1
     assert count_received(tg, OFFICER_ID, "asked for help") == 0
+
+
+# More of the paths around them
+
+
+async def test_down_after_the_prompt_until_past_the_window_escalates_once_back(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    await enrolled(tg, sms, twilio)
+    await at(tg, 2026, 12, 2, 14, 0)
+    assert len(twilio.bodies_to(RUTH)) == 1
+    await at(tg, 2026, 12, 2, 17, 0)  # down from 9:01 until noon
+    assert len(twilio.bodies_to(DANA)) == 2
+    assert (
+        "Ruth Miller did not answer the 9:00 AM on Wed Dec 2 check-in"
+        in (twilio.bodies_to(DANA)[-1])
+    )
+    await at(tg, 2026, 12, 2, 17, 29)
+    assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 0
+    await at(tg, 2026, 12, 2, 17, 30)
+    assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 1
+    # The "we haven't heard from you" of 9:30 is not sent at noon, after her contacts were.
+    assert len(twilio.bodies_to(RUTH)) == 1
+
+
+async def test_a_keyword_from_the_person_during_the_check_in_answers_it(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    await enrolled(tg, sms, twilio)
+    await at(tg, 2026, 12, 2, 14, 0)
+    answer = await text(sms, twilio, "CHECKIN AWAY the 14th")
+    assert answer is not None and "Paused" in answer
+    await at(tg, 2026, 12, 2, 15, 0)
+    await at(tg, 2026, 12, 2, 15, 30)
+    assert len(twilio.bodies_to(DANA)) == 1  # she wrote to us: nobody is asked about her
+    assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 0
