@@ -55,7 +55,7 @@ from core.checkins.rules import (
     slots_from,
 )
 from core.delivery import Message
-from core.due import CANCELLED, DONE, DueContext, DueRunner
+from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound
 from core.flows import Claim, take_in
@@ -922,6 +922,8 @@ class CheckinService(SharedService):
         if found is None:
             return CANCELLED
         round_, e = found
+        if context.now >= round_.due_at + timedelta(minutes=e.window_minutes):
+            return MISSED  # came back after the window: the contacts are asked, not her again
         await CheckinRepository(context.session).log(
             e.id, "reminded", context.now, round_id=round_.id
         )
