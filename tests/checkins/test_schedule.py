@@ -603,3 +603,40 @@ async def test_a_keyword_from_the_person_during_the_check_in_answers_it(
     await at(tg, 2026, 12, 2, 15, 30)
     assert len(twilio.bodies_to(DANA)) == 1  # she wrote to us: nobody is asked about her
     assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 0
+
+
+async def test_an_answer_at_the_moment_the_window_ends_is_never_lost(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    await enrolled(tg, sms, twilio)
+    await at(tg, 2026, 12, 2, 14, 0)
+    tg.services.clock.set(utc(2026, 12, 2, 15, 0))  # type: ignore[attr-defined]
+    await asyncio.gather(text(sms, twilio, "ok"), tg.services.due.tick())
+    await tg.deliver()
+    told = twilio.bodies_to(DANA)[1:]
+    # Either she answered first (nobody asked), or the contacts were asked and then told.
+    assert told == [] or (
+        len(told) == 2 and "did not answer" in told[0] and "has answered" in told[1]
+    ), told
+    await at(tg, 2026, 12, 2, 15, 30)
+    assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 0
+    assert len(twilio.bodies_to(DANA)) == 1 + len(told)
+
+
+async def test_stop_after_the_contacts_were_asked_ends_the_escalation(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    await enrolled(tg, sms, twilio)
+    await at(tg, 2026, 12, 2, 14, 0)
+    await at(tg, 2026, 12, 2, 14, 30)
+    await at(tg, 2026, 12, 2, 15, 0)
+    assert len(twilio.bodies_to(DANA)) == 2
+    assert await text(sms, twilio, "STOP") is None
+    twilio.opt_out(RUTH)
+    await tg.deliver()
+    assert "including the daily check-ins" in twilio.bodies_to(DANA)[-1]
+    await at(tg, 2026, 12, 2, 15, 30)
+    await at(tg, 2026, 12, 3, 14, 0)
+    assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 0
+    assert len(twilio.bodies_to(DANA)) == 3
+    assert len(twilio.bodies_to(RUTH)) == 2  # the prompt and the second prompt
