@@ -15,6 +15,7 @@ import pytest
 from core.checkins import CheckinService, Draft, EnrollmentRecord
 from core.permissions import Actor
 from core.services import Services
+from scheduler import due_jobs
 from tests.checkins.test_sms import DANA, RUTH, at, enrolled, text
 from tests.conftest import OFFICER_ID
 from tests.fakes.twilio_api import FakeTwilio
@@ -640,3 +641,41 @@ async def test_stop_after_the_contacts_were_asked_ends_the_escalation(
     assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 0
     assert len(twilio.bodies_to(DANA)) == 3
     assert len(twilio.bodies_to(RUTH)) == 2  # the prompt and the second prompt
+
+
+async def test_only_contact_on_telegram_has_blocked_the_bot_so_the_officer_is_told(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    await text(sms, twilio, "CHECKIN 9am Ruth Miller")
+    service = checkins(tg)
+    e = await mine(tg)
+    _contact, token = await service.add_contact(e.id, "sms", RUTH, "Lee Park", None, invite=True)
+    assert token is not None
+    await service.accept_contact(token, "700001")
+    tg.api.block_user(700001)
+    await at(tg, 2026, 12, 2, 14, 0)
+    await at(tg, 2026, 12, 2, 15, 0)
+    assert count_received(tg, 700001, "did not answer") == 0
+    assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 0
+    for minute in range(1, 4):
+        await at(tg, 2026, 12, 2, 15, minute)
+    assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 1
+    assert "could not be delivered" in tg.last(OFFICER_ID)
+    await at(tg, 2026, 12, 2, 15, 30)
+    assert count_received(tg, OFFICER_ID, NOT_ANSWERED) == 1
+
+
+async def test_a_restart_inside_the_window_sends_the_prompt_once(
+    tg: TelegramHarness, sms: httpx.AsyncClient, twilio: FakeTwilio
+) -> None:
+    await enrolled(tg, sms, twilio)
+    await at(tg, 2026, 12, 2, 13, 50)
+    tg.services.clock.set(utc(2026, 12, 2, 14, 20))  # type: ignore[attr-defined]
+    await due_jobs.calendar_start(tg.services)  # the scheduler's catch-up on start
+    await tick(tg)  # and its first minute tick right after
+    assert len(twilio.bodies_to(RUTH)) == 1
+    await at(tg, 2026, 12, 2, 14, 30)
+    assert len(twilio.bodies_to(RUTH)) == 2  # the second prompt still at half the wait
+    await text(sms, twilio, "ok")
+    await at(tg, 2026, 12, 2, 15, 30)
+    assert len(twilio.bodies_to(DANA)) == 1
