@@ -20,21 +20,21 @@ REGISTER_FIRST = (
 ASK_TIME = (
     "What time each day? For example <b>9am</b>, or two times like <b>9am and 6pm</b>. (/cancel)"
 )
-ASK_CHANNEL = "How should the check-in reach you?"
-ASK_WINDOW = "If you don't answer, how long should we wait before telling your contacts?"
-ASK_DAYS = "Any days without a check-in? Press one, or type days like <b>sat and sun</b>."
+ASK_CHANNEL = "How should the check-in reach you? (/cancel)"
+ASK_WINDOW = "If you don't answer, how long should we wait before telling your contacts? (/cancel)"
+ASK_DAYS = "Any days without a check-in? Press one, or type days like <b>sat and sun</b>. (/cancel)"
 ASK_PERSON_NAME = (
     "What is their name? (It is how the check-in greets them and what their contacts "
     "are told.) (/cancel)"
 )
-ASK_PERSON_HOW = "How should they confirm? Only they can start their check-ins."
+ASK_PERSON_HOW = "How should they confirm? Only they can start their check-ins. (/cancel)"
 ASK_PERSON_PHONE = "Their mobile number, with the area code (e.g. (203) 555-0142). (/cancel)"
 ASK_PERSON_ADDRESS = (
     "Their street address, which their contacts are told if they miss a check-in (or "
     "press Skip). (/cancel)"
 )
 ASK_CONTACT_NAME = "The contact's name? (/cancel)"
-ASK_CONTACT_HOW = "How do we reach them if you miss a check-in?"
+ASK_CONTACT_HOW = "How do we reach them if you miss a check-in? (/cancel)"
 ASK_CONTACT_PHONE = "Their mobile number, with the area code. (/cancel)"
 ASK_NEW_TIME = ASK_TIME
 ASK_BACK = (
