@@ -26,8 +26,8 @@ Reported:
     the floor the emulator's limits allow: max(Telegram prompts / Telegram limit, SMS prompt
     segments / SMS limit); target <= floor x 1.10.
 (b) for the 10% who never answer: each round's `escalated_at` (the contact message is queued in
-    the same transaction) minus its deadline, and minus the start of the tick that took it;
-    target <= 60 s. With `--phase` 0 the tick lands on the deadline; the scheduler's interval
+    the same transaction; the runner's clock reading for the chunk that settled it) minus its
+    deadline, and when the tick that escalated them had committed (its end); target <= 60 s. With `--phase` 0 the tick lands on the deadline; the scheduler's interval
     trigger can land up to 60 s after it, which adds that much (`--phase` measures it).
     Also: when the emulator had accepted every contact message.
 
