@@ -27,8 +27,9 @@ Reported:
     segments / SMS limit); target <= floor x 1.10.
 (b) for the 10% who never answer: each round's `escalated_at` (the contact message is queued in
     the same transaction; the runner's clock reading for the chunk that settled it) minus its
-    deadline, and when the tick that escalated them had committed (its end); target <= 60 s. With `--phase` 0 the tick lands on the deadline; the scheduler's interval
-    trigger can land up to 60 s after it, which adds that much (`--phase` measures it).
+    deadline, and when the tick that escalated them had committed (its end); target <= 60 s.
+    With `--phase` 0 the tick lands on the deadline; the scheduler's interval trigger can land
+    up to 60 s after it, which adds that much (`--phase` measures it).
     Also: when the emulator had accepted every contact message.
 
     .venv/bin/python -m bench.checkins
