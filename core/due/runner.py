@@ -6,6 +6,13 @@ processes) never both act on it, and a crash before the commit leaves it pending
 run. An item more than `MISSED_AFTER_HOURS` late is `missed`: its state changes still happen
 (a watch still expires) but stale messages are not sent. An item whose handler fails is tried
 again on the next tick, and given up after a few attempts.
+
+A run settles everything that was due when it started, however much that is (10,000
+check-ins due at the same minute are settled by one tick, not 200 a minute): it reads the due
+items `BATCH` at a time and settles them `SETTLE_CHUNK` to a transaction, each item in a
+savepoint of its own, so one commit (one fsync on SQLite) carries many items while a failing
+handler still rolls back only its own item. A chunk whose transaction fails as a whole is
+settled again item by item, each in its own transaction, as before.
 """
 
 from __future__ import annotations
@@ -29,7 +36,10 @@ DONE = "done"
 MISSED = "missed"
 CANCELLED = "cancelled"
 MAX_ATTEMPTS = 5
-BATCH = 200
+BATCH = 200  # due items read per query
+# Items settled per transaction: enough that the commit is paid once for many, few enough
+# that the delivery worker's transactions (SQLite has one writer) wait only a moment.
+SETTLE_CHUNK = 50
 
 AfterCommit = Callable[[], Awaitable[None]]
 
@@ -117,44 +127,94 @@ class DueRunner:
         return await DueRepository(session).cancel(kinds, subject_id, self.clock.now())
 
     async def run(self) -> dict[str, int]:
-        """Settle every item due now; returns how many ended in each state."""
-        now = self.clock.now()
-        async with self.db.transaction() as session:
-            items = await DueRepository(session).due(now, BATCH)
+        """Settle every item due when the run starts (in batches until none is left);
+        returns how many ended in each state."""
+        start = self.clock.now()
         outcome: dict[str, int] = {}
-        for item in items:
-            status = await self._settle(item, now)
-            if status is not None:
-                outcome[status] = outcome.get(status, 0) + 1
-        return outcome
+        after: tuple[datetime, int] | None = None
+        while True:
+            # Items due by the start only, read after the last one seen: the run ends even
+            # when handlers keep scheduling items, and an item that failed is not read again.
+            async with self.db.transaction() as session:
+                items = await DueRepository(session).due(start, BATCH, after=after)
+            for first in range(0, len(items), SETTLE_CHUNK):
+                chunk = items[first : first + SETTLE_CHUNK]
+                for status in await self._settle_chunk(chunk, self.clock.now()):
+                    if status is not None:
+                        outcome[status] = outcome.get(status, 0) + 1
+            if len(items) < BATCH:
+                return outcome
+            after = (items[-1].due_at, items[-1].id)
 
-    async def _settle(self, item: DueRecord, now: datetime) -> str | None:
-        handler = self.handlers.get(item.kind)
+    async def _settle_chunk(self, items: list[DueRecord], now: datetime) -> list[str | None]:
+        """Settle these items in one transaction, each in its own savepoint."""
+        statuses: list[str | None] = []
+        contexts: list[DueContext] = []
         try:
             async with self.db.transaction() as session:
                 repo = DueRepository(session)
-                if not await repo.take(item.id, DONE, now):
-                    return None  # settled by another run
-                context = DueContext(session, item, now, self.is_stale(item.due_at, now))
-                if handler is None:
-                    log.error("no handler for due items of kind %s", item.kind)
-                    status = CANCELLED
-                else:
-                    status = await handler(context)
-                if status != DONE:
-                    await repo.set_status(item.id, status)
+                for item in items:
+                    try:
+                        async with session.begin_nested():
+                            status, context = await self._settle_in(session, repo, item, now)
+                    except Exception:
+                        log.exception(
+                            "due item %s #%d failed; it will be tried again", item.kind, item.id
+                        )
+                        await repo.failed(item.id, MAX_ATTEMPTS, now)
+                        status, context = None, None
+                    statuses.append(status)
+                    if context is not None:
+                        contexts.append(context)
+        except Exception:
+            # The transaction itself failed (a lost connection, a refused commit): nothing of
+            # the chunk was kept, so each item is tried alone, in its own transaction.
+            log.exception("a chunk of %d due items failed; settling them one by one", len(items))
+            return [await self._settle(item, self.clock.now()) for item in items]
+        for context in contexts:
+            await self._after_commit(context)
+        return statuses
+
+    async def _settle_in(
+        self, session: AsyncSession, repo: DueRepository, item: DueRecord, now: datetime
+    ) -> tuple[str | None, DueContext | None]:
+        """Take and settle one item in the caller's transaction; (None, None) when another
+        run settled it first."""
+        if not await repo.take(item.id, DONE, now):
+            return None, None  # settled by another run
+        context = DueContext(session, item, now, self.is_stale(item.due_at, now))
+        handler = self.handlers.get(item.kind)
+        if handler is None:
+            log.error("no handler for due items of kind %s", item.kind)
+            status = CANCELLED
+        else:
+            status = await handler(context)
+        if status != DONE:
+            await repo.set_status(item.id, status)
+        return status, context
+
+    async def _settle(self, item: DueRecord, now: datetime) -> str | None:
+        """Settle one item in a transaction of its own."""
+        try:
+            async with self.db.transaction() as session:
+                status, context = await self._settle_in(session, DueRepository(session), item, now)
         except Exception:
             # Kind and id only: the subject may be someone's vacation.
             log.exception("due item %s #%d failed; it will be tried again", item.kind, item.id)
             async with self.db.transaction() as session:
                 await DueRepository(session).failed(item.id, MAX_ATTEMPTS, self.clock.now())
             return None
+        if context is not None:
+            await self._after_commit(context)
+        return status
+
+    async def _after_commit(self, context: DueContext) -> None:
         for action in context.after_commit:
             try:
                 await action()
             except Exception:
+                item = context.item
                 log.exception("after-commit action of due item %s #%d failed", item.kind, item.id)
-        return status
 
     async def run_list(
         self, kind: str, key: str, scheduled_at: datetime, send: ListSender

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.due.models import CalendarDue
@@ -42,10 +44,13 @@ class DueRepository:
         self, kind: str, subject_id: int, key: str, due_at: datetime, now: datetime
     ) -> bool:
         """Add a pending item; False when (kind, subject, key) already exists."""
-        if await self.get(kind, subject_id, key) is not None:
-            return False
-        self.session.add(
-            CalendarDue(
+        # One INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL both have it) instead
+        # of a read, an ORM add and a flush: a busy minute schedules thousands of these.
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        result = await self.session.execute(
+            insert(CalendarDue)
+            .values(
                 kind=kind,
                 subject_id=subject_id,
                 key=key,
@@ -54,9 +59,9 @@ class DueRepository:
                 attempts=0,
                 created_at=now,
             )
+            .on_conflict_do_nothing(index_elements=["kind", "subject_id", "key"])
         )
-        await self.session.flush()
-        return True
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def record(
         self, kind: str, key: str, due_at: datetime, status: str, now: datetime
@@ -83,13 +88,22 @@ class DueRepository:
         await self.session.flush()
         return True
 
-    async def due(self, now: datetime, limit: int) -> list[DueRecord]:
-        """Pending items whose time has come, oldest first."""
+    async def due(
+        self, now: datetime, limit: int, after: tuple[datetime, int] | None = None
+    ) -> list[DueRecord]:
+        """Pending items whose time has come, oldest first; only those after `after` (a
+        (due_at, id) already read) when given."""
+        query = select(CalendarDue).where(CalendarDue.status == PENDING, CalendarDue.due_at <= now)
+        if after is not None:
+            due_at, item_id = after
+            query = query.where(
+                or_(
+                    CalendarDue.due_at > due_at,
+                    and_(CalendarDue.due_at == due_at, CalendarDue.id > item_id),
+                )
+            )
         rows = await self.session.scalars(
-            select(CalendarDue)
-            .where(CalendarDue.status == PENDING, CalendarDue.due_at <= now)
-            .order_by(CalendarDue.due_at, CalendarDue.id)
-            .limit(limit)
+            query.order_by(CalendarDue.due_at, CalendarDue.id).limit(limit)
         )
         return [due_record(r) for r in rows]
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from core.clock import FrozenClock
-from core.due.runner import DONE, DueContext
+from core.due.runner import BATCH, DONE, SETTLE_CHUNK, DueContext
 from core.services import Services
 from notifiers.telegram import TelegramNotifier
 from scheduler import due_jobs
@@ -201,3 +201,34 @@ async def test_a_failing_handler_is_retried_then_given_up(
     assert calls.count(1) == 5 and calls.count(2) == 1
     async with services.db.transaction() as session:
         assert await DueRepository(session).count("pending") == 0
+
+
+async def test_one_run_settles_more_than_a_batch_and_a_failing_item_once(
+    services: Services, clock: FrozenClock
+) -> None:
+    # 10,000 check-ins due at one minute must not take BATCH a minute: one run reads batch
+    # after batch, settling each item once, and an item that fails is not read again in it.
+    runner = services.due
+    seen: list[int] = []
+
+    async def handler(ctx: DueContext) -> str:
+        seen.append(ctx.item.subject_id)
+        if ctx.item.subject_id == 7:
+            raise RuntimeError("boom")
+        return DONE
+
+    runner.register("test_many", handler)
+    total = 2 * BATCH + SETTLE_CHUNK + 3
+    async with services.db.transaction() as session:
+        for subject in range(total):
+            await runner.schedule_in(session, "test_many", subject, "k", clock.now())
+    counts = await runner.run()
+    assert counts == {"done": total - 1}
+    assert sorted(seen) == list(range(total))
+    rows = await due_rows(services.db)
+    assert rows[("test_many", 7, "k")] == "pending"
+    assert sum(1 for (kind, _s, _k), v in rows.items() if kind == "test_many" and v == "done") == (
+        total - 1
+    )
+    assert await runner.run() == {}  # only the failed item is left, and it fails again
+    assert seen.count(7) == 2 and len(seen) == total + 1
