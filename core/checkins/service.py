@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,6 +80,7 @@ from storage.checkins.records import (
     RoundRecord,
 )
 from storage.checkins.repositories import CheckinRepository
+from storage.delivery.repositories import OutboxRepository
 from storage.members.repositories import MemberRepository
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,9 @@ REACH_EVERY = timedelta(minutes=1)
 REACH_CHECKS = 30
 HISTORY = 30
 ANSWERED_RECENTLY = timedelta(hours=6)
+HELP_AGAIN_AFTER = timedelta(minutes=10)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+FORMER_CONTACT = "a former contact"
 SCAM_DIGEST = "checkin_scams"
 # Delivery states that say a message reached (or is with) the provider.
 REACHED = frozenset({"sent", "delivered"})
@@ -218,11 +222,10 @@ class CheckinService(SharedService):
             await take_in(session, claim)
             repo = CheckinRepository(session)
             mine = await repo.of_person(
-                member_id=member_id,
-                chat=chat,
-                phone=clean.phone if chat is None else None,
-                statuses=OPEN,
+                member_id=member_id, chat=chat, phone=clean.phone, statuses=OPEN
             )
+            if chat is not None:  # a phone shared with a sign-up by text is the same person
+                mine = [m for m in mine if m.status == ACTIVE or m.telegram_chat == chat]
             if mine:
                 raise Conflict("You already have daily check-ins: /checkin shows them.")
             e = await repo.add(
@@ -325,6 +328,13 @@ class CheckinService(SharedService):
                 return e, False  # pressed twice
             if e is None or e.status != AWAITING:
                 raise NotFound(LINK_GONE)
+            if yes and any(c.telegram_chat == chat for c in await repo.contacts(e.id)):
+                raise InvalidInput(
+                    "This link is for the person you signed up: send it to them. Only they "
+                    "can start their check-ins."
+                )
+            if yes and await repo.of_person(chat=chat, member_id=member_id, statuses=OPEN):
+                raise Conflict("You already have daily check-ins: /checkin shows them.")
             return await self._confirm_in(session, e, yes, chat=chat, member_id=member_id), True
 
     async def _confirm_in(
@@ -689,10 +699,12 @@ class CheckinService(SharedService):
             if latest is None:
                 return None
             if not latest.unanswered:
-                # A second "I'm fine" the same day is heard (and thanked), not news.
-                recent = (
-                    latest.answered_at is not None and now - latest.answered_at < ANSWERED_RECENTLY
-                )
+                # Within hours of an answer, "I fell" is still a call for help; a second
+                # "I'm fine" the same day is heard (and thanked), not news.
+                answered = latest.answered_at
+                recent = answered is not None and now - answered < ANSWERED_RECENTLY
+                if recent and text and calls_for_help(text):
+                    return await self._help_in(session, e, None, text, now)
                 return Heard(e, latest, changed=False) if recent else None
             if text and calls_for_help(text):
                 return await self._help_in(session, e, latest, text, now)
@@ -745,7 +757,9 @@ class CheckinService(SharedService):
         if updated is None:
             return Heard(e, await repo.round(round_.id), changed=False)
         await self.due.cancel_in(session, ROUND_STEPS, round_.id)
-        late = round_.status != WAITING
+        # Decided from the row as the update found it: an escalation that committed while
+        # this answer waited for the row still makes it a late one.
+        late = updated.escalated_at is not None
         await repo.log(e.id, "answered_late" if late else "answered", now, round_id=round_.id)
         if late:
             message = messages.answered_after(e, round_, now, ZoneInfo(e.timezone))
@@ -768,24 +782,27 @@ class CheckinService(SharedService):
         now: datetime,
     ) -> Heard:
         repo = CheckinRepository(session)
-        if round_ is not None and round_.unanswered:
-            round_ = (
-                await repo.change_round(round_.id, UNANSWERED, status=HELP, answered_at=now)
-                or round_
-            )
-            await self.due.cancel_in(session, ROUND_STEPS, round_.id)
-        said = " ".join(text.split())[:300] if text and text.strip().upper() != "HELP" else None
-        await repo.log(e.id, HELP, now, round_id=round_.id if round_ else None)
-        message = messages.help_asked(e, said, now, ZoneInfo(e.timezone))
         contacts = await repo.contacts(e.id)
         targets = await self._reachable_in(session, contacts)
-        subject = f"checkin:{round_.id}" if round_ else f"checkin-e:{e.id}"
-        await self._to_addresses_in(session, e, targets, "checkin_help", message, subject=subject)
-        await self._to_officers_in(session, "checkin_help", message, subject=subject)
         reached = {a for _c, a in targets}
         told = [
             first_name(c.name) for c in contacts if c.telegram_chat in reached or c.phone in reached
         ] + ["the police Crime Prevention Unit"]
+        if round_ is not None and round_.unanswered:
+            moved = await repo.change_round(round_.id, UNANSWERED, status=HELP, answered_at=now)
+            if moved is None:
+                return Heard(e, round_, help=True, told=told, changed=False)
+            round_ = moved
+            await self.due.cancel_in(session, ROUND_STEPS, round_.id)
+        elif await repo.recent_event(e.id, HELP, now - HELP_AGAIN_AFTER):
+            # A second press, a re-delivered update, HELP texted twice: told once already.
+            return Heard(e, round_, help=True, told=told, changed=False)
+        said = " ".join(text.split())[:300] if text and text.strip().upper() != "HELP" else None
+        await repo.log(e.id, HELP, now, round_id=round_.id if round_ else None)
+        message = messages.help_asked(e, said, now, ZoneInfo(e.timezone))
+        subject = f"checkin:{round_.id}" if round_ else f"checkin-e:{e.id}"
+        await self._to_addresses_in(session, e, targets, "checkin_help", message, subject=subject)
+        await self._to_officers_in(session, "checkin_help", message, subject=subject)
         return Heard(e, round_, help=True, told=told)
 
     # "I've got it"
@@ -827,7 +844,7 @@ class CheckinService(SharedService):
             await self._to_addresses_in(
                 session, e, others, "checkin_taken", message, subject=f"checkin:{round_.id}"
             )
-            if round_.officer_at is not None and not (actor is not None and actor.is_officer):
+            if taken.officer_at is not None and not (actor is not None and actor.is_officer):
                 await self._to_officers_in(
                     session, "checkin_taken", message, subject=f"checkin:{round_.id}"
                 )
@@ -1095,6 +1112,7 @@ class CheckinService(SharedService):
         message: Message,
         *,
         subject: str,
+        urgency: str = "urgent",
     ) -> None:
         if not addresses:
             return
@@ -1104,7 +1122,7 @@ class CheckinService(SharedService):
             message=message,
             recipients=[],
             direct=list(dict.fromkeys(addresses)),
-            urgency="urgent",  # a check-in and its escalation are never held for quiet hours
+            urgency=urgency,  # a check-in and its escalation are never held for quiet hours
             audience=f"check-in {e.reference}",
             subject=subject,
         )
@@ -1114,6 +1132,10 @@ class CheckinService(SharedService):
     ) -> int:
         """The officer on duty, or every officer when nobody is; returns how many."""
         duty = await CheckinRepository(session).duty()
+        if duty is not None and duty not in {
+            o.telegram_user_id for o in await self.officers.all_in(session)
+        }:
+            duty = None  # no longer an officer: never a civilian, and never nobody
         if duty is not None:
             direct = [(TELEGRAM, str(duty))]
             members = []
@@ -1223,7 +1245,13 @@ class CheckinService(SharedService):
             message = messages.scam_digest(items[:8], zone)
             for e in await repo.active(scam_digest=True):
                 await self._to_addresses_in(
-                    session, e, e.addresses, SCAM_DIGEST, message, subject=f"checkin-e:{e.id}"
+                    session,
+                    e,
+                    e.addresses,
+                    SCAM_DIGEST,
+                    message,
+                    subject=f"checkin-e:{e.id}",
+                    urgency="normal",
                 )
 
         return await self.due.run_list(SCAM_DIGEST, day.isoformat(), scheduled, send)
@@ -1296,13 +1324,21 @@ class CheckinService(SharedService):
         mine = await repo.of_person(member_id=member_id, chat=chat, phone=phone)
         for e in mine:
             await self.due.cancel_in(session, [DUE_PROMPT], e.id)
-            for round_ in await repo.rounds(e.id, datetime.min.replace(tzinfo=now.tzinfo)):
+            for round_ in await repo.rounds(e.id, EPOCH):
                 await self.due.cancel_in(session, ROUND_STEPS, round_.id)
+        subjects = [f"checkin-e:{e.id}" for e in mine]
+        for e in mine:
+            subjects += [f"checkin:{r.id}" for r in await repo.rounds(e.id, EPOCH)]
+        # What was sent about them (names, address, phone) goes with them.
+        await OutboxRepository(session).forget_subjects(subjects, now)
         count = await repo.delete([e.id for e in mine])
         as_contact = await repo.contacts_of(chat=chat, phone=phone)
         for contact in as_contact:
+            await repo.scrub_name(contact.enrollment_id, contact.name, FORMER_CONTACT)
             await repo.log(contact.enrollment_id, "contact_removed", now, "asked to be forgotten")
         count += await repo.delete_contacts([c.id for c in as_contact])
+        if chat is not None and chat.lstrip("-").isdigit() and await repo.duty() == int(chat):
+            await repo.set_duty(None, now)
         return count
 
     async def erase_member_in(self, session: AsyncSession, erased: Erased) -> None:

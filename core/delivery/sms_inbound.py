@@ -131,6 +131,11 @@ class SmsKeywords:
         enrolled in daily check-ins); the reply is still the HELP text."""
         self.helps.append(handler)
 
+    async def hear(self, phone: str, body: str) -> None:
+        """Let the listeners hear a text that needs no reply of theirs (an opt-in keyword)."""
+        for listener in self.listeners:
+            await listener(phone, body)
+
     async def helped(self, phone: str) -> None:
         """Tell the features a number texted HELP."""
         for handler in self.helps:
@@ -236,7 +241,7 @@ class SmsInbound:
         except InvalidInput:
             phone = None
         if kind == "HELP":
-            if phone is not None:
+            if phone is not None and word == "HELP":  # INFO asks about the service
                 await self.keywords.helped(phone)
             return self.help_text()
         if phone is None:
@@ -249,6 +254,9 @@ class SmsInbound:
         if kind == "START":
             await self._opt_in(phone)
             await self.keywords.opted(phone, kind, word)
+            # "Yes" is also the natural answer to "are you OK?": the features hear it (Twilio
+            # still answers the opt-in keyword, so no reply of ours goes out).
+            await self.keywords.hear(phone, body)
             return None
         answered = await self.keywords.answer(word, phone, body)
         if answered is not None:

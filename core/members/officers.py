@@ -89,6 +89,10 @@ class OfficerService:
         async with self.db.transaction() as session:
             return await OfficerRepository(session).all()
 
+    async def all_in(self, session: AsyncSession) -> list[OfficerRecord]:
+        """Every officer, in the caller's transaction."""
+        return await OfficerRepository(session).all()
+
     async def audience_in(
         self, session: AsyncSession
     ) -> tuple[list[MemberRecord], list[tuple[str, str]]]:

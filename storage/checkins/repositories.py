@@ -458,6 +458,40 @@ class CheckinRepository:
         )
         await self.session.flush()
 
+    async def recent_event(self, enrollment_id: int, event: str, since: datetime) -> bool:
+        """Whether this step was logged since a moment."""
+        found = await self.session.scalar(
+            select(CheckinEvent.id)
+            .where(
+                CheckinEvent.enrollment_id == enrollment_id,
+                CheckinEvent.event == event,
+                CheckinEvent.at >= since,
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    async def scrub_name(self, enrollment_id: int, name: str, instead: str) -> None:
+        """A forgotten contact's name leaves the log, who took check-ins and who signed up."""
+        await self.session.execute(
+            update(CheckinEvent)
+            .where(CheckinEvent.enrollment_id == enrollment_id, CheckinEvent.detail.contains(name))
+            .values(detail=func.replace(CheckinEvent.detail, name, instead))
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            update(CheckinRound)
+            .where(CheckinRound.enrollment_id == enrollment_id, CheckinRound.taken_by == name)
+            .values(taken_by=instead)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            update(CheckinEnrollment)
+            .where(CheckinEnrollment.id == enrollment_id, CheckinEnrollment.signed_up_by == name)
+            .values(signed_up_by=instead)
+            .execution_options(synchronize_session=False)
+        )
+
     async def events(self, enrollment_id: int, limit: int) -> list[EventRecord]:
         """The newest steps of an enrollment's log, newest first."""
         rows = await self.session.scalars(

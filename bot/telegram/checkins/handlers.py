@@ -43,6 +43,7 @@ from core.checkins.rules import (
     sounds_ok,
 )
 from core.errors import Conflict, InvalidInput, NotFound
+from core.markup import esc
 
 SIGN_UP = "checkin"
 SETTING = "checkin_set"
@@ -51,6 +52,11 @@ PERSON_LINK = "checkin-"
 CONTACT_LINK = "checkinc-"
 TG = "telegram"
 DAY_CHOICES = {"none": "", "sun": "sun", "weekend": "sat,sun"}
+
+
+def _thanks(e: EnrollmentRecord) -> str:
+    """'Thank you, Ruth — you're checked in for today.'"""
+    return texts.CHECKED_IN.format(name=esc(first_name(e.person_name)))
 
 
 def _address(update: Update) -> str:
@@ -621,19 +627,19 @@ async def _round_button(update: Update, context: Context, action: str, round_id:
         heard = await checkins.ok(round_id, TG, address)
         if not heard.changed:
             raise Conflict(texts.ALREADY_ANSWERED)
-        await reply(update, texts.CHECKED_IN.format(name=first_name(heard.enrollment.person_name)))
+        await reply(update, _thanks(heard.enrollment))
     elif action == "help":
         found = await checkins.ask_help(TG, address, None, round_id)
         told = " and ".join(found.told) if found else "the police Crime Prevention Unit"
-        await reply(update, texts.HELP_SENT.format(told=told))
+        await reply(update, texts.HELP_SENT.format(told=esc(told)))
     else:
         who = await actor(update, context)
         taken = await checkins.take(round_id, TG, address, who if who.is_officer else None)
-        name = first_name(taken.enrollment.person_name)
+        name = esc(first_name(taken.enrollment.person_name))
         if taken.changed:
             await reply(update, texts.GOT_IT.format(name=name))
         elif taken.round.status in ("answered", "help"):
-            raise Conflict(texts.ALREADY_FINE.format(name=name))
+            raise Conflict(texts.ALREADY_FINE.format(name=first_name(taken.enrollment.person_name)))
         else:
             raise Conflict(
                 texts.ALREADY_TAKEN.format(who=taken.round.taken_by or "Someone", name=name)
@@ -655,22 +661,22 @@ async def heard(update: Update, context: Context) -> None:
     command = said.startswith("/")
     flow = await svc.flows.get(chat_id(update))
     free = not command and flow is None
-    found = await svc.checkins.service.heard(TG, _address(update), said if free else None)
+    # The text is always read for a call for help ("I fell", typed in the middle of changing
+    # a setting, is still one); only free text is thanked and stopped here.
+    found = await svc.checkins.service.heard(TG, _address(update), None if command else said)
     if found is None:
         return
     if not found.changed:
         if free and sounds_ok(said):  # "thanks, all fine" after answering: no help menu
-            await reply(
-                update, texts.CHECKED_IN.format(name=first_name(found.enrollment.person_name))
-            )
+            await reply(update, _thanks(found.enrollment))
             raise ApplicationHandlerStop
         return
     if found.help:
         told = " and ".join(found.told)
-        await reply(update, texts.HELP_SENT.format(told=told))
+        await reply(update, texts.HELP_SENT.format(told=esc(told)))
         raise ApplicationHandlerStop
     if free:
-        await reply(update, texts.CHECKED_IN.format(name=first_name(found.enrollment.person_name)))
+        await reply(update, _thanks(found.enrollment))
         raise ApplicationHandlerStop
 
 
