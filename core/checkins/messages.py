@@ -12,7 +12,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core import timefmt
-from core.checkins.rules import clock_text, days_text, first_name, greeting, slot_time
+from core.checkins.rules import (
+    clock_text,
+    days_text,
+    first_name,
+    greeting,
+    slot_time,
+    times_text,
+)
 from core.delivery import Message
 from core.markup import esc
 from storage.checkins.records import (
@@ -70,7 +77,7 @@ def when(moment: datetime, zone: ZoneInfo) -> str:
 
 def schedule_lines(e: EnrollmentRecord, contacts: list[ContactRecord]) -> list[str]:
     """The settings as a list (plain text; callers escape)."""
-    times = " and ".join(clock_text(slot_time(f"2000-01-01 {t}").time()) for t in e.time_list)
+    times = times_text(e.time_list)
     channel = {"telegram": "Telegram", "sms": "text message", "both": "Telegram and text"}
     lines = [
         f"Every day at {times} ({e.timezone.replace('_', ' ')})",
@@ -209,7 +216,7 @@ def taken(e: EnrollmentRecord, round_: RoundRecord, who: str) -> Message:
 
 def consent_request(e: EnrollmentRecord, service: str) -> Message:
     """To the person someone signed up (by text): they confirm themselves."""
-    times = " and ".join(clock_text(slot_time(f"2000-01-01 {t}").time()) for t in e.time_list)
+    times = times_text(e.time_list)
     text = (
         f"{e.signed_up_by or 'Someone'} asked us to check on you every day at {times}: a "
         "message you answer with OK, and if you don't, the people you choose are told. "

@@ -177,6 +177,11 @@ def clock_text(at: time) -> str:
     return f"{hour}:{at.minute:02d} {'AM' if at.hour < 12 else 'PM'}"
 
 
+def times_text(times: list[str] | tuple[str, ...]) -> str:
+    """'9:00 AM and 6:00 PM' of ['09:00', '18:00']."""
+    return " and ".join(clock_text(time.fromisoformat(t)) for t in times)
+
+
 def parse_times(text: str) -> list[str]:
     """'9am', '9:30', '9 am and 6 pm', '09:00, 18:00' as ['09:00', '18:00']."""
     raw = (text or "").strip().lower()

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 from core.checkins import messages
-from core.checkins.rules import clock_text, first_name, parse_times, slot_time, sounds_ok
+from core.checkins.rules import first_name, parse_times, sounds_ok, times_text
 from core.checkins.service import SMS, CheckinService, Draft
 from core.delivery import Overheard
 from core.errors import UserError
-from storage.checkins.records import ACTIVE, ESCALATED, OFFICER
+from storage.checkins.records import ACTIVE, ESCALATED, OFFICER, EnrollmentRecord
 from storage.checkins.repositories import CheckinRepository
 from storage.members.repositories import MemberRepository
 
@@ -92,11 +92,8 @@ class CheckinTexts:
         except UserError as refusal:
             return self._say(str(refusal))
 
-    def _status(self, e: object) -> str:
-        from storage.checkins.records import EnrollmentRecord
-
-        assert isinstance(e, EnrollmentRecord)
-        times = " and ".join(clock_text(slot_time(f"2000-01-01 {t}").time()) for t in e.time_list)
+    def _status(self, e: EnrollmentRecord) -> str:
+        times = times_text(e.time_list)
         paused = f" Paused through {e.paused_through}." if e.paused_through else ""
         return f"Your check-in is every day at {times}.{paused}"
 
@@ -118,11 +115,9 @@ class CheckinTexts:
         e = await self.checkins.enroll(
             Draft(person_name=name, times=tuple(times), channels=SMS, phone=phone)
         )
-        times_text = " and ".join(
-            clock_text(slot_time(f"2000-01-01 {t}").time()) for t in e.time_list
-        )
+        times_text_ = times_text(e.time_list)
         return self._say(
-            f"Thank you, {first_name(e.person_name)}: we'll text you every day at {times_text}. "
+            f"Thank you, {first_name(e.person_name)}: we'll text you every day at {times_text_}. "
             "Reply OK when we do. Add someone to be told if you don't: CONTACT Dana 2035550142. "
             "Emergency? Call 911."
         )

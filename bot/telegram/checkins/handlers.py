@@ -31,16 +31,18 @@ from bot.telegram.common import (
     versioned,
 )
 from bot.telegram.texts import USE_BUTTONS
+from core import validation
 from core.checkins import Draft, EnrollmentRecord, messages
 from core.checkins.rules import (
     MAX_CONTACTS,
     WINDOW_CHOICES,
-    clock_text,
+    clean_name,
+    days_text,
     first_name,
     parse_days_off,
     parse_times,
-    slot_time,
     sounds_ok,
+    times_text,
 )
 from core.errors import Conflict, InvalidInput, NotFound
 from core.markup import esc
@@ -61,10 +63,6 @@ def _thanks(e: EnrollmentRecord) -> str:
 
 def _address(update: Update) -> str:
     return str(chat_id(update))
-
-
-def _times_text(times: list[str] | tuple[str, ...]) -> str:
-    return " and ".join(clock_text(slot_time(f"2000-01-01 {t}").time()) for t in times)
 
 
 # Sign-up
@@ -118,10 +116,8 @@ def _draft(data: dict[str, Any]) -> Draft:
 
 def _review_lines(data: dict[str, Any]) -> list[str]:
     channel = {"telegram": "Telegram", "sms": "text message", "both": "Telegram and text"}
-    from core.checkins.rules import days_text
-
     lines = [
-        f"Every day at {_times_text(data.get('times', []))}",
+        f"Every day at {times_text(data.get('times', []))}",
         f"By {channel.get(str(data.get('channel', TG)), 'Telegram')}",
         f"Contacts asked after {data.get('window', 60)} minutes without an answer",
         f"Days off: {days_text([int(d) for d in data.get('days', [])])}",
@@ -193,13 +189,9 @@ async def sign_up_step(update: Update, context: Context, step: str, data: dict[s
         data["days"] = parse_days_off(text or "")
         await goto(update, context, data, "review")
     elif step == "pname":
-        from core.checkins.rules import clean_name
-
         data["name"] = clean_name(text or "", "Their name")
         await goto(update, context, data, "how")
     elif step == "phone":
-        from core import validation
-
         try:
             data["phone"] = validation.phone_e164(text or "")
         except InvalidInput:
@@ -209,8 +201,6 @@ async def sign_up_step(update: Update, context: Context, step: str, data: dict[s
             ) from None
         await goto(update, context, data, "time")
     elif step == "address":
-        from core import validation
-
         data["address"] = validation.street_address(text or "")
         await goto(update, context, data, "review")
     else:  # who, channel, window, how, review: buttons only
@@ -495,8 +485,6 @@ async def contact_step(update: Update, context: Context, step: str, data: dict[s
         raise InvalidInput(texts.TEXT_EXPECTED)
     svc = services(context)
     if step == "name":
-        from core.checkins.rules import clean_name
-
         data["name"] = clean_name(message.text, "Their name")
         version = await svc.flows.put(chat_id(update), CONTACT, "how", data)
         await reply(
@@ -552,7 +540,7 @@ async def open_person_link(update: Update, context: Context, token: str) -> None
     e = await services(context).checkins.service.invitation(token)
     await reply(
         update,
-        texts.invite_question(e.signed_up_by or "Someone", _times_text(e.time_list)),
+        texts.invite_question(e.signed_up_by or "Someone", times_text(e.time_list)),
         buttons([[(texts.AGREE, f"chk:iy:{token}"), (texts.NO_THANKS, f"chk:in:{token}")]]),
     )
 
@@ -722,8 +710,6 @@ async def officer_button(update: Update, context: Context) -> None:
         e, history, contacts = await svc.checkins.service.officer_history(who, int(arg))
         lines = "\n".join(f"• {line}" for line in messages.schedule_lines(e, contacts))
         where = f"\n• Address: {e.address}" if e.address else ""
-        from core.markup import esc
-
         await edit_or_reply(
             update,
             f"{history}\n\n{esc(lines + where)}",
