@@ -157,6 +157,7 @@ async def seed_members(db: Database, telegram: int, sms: int) -> None:
             "telegram_chat_id": None,
             "display_name": f"Texter {i}",
             "phone_e164": phone(i),
+            "phone_verified_at": now,  # texts go only to confirmed numbers
             "channels": SMS,
         }
         for i in range(sms)

@@ -54,7 +54,7 @@ from core.checkins.rules import (
     slot_time,
     slots_from,
 )
-from core.delivery import Message
+from core.delivery import Message, Queued
 from core.due import CANCELLED, DONE, MISSED, DueContext, DueRunner
 from core.erasure import Erased
 from core.errors import Conflict, InvalidInput, NotFound
@@ -169,7 +169,7 @@ class CheckinService(SharedService):
         super().__init__(shared)
         self.officers = officers
         self.due = due
-        due.register(DUE_PROMPT, self._prompt)
+        due.register_batch(DUE_PROMPT, self._prompt, self._prompts)
         due.register(DUE_REMIND, self._remind)
         due.register(DUE_ESCALATE, self._escalate)
         due.register(DUE_REACH, self._reach)
@@ -858,19 +858,35 @@ class CheckinService(SharedService):
         self, session: AsyncSession, e: EnrollmentRecord, after: datetime
     ) -> Slot | None:
         """Schedule the first slot after `after` that has no check-in yet."""
-        schedule = schedule_of(e)
+        return (await self._schedule_next_many_in(session, [(e, after)]))[0]
+
+    async def _schedule_next_many_in(
+        self, session: AsyncSession, wanted: list[tuple[EnrollmentRecord, datetime]]
+    ) -> list[Slot | None]:
+        """Schedule each enrollment's first slot after its moment that has no check-in yet
+        (a query and an insert for all of them); returns the slots, in order."""
         repo = CheckinRepository(session)
+        found: list[Slot | None] = [None] * len(wanted)
+        looking = [(i, e, after) for i, (e, after) in enumerate(wanted)]
         for _ in range(8):
-            slot = next_slot(schedule, after)
-            if slot is None:
-                return None
-            if not await repo.slots_done(e.id, [slot.key]):
-                await self.due.schedule_in(
-                    session, DUE_PROMPT, e.id, f"v{e.version}|{slot.key}", slot.due_at
-                )
-                return slot
-            after = slot.due_at
-        return None
+            candidates = []
+            for i, e, after in looking:
+                slot = next_slot(schedule_of(e), after)
+                if slot is not None:
+                    candidates.append((i, e, slot))
+            done = await repo.slots_done_of((e.id, slot.key) for _i, e, slot in candidates)
+            items = []
+            looking = []
+            for i, e, slot in candidates:
+                if (e.id, slot.key) in done:
+                    looking.append((i, e, slot.due_at))  # that one happened: the one after
+                else:
+                    found[i] = slot
+                    items.append((DUE_PROMPT, e.id, f"v{e.version}|{slot.key}", slot.due_at))
+            await self.due.schedule_many_in(session, items)
+            if not looking:
+                break
+        return found
 
     async def _reschedule_in(
         self, session: AsyncSession, e: EnrollmentRecord, now: datetime
@@ -881,46 +897,74 @@ class CheckinService(SharedService):
             await self._schedule_next_in(session, bumped, now)
 
     async def _prompt(self, context: DueContext) -> str:
-        session, now = context.session, context.now
+        return (await self._prompts([context]))[0]
+
+    async def _prompts(self, contexts: list[DueContext]) -> list[str]:
+        """Settle prompts that came due (one, or the thousands due at one minute): the
+        prompts whose window is open are written together, a few statements for all of them;
+        one whose window closed while the service was down starts its escalation."""
+        session = contexts[0].session
         repo = CheckinRepository(session)
-        e = await repo.get(context.item.subject_id)
-        version, _bar, key = context.item.key.partition("|")
-        if e is None or e.status != ACTIVE or version != f"v{e.version}":
-            return CANCELLED
-        schedule = schedule_of(e)
-        window = timedelta(minutes=e.window_minutes)
-        own = slot_of(slot_time(key).date(), slot_time(key).time(), schedule.zone)
-        # After downtime, the latest slot that came due is the one that matters; the ones
-        # before it are logged as not sent.
-        latest = latest_slot(schedule, now, own.due_at) or own
-        if latest.key != own.key:
-            for skipped in slots_from(schedule, own.local.date()):
-                if skipped.due_at >= latest.due_at:
-                    break
-                if skipped.due_at >= own.due_at:
-                    await repo.log(e.id, "missed", now, skipped.key)
-        if now < latest.due_at + window:
-            round_ = await repo.add_round(
-                e.id, latest.key, latest.due_at, WAITING, prompted_at=now, downtime=False
-            )
-            if round_ is not None:
-                await repo.log(e.id, "prompted", now, round_id=round_.id)
-                await self._to_person_in(
-                    session, e, round_, "checkin_prompt", messages.prompt(e, round_)
+        found = await repo.get_many(c.item.subject_id for c in contexts)
+        statuses: list[str] = []
+        fresh: list[tuple[EnrollmentRecord, Slot]] = []
+        after: list[tuple[EnrollmentRecord, datetime]] = []
+        for context in contexts:
+            now = context.now
+            e = found.get(context.item.subject_id)
+            version, _bar, key = context.item.key.partition("|")
+            if e is None or e.status != ACTIVE or version != f"v{e.version}":
+                statuses.append(CANCELLED)
+                continue
+            statuses.append(DONE)
+            schedule = schedule_of(e)
+            window = timedelta(minutes=e.window_minutes)
+            own = slot_of(slot_time(key).date(), slot_time(key).time(), schedule.zone)
+            # After downtime, the latest slot that came due is the one that matters; the
+            # ones before it are logged as not sent.
+            latest = latest_slot(schedule, now, own.due_at) or own
+            if latest.key != own.key:
+                for skipped in slots_from(schedule, own.local.date()):
+                    if skipped.due_at >= latest.due_at:
+                        break
+                    if skipped.due_at >= own.due_at:
+                        await repo.log(e.id, "missed", now, skipped.key)
+            if now < latest.due_at + window:
+                fresh.append((e, latest))
+            else:
+                round_ = await repo.add_round(
+                    e.id, latest.key, latest.due_at, WAITING, downtime=True
                 )
-                halfway = latest.due_at + window / 2
-                if halfway > now:
-                    await self.due.schedule_in(session, DUE_REMIND, round_.id, "r", halfway)
-                await self.due.schedule_in(
-                    session, DUE_ESCALATE, round_.id, "e", latest.due_at + window
-                )
-        else:
-            round_ = await repo.add_round(e.id, latest.key, latest.due_at, WAITING, downtime=True)
-            if round_ is not None:
-                await repo.log(e.id, "missed", now, latest.key, round_id=round_.id)
-                await self._escalate_in(session, e, round_, now)
-        await self._schedule_next_in(session, e, max(latest.due_at, now - window))
-        return DONE
+                if round_ is not None:
+                    await repo.log(e.id, "missed", now, latest.key, round_id=round_.id)
+                    await self._escalate_in(session, e, round_, now)
+            after.append((e, max(latest.due_at, now - window)))
+        if fresh:
+            await self._send_prompts_in(session, fresh, contexts[0].now)
+        await self._schedule_next_many_in(session, after)
+        return statuses
+
+    async def _send_prompts_in(
+        self, session: AsyncSession, due: list[tuple[EnrollmentRecord, Slot]], now: datetime
+    ) -> None:
+        """Start these check-ins and queue their prompts, second prompts and deadlines (a
+        slot that already has a check-in, from another instance, is left alone)."""
+        repo = CheckinRepository(session)
+        rounds = await repo.add_prompted_rounds([(e.id, s.key, s.due_at) for e, s in due], now)
+        started = [(e, s, rounds[(e.id, s.key)]) for e, s in due if (e.id, s.key) in rounds]
+        await repo.log_many([(e.id, "prompted", now, "", r.id) for e, _s, r in started])
+        prompts = [
+            self._for_person(e, r, "checkin_prompt", messages.prompt(e, r)) for e, _s, r in started
+        ]
+        await self.outbox.enqueue_many_in(session, [q for q in prompts if q is not None])
+        steps: list[tuple[str, int, str, datetime]] = []
+        for e, slot, round_ in started:
+            window = timedelta(minutes=e.window_minutes)
+            halfway = slot.due_at + window / 2
+            if halfway > now:
+                steps.append((DUE_REMIND, round_.id, "r", halfway))
+            steps.append((DUE_ESCALATE, round_.id, "e", slot.due_at + window))
+        await self.due.schedule_many_in(session, steps)
 
     async def _step_round_in(
         self, context: DueContext, statuses: tuple[str, ...]
@@ -1091,11 +1135,19 @@ class CheckinService(SharedService):
         kind: str,
         message: Message,
     ) -> None:
+        queued = self._for_person(e, round_, kind, message)
+        if queued is not None:
+            await self.outbox.enqueue_many_in(session, [queued])
+
+    def _for_person(
+        self, e: EnrollmentRecord, round_: RoundRecord | None, kind: str, message: Message
+    ) -> Queued | None:
+        """A message to the person on their channels (by text only while they have not yet
+        confirmed a sign-up made for them)."""
         addresses = e.addresses
         if e.status == AWAITING and e.phone:
             addresses = [(SMS, e.phone)]
-        await self._to_addresses_in(
-            session,
+        return self._for_addresses(
             e,
             addresses,
             kind,
@@ -1114,13 +1166,25 @@ class CheckinService(SharedService):
         subject: str,
         urgency: str = "urgent",
     ) -> None:
+        queued = self._for_addresses(e, addresses, kind, message, subject=subject, urgency=urgency)
+        if queued is not None:
+            await self.outbox.enqueue_many_in(session, [queued])
+
+    def _for_addresses(
+        self,
+        e: EnrollmentRecord,
+        addresses: list[tuple[str, str]],
+        kind: str,
+        message: Message,
+        *,
+        subject: str,
+        urgency: str = "urgent",
+    ) -> Queued | None:
         if not addresses:
-            return
-        await self.outbox.enqueue_in(
-            session,
+            return None
+        return Queued(
             kind=kind,
             message=message,
-            recipients=[],
             direct=list(dict.fromkeys(addresses)),
             urgency=urgency,  # a check-in and its escalation are never held for quiet hours
             audience=f"check-in {e.reference}",

@@ -7,7 +7,16 @@ transaction, and read a member's quiet hours and topics.
 
 from __future__ import annotations
 
-from core.delivery.outbox import SMS, TELEGRAM, Attachment, Buttons, Message, Outbox, sms_rendering
+from core.delivery.outbox import (
+    SMS,
+    TELEGRAM,
+    Attachment,
+    Buttons,
+    Message,
+    Outbox,
+    Queued,
+    sms_rendering,
+)
 from core.delivery.preferences import CATEGORIES, quiet_until
 from core.delivery.sms_inbound import Overheard, SmsKeywords
 from core.delivery.sms_text import segments
@@ -21,6 +30,7 @@ __all__ = [
     "Message",
     "Outbox",
     "Overheard",
+    "Queued",
     "SmsKeywords",
     "quiet_until",
     "segments",

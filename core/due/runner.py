@@ -59,6 +59,10 @@ class DueContext:
 # A handler settles one item inside the context's transaction and says how: done, missed or
 # cancelled (its subject went away).
 Handler = Callable[[DueContext], Awaitable[str]]
+# A batch handler settles many items of its kind at once, in one savepoint, with set-based
+# statements (10,000 check-in prompts due at one minute); it returns a status per context, in
+# order. The kind keeps its one-item handler: a batch that fails is settled again item by item.
+BatchHandler = Callable[[list[DueContext]], Awaitable[list[str]]]
 ListSender = Callable[[AsyncSession], Awaitable[None]]
 # A periodic step a feature adds to every tick (publishing news, the daily patrol list): it
 # returns counts by outcome for the log and the health page.
@@ -74,12 +78,19 @@ class DueRunner:
         self.clock = clock
         self.missed_after = missed_after
         self.handlers: dict[str, Handler] = {}
+        self.batch_handlers: dict[str, BatchHandler] = {}
         self.tick_steps: list[TickStep] = []
         self.start_steps: list[StartStep] = []
 
     def register(self, kind: str, handler: Handler) -> None:
         """Let a service settle its own kind of item."""
         self.handlers[kind] = handler
+
+    def register_batch(self, kind: str, handler: Handler, batch: BatchHandler) -> None:
+        """Let a service settle its own kind of item, many at a time when many are due (the
+        one-item handler settles what a failed batch held, one by one)."""
+        self.handlers[kind] = handler
+        self.batch_handlers[kind] = batch
 
     def register_tick(self, step: TickStep) -> None:
         """Let a service run a periodic step on every tick, after the due items."""
@@ -122,6 +133,13 @@ class DueRunner:
             kind, subject_id, key, due_at, self.clock.now()
         )
 
+    async def schedule_many_in(
+        self, session: AsyncSession, items: list[tuple[str, int, str, datetime]]
+    ) -> None:
+        """Add items (kind, subject, key, due time) in the caller's transaction, in one
+        statement (those already there are left as they are)."""
+        await DueRepository(session).schedule_many(items, self.clock.now())
+
     async def cancel_in(self, session: AsyncSession, kinds: Iterable[str], subject_id: int) -> int:
         """Cancel a subject's pending items of these kinds in the caller's transaction."""
         return await DueRepository(session).cancel(kinds, subject_id, self.clock.now())
@@ -147,13 +165,23 @@ class DueRunner:
             after = (items[-1].due_at, items[-1].id)
 
     async def _settle_chunk(self, items: list[DueRecord], now: datetime) -> list[str | None]:
-        """Settle these items in one transaction, each in its own savepoint."""
+        """Settle these items in one transaction: the items of a kind with a batch handler
+        together in one savepoint, every other item in a savepoint of its own."""
         statuses: list[str | None] = []
         contexts: list[DueContext] = []
         try:
             async with self.db.transaction() as session:
                 repo = DueRepository(session)
-                for item in items:
+                alone: list[DueRecord] = []
+                for kind, group in _by_kind(items, self.batch_handlers):
+                    settled = await self._settle_batch_in(session, repo, kind, group, now)
+                    if settled is None:
+                        alone += group
+                    else:
+                        statuses += [status for status, _context in settled]
+                        contexts += [context for _status, context in settled]
+                alone += [item for item in items if item.kind not in self.batch_handlers]
+                for item in alone:
                     try:
                         async with session.begin_nested():
                             status, context = await self._settle_in(session, repo, item, now)
@@ -174,6 +202,37 @@ class DueRunner:
         for context in contexts:
             await self._after_commit(context)
         return statuses
+
+    async def _settle_batch_in(
+        self,
+        session: AsyncSession,
+        repo: DueRepository,
+        kind: str,
+        items: list[DueRecord],
+        now: datetime,
+    ) -> list[tuple[str, DueContext]] | None:
+        """Take and settle items of one kind with its batch handler, in one savepoint; None
+        when the batch failed (nothing of it was kept, and each item is settled alone)."""
+        try:
+            async with session.begin_nested():
+                taken = await repo.take_many([item.id for item in items], DONE, now)
+                contexts = [
+                    DueContext(session, item, now, self.is_stale(item.due_at, now))
+                    for item in items
+                    if item.id in taken
+                ]
+                statuses = await self.batch_handlers[kind](contexts) if contexts else []
+                if len(statuses) != len(contexts):
+                    raise RuntimeError(f"the {kind} batch handler lost track of its items")
+                for context, status in zip(contexts, statuses, strict=True):
+                    if status != DONE:
+                        await repo.set_status(context.item.id, status)
+        except Exception:
+            log.exception(
+                "a batch of %d due items %s failed; settling them one by one", len(items), kind
+            )
+            return None
+        return list(zip(statuses, contexts, strict=True))
 
     async def _settle_in(
         self, session: AsyncSession, repo: DueRepository, item: DueRecord, now: datetime
@@ -235,3 +294,14 @@ class DueRunner:
         except IntegrityError:
             return None  # another process recorded this period first
         return status
+
+
+def _by_kind(
+    items: list[DueRecord], kinds: dict[str, BatchHandler]
+) -> list[tuple[str, list[DueRecord]]]:
+    """The items of each kind that has a batch handler, in the order first seen."""
+    groups: dict[str, list[DueRecord]] = {}
+    for item in items:
+        if item.kind in kinds:
+            groups.setdefault(item.kind, []).append(item)
+    return list(groups.items())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.checkins.models import (
@@ -17,6 +19,7 @@ from storage.checkins.models import (
     DutyOfficer,
 )
 from storage.checkins.records import (
+    WAITING,
     ContactRecord,
     EnrollmentRecord,
     EventRecord,
@@ -133,6 +136,16 @@ class CheckinRepository:
         """An enrollment by id."""
         row = await self.session.get(CheckinEnrollment, enrollment_id)
         return None if row is None else enrollment_record(row)
+
+    async def get_many(self, enrollment_ids: Iterable[int]) -> dict[int, EnrollmentRecord]:
+        """Enrollments by id (one query), keyed by id; missing ones are left out."""
+        wanted = sorted(set(enrollment_ids))
+        if not wanted:
+            return {}
+        rows = await self.session.scalars(
+            select(CheckinEnrollment).where(CheckinEnrollment.id.in_(wanted))
+        )
+        return {r.id: enrollment_record(r) for r in rows}
 
     async def by_invite(self, token: str) -> EnrollmentRecord | None:
         """The enrollment a person's confirmation link opens."""
@@ -333,6 +346,52 @@ class CheckinRepository:
         await self.session.flush()
         return round_record(row)
 
+    async def add_prompted_rounds(
+        self, rounds: Sequence[tuple[int, str, datetime]], now: datetime
+    ) -> dict[tuple[int, str], RoundRecord]:
+        """Start many check-ins at once, prompted now: (enrollment, slot, due time) each, in
+        one statement that skips a slot that already has one; returns the new ones by
+        (enrollment, slot)."""
+        if not rounds:
+            return {}
+        dialect = self.session.get_bind().dialect.name
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        table = cast(Table, CheckinRound.__table__)
+        result = await self.session.execute(
+            insert_(table)
+            .on_conflict_do_nothing(index_elements=["enrollment_id", "slot"])
+            .returning(table.c.id, table.c.enrollment_id, table.c.slot),
+            [
+                {
+                    "enrollment_id": enrollment_id,
+                    "slot": slot,
+                    "due_at": at,
+                    "status": WAITING,
+                    "downtime": False,
+                    "prompted_at": now,
+                }
+                for enrollment_id, slot, at in rounds
+            ],
+        )
+        due = {(enrollment_id, slot): at for enrollment_id, slot, at in rounds}
+        return {
+            (enrollment_id, slot): RoundRecord(
+                id=round_id,
+                enrollment_id=enrollment_id,
+                slot=slot,
+                due_at=due[(enrollment_id, slot)],
+                status=WAITING,
+                downtime=False,
+                prompted_at=now,
+                answered_at=None,
+                escalated_at=None,
+                officer_at=None,
+                taken_by=None,
+                taken_at=None,
+            )
+            for round_id, enrollment_id, slot in result.all()
+        }
+
     async def round_at(self, enrollment_id: int, slot: str) -> RoundRecord | None:
         """The check-in of one slot."""
         row = await self.session.scalar(
@@ -353,6 +412,19 @@ class CheckinRepository:
             )
         )
         return set(rows)
+
+    async def slots_done_of(self, wanted: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+        """Which of these (enrollment, slot) pairs already have a check-in (one query)."""
+        pairs = set(wanted)
+        if not pairs:
+            return set()
+        rows = await self.session.execute(
+            select(CheckinRound.enrollment_id, CheckinRound.slot).where(
+                CheckinRound.enrollment_id.in_(sorted({e for e, _slot in pairs})),
+                CheckinRound.slot.in_(sorted({slot for _e, slot in pairs})),
+            )
+        )
+        return {(e, slot) for e, slot in rows.all() if (e, slot) in pairs}
 
     async def round(self, round_id: int) -> RoundRecord | None:
         """A check-in by id."""
@@ -457,6 +529,23 @@ class CheckinRepository:
             )
         )
         await self.session.flush()
+
+    async def log_many(self, events: Sequence[tuple[int, str, datetime, str, int | None]]) -> None:
+        """Write many steps to the log: (enrollment, event, at, detail, round) each."""
+        if events:
+            await self.session.execute(
+                insert(cast(Table, CheckinEvent.__table__)),
+                [
+                    {
+                        "enrollment_id": enrollment_id,
+                        "round_id": round_id,
+                        "at": at,
+                        "event": event,
+                        "detail": detail[:200],
+                    }
+                    for enrollment_id, event, at, detail, round_id in events
+                ],
+            )
 
     async def recent_event(self, enrollment_id: int, event: str, since: datetime) -> bool:
         """Whether this step was logged since a moment."""

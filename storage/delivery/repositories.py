@@ -7,7 +7,8 @@ claim the same row. States only move forward; a lease that expires is claimable 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -26,53 +27,125 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class NewNotification:
+    """A notification to write (`OutboxRepository.add_notifications`)."""
+
+    kind: str
+    body_html: str
+    body_text: str
+    created_at: datetime
+    urgency: str = "normal"
+    category: str | None = None
+    author_label: str = ""
+    author_member_id: int | None = None
+    group_id: int | None = None
+    audience: str = ""
+    send_at: datetime | None = None
+    buttons: str | None = None
+    attachment: tuple[str, str, bytes] | None = None
+    subject: str | None = None
+
+
+def delivery_rows(
+    notification_id: int, targets: Iterable[tuple[int, str, str, datetime]], now: datetime
+) -> list[dict[str, Any]]:
+    """Delivery rows for members: (member id, channel, skip reason, due time); an empty
+    reason queues it, any other records it `skipped`; a (member, channel) pair listed twice
+    is one row."""
+    unique: dict[tuple[int, str], tuple[str, datetime]] = {}
+    for member_id, channel, reason, due in targets:
+        unique.setdefault((member_id, channel), (reason, due))
+    return [
+        {
+            "notification_id": notification_id,
+            "member_id": member_id,
+            "address": None,
+            "channel": channel,
+            "status": "skipped" if reason else "queued",
+            "attempts": 0,
+            "not_before": due,
+            "reason": reason[:300],
+            "updated_at": now,
+            "uncertain": False,
+        }
+        for (member_id, channel), (reason, due) in unique.items()
+    ]
+
+
+def direct_rows(
+    notification_id: int, targets: Iterable[tuple[str, str, datetime]], now: datetime
+) -> list[dict[str, Any]]:
+    """Queued delivery rows to bare addresses: (channel, chat id or phone, due time)."""
+    return [
+        {
+            "notification_id": notification_id,
+            "member_id": None,
+            "address": address,
+            "channel": channel,
+            "status": "queued",
+            "attempts": 0,
+            "not_before": due,
+            "reason": "",
+            "updated_at": now,
+            "uncertain": False,
+        }
+        for channel, address, due in dict.fromkeys(targets)
+    ]
+
+
 class OutboxRepository:
     """Writes notifications with their deliveries; claims and settles deliveries."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add_notification(
-        self,
-        *,
-        kind: str,
-        body_html: str,
-        body_text: str,
-        now: datetime,
-        urgency: str = "normal",
-        category: str | None = None,
-        author_label: str = "",
-        author_member_id: int | None = None,
-        group_id: int | None = None,
-        audience: str = "",
-        send_at: datetime | None = None,
-        buttons: str | None = None,
-        attachment: tuple[str, str, bytes] | None = None,
-        subject: str | None = None,
-    ) -> int:
-        """Write a notification and return its id (`buttons`: JSON rows of [label, data];
-        `attachment`: a file sent on Telegram after the text)."""
-        row = Notification(
-            kind=kind,
-            subject=subject,
-            urgency=urgency,
-            category=category,
-            author_label=author_label,
-            author_member_id=author_member_id,
-            group_id=group_id,
-            audience=audience,
-            body_html=body_html,
-            body_text=body_text,
-            created_at=now,
-            send_at=send_at,
-            buttons=buttons,
-            attachment_name=attachment[0] if attachment else None,
-            attachment_mime=attachment[1] if attachment else None,
-            attachment_data=attachment[2] if attachment else None,
+    async def add_notifications(self, rows: Sequence[NewNotification]) -> list[int]:
+        """Write notifications and return their ids in the same order: one INSERT for all of
+        them (`buttons`: JSON rows of [label, data]; `attachment`: a file sent on Telegram
+        after the text)."""
+        if not rows:
+            return []
+        values = [
+            {
+                "kind": row.kind,
+                "subject": row.subject,
+                "urgency": row.urgency,
+                "category": row.category,
+                "author_label": row.author_label,
+                "author_member_id": row.author_member_id,
+                "group_id": row.group_id,
+                "audience": row.audience,
+                "body_html": row.body_html,
+                "body_text": row.body_text,
+                "created_at": row.created_at,
+                "send_at": row.send_at,
+                "buttons": row.buttons,
+                "attachment_name": row.attachment[0] if row.attachment else None,
+                "attachment_mime": row.attachment[1] if row.attachment else None,
+                "attachment_data": row.attachment[2] if row.attachment else None,
+            }
+            for row in rows
+        ]
+        # On the table, not the ORM class: one compiled statement for every row.
+        table = cast(Table, Notification.__table__)
+        if len(values) > 1 and self.session.get_bind().dialect.name == "sqlite":
+            # SQLite cannot return a many-row insert's ids in the rows' order (SQLAlchemy
+            # would insert them one by one). The first row's insert takes the database's
+            # write lock, so nobody writes before the rest, which take the ids after it.
+            first = int(
+                (
+                    await self.session.execute(insert(table).returning(table.c.id), values[0])
+                ).scalar_one()
+            )
+            ids = list(range(first, first + len(values)))
+            rest = [{**v, "id": i} for v, i in zip(values[1:], ids[1:], strict=True)]
+            await self.session.execute(insert(table), rest)
+            return ids
+        result = await self.session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), values
         )
-        self.session.add(row)
-        await self.session.flush()
-        return row.id
+        return [int(i) for i in result.scalars()]
 
     async def add_deliveries(
         self,
@@ -84,26 +157,15 @@ class OutboxRepository:
         many will be sent. An empty skip reason queues the delivery; any other is recorded as
         `skipped` with it. A (member, channel) pair listed twice is written once.
         """
-        unique: dict[tuple[int, str], tuple[str, datetime]] = {}
-        for member_id, channel, reason, due in targets:
-            unique.setdefault((member_id, channel), (reason, due))
-        rows = [
-            {
-                "notification_id": notification_id,
-                "member_id": member_id,
-                "channel": channel,
-                "status": "skipped" if reason else "queued",
-                "attempts": 0,
-                "not_before": due,
-                "reason": reason[:300],
-                "updated_at": now,
-                "uncertain": False,
-            }
-            for (member_id, channel), (reason, due) in unique.items()
-        ]
-        for start in range(0, len(rows), 500):
-            await self.session.execute(insert(Delivery), rows[start : start + 500])
+        rows = delivery_rows(notification_id, targets, now)
+        await self.insert_deliveries(rows)
         return sum(1 for row in rows if row["status"] == "queued")
+
+    async def insert_deliveries(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write delivery rows made by `delivery_rows` and `direct_rows` (one executemany on
+        the table: no ORM bookkeeping per row)."""
+        if rows:
+            await self.session.execute(insert(cast(Table, Delivery.__table__)), list(rows))
 
     async def claim(
         self,
@@ -279,23 +341,8 @@ class OutboxRepository:
         now: datetime,
     ) -> int:
         """Queue deliveries to bare addresses: (channel, chat id or phone, due time)."""
-        rows = [
-            {
-                "notification_id": notification_id,
-                "member_id": None,
-                "address": address,
-                "channel": channel,
-                "status": "queued",
-                "attempts": 0,
-                "not_before": due,
-                "reason": "",
-                "updated_at": now,
-                "uncertain": False,
-            }
-            for channel, address, due in dict.fromkeys(targets)
-        ]
-        if rows:
-            await self.session.execute(insert(Delivery), rows)
+        rows = direct_rows(notification_id, targets, now)
+        await self.insert_deliveries(rows)
         return len(rows)
 
     async def forget_address(self, notification_id: int) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,20 @@ def due_record(row: CalendarDue) -> DueRecord:
     return DueRecord(
         row.id, row.kind, row.subject_id, row.key, row.due_at, row.status, row.attempts
     )
+
+
+def _pending(
+    kind: str, subject_id: int, key: str, due_at: datetime, now: datetime
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "subject_id": subject_id,
+        "key": key,
+        "due_at": due_at,
+        "status": PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }
 
 
 class DueRepository:
@@ -44,24 +59,30 @@ class DueRepository:
         self, kind: str, subject_id: int, key: str, due_at: datetime, now: datetime
     ) -> bool:
         """Add a pending item; False when (kind, subject, key) already exists."""
-        # One INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL both have it) instead
-        # of a read, an ORM add and a flush: a busy minute schedules thousands of these.
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         result = await self.session.execute(
-            insert(CalendarDue)
-            .values(
-                kind=kind,
-                subject_id=subject_id,
-                key=key,
-                due_at=due_at,
-                status=PENDING,
-                attempts=0,
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["kind", "subject_id", "key"])
+            self._insert_pending(), _pending(kind, subject_id, key, due_at, now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def schedule_many(
+        self, items: Sequence[tuple[str, int, str, datetime]], now: datetime
+    ) -> None:
+        """Add pending items (kind, subject, key, due time), skipping those that already
+        exist, in one executemany."""
+        if items:
+            await self.session.execute(
+                self._insert_pending(), [_pending(*item, now) for item in items]
+            )
+
+    def _insert_pending(self) -> Any:
+        # INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL both have it), on the
+        # table rather than the ORM class: a busy minute schedules thousands of these, and
+        # one compiled statement runs them all.
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        return insert(cast(Table, CalendarDue.__table__)).on_conflict_do_nothing(
+            index_elements=["kind", "subject_id", "key"]
+        )
 
     async def record(
         self, kind: str, key: str, due_at: datetime, status: str, now: datetime
@@ -115,6 +136,20 @@ class DueRepository:
             .values(status=status, settled_at=now)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def take_many(self, item_ids: Sequence[int], status: str, now: datetime) -> set[int]:
+        """Settle these items if still pending (one statement); returns the ids this call
+        settled (the others were settled by another run)."""
+        if not item_ids:
+            return set()
+        result = await self.session.execute(
+            update(CalendarDue)
+            .where(CalendarDue.id.in_(list(item_ids)), CalendarDue.status == PENDING)
+            .values(status=status, settled_at=now)
+            .returning(CalendarDue.id)
+            .execution_options(synchronize_session=False)
+        )
+        return {int(i) for i in result.scalars()}
 
     async def set_status(self, item_id: int, status: str) -> None:
         """Change a settled item's outcome (done -> missed or cancelled)."""
