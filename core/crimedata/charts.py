@@ -335,7 +335,19 @@ def hotspot_figure(
         zorder=3,
     )
     # The hotspots are named first, then the busiest of the rest.
-    named = sorted(order, key=lambda c: not c[4])[:labelled]
+    # A label is skipped when a cell within a fifth of the map's width already has one:
+    # overlapping names help nobody.
+    spread_m = max((max(lats) - min(lats)) * 111_320, (max(lons) - min(lons)) * 111_320 * cos_lat)
+    near_m = max(spread_m, 600.0) / 5
+    named: list[tuple[float, float, int, str, bool]] = []
+    for cell in sorted(order, key=lambda c: not c[4]):
+        if len(named) == labelled:
+            break
+        if all(
+            math.hypot((cell[0] - o[0]) * 111_320, (cell[1] - o[1]) * 111_320 * cos_lat) >= near_m
+            for o in named
+        ):
+            named.append(cell)
     for lat, lon, count, label, _significant in named:
         text = f"{label} ({count})" if label else str(count)
         ax.annotate(
@@ -355,7 +367,8 @@ def hotspot_figure(
     half_m = max((max(lats) - min(lats)) * 111_320, (max(lons) - min(lons)) * m_lon) * 0.58
     half_m = max(half_m, 300.0)
     mid_lon = (min(lons) + max(lons)) / 2
-    south, north = mid_lat - half_m / 111_320, mid_lat + half_m * 1.12 / 111_320
+    # Room below the cells for the scale bar, and above for the names.
+    south, north = mid_lat - half_m * 1.25 / 111_320, mid_lat + half_m * 1.12 / 111_320
     west, east = mid_lon - half_m / m_lon, mid_lon + half_m / m_lon
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
@@ -373,7 +386,7 @@ def hotspot_figure(
     from matplotlib.lines import Line2D
 
     x0 = west + (east - west) * 0.04
-    y0 = south + (north - south) * 0.04
+    y0 = south + (north - south) * 0.03
     length = metres / m_lon
     ax.plot([x0, x0 + length], [y0, y0], color="#333333", linewidth=4, zorder=5)
     ax.annotate(
