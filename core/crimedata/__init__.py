@@ -1,0 +1,1 @@
+"""Local crime data: hotspots on a grid, trends between periods, and charts as PNG bytes."""
