@@ -1,0 +1,1 @@
+"""Importing a police department's incident export: reading the file and naming its crimes."""
