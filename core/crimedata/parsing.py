@@ -270,51 +270,44 @@ def _find_column(header: list[str], normalised: list[str], column: str) -> int |
 
 # --- Dates -------------------------------------------------------------------------------------
 
-# US: 06/01/2026 09:58:00 PM, 6/1/2026 21:58, 6/1/26, 06/01/2026.
-_US = re.compile(
-    r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})"
-    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp])?\.?[Mm]?\.?)?"
+# The day part: US month/day/year (06/01/2026, 6/1/26) or ISO year-month-day (2026-06-01).
+_US_DAY = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})")
+_ISO_DAY = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+# The time part: 21:58, 09:58:00 PM, 21:58:00.000, 2158, with an optional Z/UTC/+02:00 offset.
+_CLOCK = re.compile(
+    r"(\d{1,2}):?(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?"
+    r"\s*(?:([AaPp])\.?[Mm]\.?)?"
+    r"\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
 )
-# ISO: 2026-06-01, 2026-06-01T21:58:00[.000][Z|+02:00], 2026-06-01 21:58:00, 2026/06/01.
-_ISO = re.compile(
-    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
-    r"(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?)?"
-    r"\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?"
-)
-_TIME = re.compile(r"(\d{1,2}):?(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp])?\.?[Mm]?\.?")
+_CACHE_LIMIT = 100_000
 
-# (naive or aware datetime, or None when the text is not in that form)
-DateForm = Callable[[str], datetime | None]
+Day = tuple[int, int, int]
+Clock = tuple[int, int, int, int, timezone | None]
+_MIDNIGHT: Final[Clock] = (0, 0, 0, 0, None)
 
 
-def _hour(hour: int, meridiem: str | None) -> int:
-    if meridiem is None:
-        return hour
-    if not 1 <= hour <= 12:
-        raise ValueError("hour out of range for AM/PM")
-    if meridiem in "Pp":
-        return hour if hour == 12 else hour + 12
-    return 0 if hour == 12 else hour
-
-
-def _us(text: str) -> datetime | None:
-    match = _US.fullmatch(text)
+def _us_day(text: str) -> Day | None:
+    match = _US_DAY.fullmatch(text)
     if match is None:
         return None
-    month, day, year, hour, minute, second, meridiem = match.groups()
+    month, day, year = match.groups()
     number = int(year)
     if len(year) == 2:
         # strptime's %y convention: 69-99 are 1900s, 00-68 are 2000s.
         number += 1900 if number >= 69 else 2000
-    if hour is None:
-        return datetime(number, int(month), int(day))
-    return datetime(
-        number, int(month), int(day), _hour(int(hour), meridiem), int(minute), int(second or 0)
-    )
+    return number, int(month), int(day)
+
+
+def _iso_day(text: str) -> Day | None:
+    match = _ISO_DAY.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    return int(year), int(month), int(day)
 
 
 def _offset(text: str) -> timezone:
-    if text in ("Z", "z", "UTC"):
+    if text in ("Z", "z", "UTC", "GMT"):
         return UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
@@ -322,48 +315,112 @@ def _offset(text: str) -> timezone:
     return timezone(sign * timedelta(minutes=minutes))
 
 
-def _iso(text: str) -> datetime | None:
-    match = _ISO.fullmatch(text)
+def clock(text: str) -> Clock | None:
+    """(hour, minute, second, microsecond, offset or None) of a time of day; None if not one."""
+    match = _CLOCK.fullmatch(text)
     if match is None:
         return None
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    if hour is None:
-        moment = datetime(int(year), int(month), int(day))
-    else:
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second or 0),
-            int((fraction or "0").ljust(6, "0")),
-        )
-    if offset is not None:
-        moment = moment.replace(tzinfo=_offset(offset))
-    return moment
-
-
-def _strptime(date_format: str) -> DateForm:
-    def parse(text: str) -> datetime | None:
-        return datetime.strptime(text, date_format)
-
-    return parse
-
-
-def _time_of_day(text: str) -> tuple[int, int, int] | None:
-    """(hour, minute, second) from "21:58", "9:58 PM", "2158" or "21:58:00"; None if not one."""
-    match = _TIME.fullmatch(text)
-    if match is None:
-        return None
-    hour, minute, second, meridiem = match.groups()
-    try:
-        hours = _hour(int(hour), meridiem)
-    except ValueError:
-        return None
+    hour, minute, second, fraction, meridiem, offset = match.groups()
+    hours = int(hour)
+    if meridiem is not None:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if meridiem in "Pp" else 0)
     if hours > 23 or int(minute) > 59 or int(second or 0) > 59:
         return None
-    return hours, int(minute), int(second or 0)
+    return (
+        hours,
+        int(minute),
+        int(second or 0),
+        int((fraction or "0").ljust(6, "0")),
+        None if offset is None else _offset(offset),
+    )
+
+
+class Dates:
+    """Reads the dates of one file: US and ISO forms, or a strptime format when one is given.
+
+    A million-row file holds far fewer distinct days and times of day than rows, so the day
+    part and the time part are each read once and remembered; the form that read the first day
+    is tried first afterwards.
+    """
+
+    __slots__ = ("_clocks", "_date_format", "_days", "_forms", "_whole")
+
+    def __init__(self, date_format: str | None = None) -> None:
+        self._date_format = date_format
+        self._forms: list[Callable[[str], Day | None]] = [_us_day, _iso_day]
+        self._days: dict[str, Day | None] = {}
+        self._clocks: dict[str, Clock | None] = {}
+        self._whole: dict[str, datetime | None] = {}
+
+    def parse(self, text: str) -> datetime | None:
+        """The moment a text names, naive (local) or aware; None when it is not a date."""
+        if self._date_format is not None:
+            return self._strptime(text)
+        split = text.find(" ")
+        if split < 0:
+            split = text.find("T")
+        if split < 0:
+            head, tail = text, ""
+        else:
+            head, tail = text[:split], text[split + 1 :].strip()
+        try:
+            day = self._days[head]
+        except KeyError:
+            day = self._day(head)
+        if day is None:
+            return None
+        if not tail:
+            parts: Clock | None = _MIDNIGHT
+        else:
+            try:
+                parts = self._clocks[tail]
+            except KeyError:
+                parts = self.clock(tail)
+        if parts is None:
+            return None
+        try:
+            return datetime(*day, *parts[:4], tzinfo=parts[4])
+        except ValueError:  # 02/30/2026, 13/45/2026
+            return None
+
+    def clock(self, text: str) -> Clock | None:
+        """A time of day (see `clock`), remembered."""
+        if text in self._clocks:
+            return self._clocks[text]
+        found = clock(text)
+        if len(self._clocks) >= _CACHE_LIMIT:
+            self._clocks.clear()
+        self._clocks[text] = found
+        return found
+
+    def _day(self, text: str) -> Day | None:
+        found: Day | None = None
+        for form in self._forms:
+            found = form(text)
+            if found is not None:
+                if form is not self._forms[0]:
+                    self._forms.remove(form)
+                    self._forms.insert(0, form)
+                break
+        if len(self._days) >= _CACHE_LIMIT:
+            self._days.clear()
+        self._days[text] = found
+        return found
+
+    def _strptime(self, text: str) -> datetime | None:
+        if text in self._whole:
+            return self._whole[text]
+        found: datetime | None
+        try:
+            found = datetime.strptime(text, self._date_format or "")
+        except ValueError:
+            found = None
+        if len(self._whole) >= _CACHE_LIMIT:
+            self._whole.clear()
+        self._whole[text] = found
+        return found
 
 
 # --- Coordinates -------------------------------------------------------------------------------
@@ -379,16 +436,11 @@ def _number(text: str) -> float | None:
     if not text:
         return None
     try:
-        value = float(text)
+        value = float(text.replace(",", ".", 1) if "," in text else text)
     except ValueError:
-        try:
-            value = float(text.replace(",", ".", 1))
-        except ValueError:
-            return None
-    # 0 is what many exports write for "not geocoded"; NaN and infinity are not places.
-    if value == 0.0 or value != value or value in (float("inf"), float("-inf")):
         return None
-    return value
+    # 0 is what many exports write for "not geocoded"; NaN and infinity fail the range check.
+    return None if value == 0.0 else value
 
 
 def _coordinates(lat: float | None, lon: float | None) -> tuple[float | None, float | None]:
@@ -462,9 +514,7 @@ class IncidentReader:
         self._indexes = layout.indexes
         self._width = len(header)
         self.total_bytes: int = total_bytes
-        forms: list[DateForm] = [_strptime(date_format)] if date_format else [_us, _iso]
-        self._forms = forms
-        self._form: DateForm = forms[0]
+        self._dates = Dates(date_format)
 
     @property
     def bytes_read(self) -> int:
@@ -488,25 +538,6 @@ class IncidentReader:
         """Close the file (also done when iteration ends or the `with` block is left)."""
         self._text.close()
 
-    def _moment(self, text: str) -> datetime | None:
-        """The date as a naive local or an aware time; None when no known form fits."""
-        try:
-            found = self._form(text)
-        except ValueError:
-            found = None
-        if found is not None:
-            return found
-        for form in self._forms:
-            if form is self._form:
-                continue
-            try:
-                found = form(text)
-            except ValueError:
-                continue
-            if found is not None:
-                return found
-        return None
-
     def __iter__(self) -> Iterator[IncidentRow | RowProblem]:
         # Locals, not attribute look-ups: this loop runs once per row of files of a million rows.
         i_id, i_date, i_time, i_type, i_desc, i_addr, i_lat, i_lon, i_area, i_point = (
@@ -517,7 +548,10 @@ class IncidentReader:
         categorise = self._taxonomy.categorise
         latest = datetime.now(UTC) + _FUTURE_SLACK
         utc = UTC
-        detected = False
+        dates = self._dates
+        # Normalised (type, description, address) for the row hash: blocks and crime wordings
+        # repeat, so each is normalised once.
+        texts: dict[tuple[str, str, str], str] = {}
         last_line = self._header_lines
         reader = self._reader
         try:
@@ -551,22 +585,25 @@ class IncidentReader:
                 if not date_text:
                     yield RowProblem(line, "no date")
                     continue
-                moment = self._moment(date_text)
+                moment = dates.parse(date_text)
                 if moment is None:
                     yield RowProblem(line, f"the date '{_quote(date_text)}' is not a date")
                     continue
-                if not detected:
-                    # Later rows try first the form that read the first date.
-                    detected = True
-                    self._remember(date_text)
                 if i_time >= 0:
                     time_text = record[i_time].strip()
                     if time_text:
-                        clock = _time_of_day(time_text)
-                        if clock is None:
+                        parts = dates.clock(time_text)
+                        if parts is None:
                             yield RowProblem(line, f"the time '{_quote(time_text)}' is not a time")
                             continue
-                        moment = moment.replace(hour=clock[0], minute=clock[1], second=clock[2])
+                        hour, minute, second, micro, offset = parts
+                        moment = moment.replace(
+                            hour=hour,
+                            minute=minute,
+                            second=second,
+                            microsecond=micro,
+                            tzinfo=offset or moment.tzinfo,
+                        )
                 if moment.tzinfo is None:
                     # fold=0: in the autumn repeat the first of the two times; in the spring
                     # gap the offset from before the change, which moves the time forward.
@@ -588,11 +625,18 @@ class IncidentReader:
                     lat, lon = _point(record[i_point])
                 else:
                     lat = lon = None
+                key = (raw_type, description, address)
+                what = texts.get(key)
+                if what is None:
+                    what = f"{_normal(raw_type)}\x1f{_normal(description)}\x1f{_normal(address)}"
+                    if len(texts) >= _CACHE_LIMIT:
+                        texts.clear()
+                    texts[key] = what
                 external_id = (record[i_id].strip() or None) if i_id >= 0 else None
                 yield IncidentRow(
                     line=line,
                     external_id=external_id,
-                    row_hash=row_hash(occurred_at, raw_type, description, address, lat, lon),
+                    row_hash=_digest(occurred_at, what, lat, lon),
                     occurred_at=occurred_at,
                     raw_type=raw_type,
                     description=description,
@@ -606,14 +650,9 @@ class IncidentReader:
             self._done = True
             self.close()
 
-    def _remember(self, text: str) -> None:
-        for form in self._forms:
-            try:
-                if form(text) is not None:
-                    self._form = form
-                    return
-            except ValueError:
-                continue
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def row_hash(
@@ -625,15 +664,15 @@ def row_hash(
     lon: float | None,
 ) -> str:
     """A digest of a row's normalised values: the same incident in two exports hashes alike."""
-    parts = (
-        occurred_at.strftime("%Y-%m-%dT%H:%M:%S"),
-        " ".join(raw_type.split()).casefold(),
-        " ".join(description.split()).casefold(),
-        " ".join(address.split()).casefold(),
-        "" if lat is None else f"{lat:.6f}",
-        "" if lon is None else f"{lon:.6f}",
-    )
-    return blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+    what = f"{_normal(raw_type)}\x1f{_normal(description)}\x1f{_normal(address)}"
+    return _digest(occurred_at, what, lat, lon)
+
+
+def _digest(occurred_at: datetime, what: str, lat: float | None, lon: float | None) -> str:
+    """The row hash from the UTC time, the normalised texts and the coordinates (6 places)."""
+    where = "" if lat is None or lon is None else f"{lat:.6f},{lon:.6f}"
+    text = f"{occurred_at.timestamp()}\x1f{what}\x1f{where}"
+    return blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def open_incidents(
