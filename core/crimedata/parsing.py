@@ -466,7 +466,9 @@ def _point(text: str) -> tuple[float | None, float | None]:
 def _size(value: int) -> str:
     if value >= 1 << 30:
         return f"{value / (1 << 30):.1f} GB"
-    return f"{value / (1 << 20):.1f} MB"
+    if value >= 1 << 20:
+        return f"{value / (1 << 20):.1f} MB"
+    return f"{value / (1 << 10):.1f} KB"
 
 
 def _quote(text: str) -> str:
