@@ -506,7 +506,6 @@ class IncidentReader:
         self._header_lines = header_lines
         self._zone = zone
         self._taxonomy = taxonomy
-        self._date_format = date_format
         self._done = False
         self.layout: str = layout.name
         self.columns: dict[str, str] = {
@@ -565,7 +564,10 @@ class IncidentReader:
                 except csv.Error as error:
                     line = last_line + 1
                     last_line = reader.line_num
-                    yield RowProblem(line, f"the row cannot be read ({error})")
+                    reason = f"the row cannot be read ({error})"
+                    if "field limit" in str(error):
+                        reason = "a value is over 128 KB long (a quote left open?)"
+                    yield RowProblem(line, reason)
                     continue
                 line = last_line + 1
                 last_line = reader.line_num
@@ -712,7 +714,7 @@ def open_incidents(
     try:
         encoding = _encoding(binary.read(SNIFF_BYTES), name)
         binary.seek(0)
-        errors = "strict" if encoding == "utf-16" else "crimedata-cp1252"
+        errors = "replace" if encoding == "utf-16" else "crimedata-cp1252"
         text = io.TextIOWrapper(binary, encoding=encoding, errors=errors, newline="")
     except BaseException:
         binary.close()

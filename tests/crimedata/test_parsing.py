@@ -352,6 +352,16 @@ def test_bad_rows_are_reported_by_line_and_the_rest_read(tmp_path: Path) -> None
     assert [(row.line, row.external_id) for row in rows] == [(2, "OK1"), (7, "OK2"), (14, "OK3")]
 
 
+def test_a_runaway_value_is_a_problem_and_reading_goes_on(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        HEADER + 'V1,06/01/2026,THEFT,"' + "x" * 200_000 + '",,,,\n' + "V2,06/02/2026,THEFT,,,,,\n",
+    )
+    items = read(path)[1]
+    assert problems_of(items) == [(2, "a value is over 128 KB long (a quote left open?)")]
+    assert [item.external_id for item in items if isinstance(item, IncidentRow)] == ["V2"]
+
+
 # --- Layouts and --map ---------------------------------------------------------------------------
 
 
