@@ -1,4 +1,5 @@
-"""The `crimewatch` command line: run the service, migrate, manage officers and groups."""
+"""The `crimewatch` command line: run the service, migrate, manage officers and groups, and
+import local crime data."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import argparse
 import asyncio
 import os
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from core.errors import ConfigurationError, UserError
 from core.permissions import Actor
@@ -69,6 +72,39 @@ def parser() -> argparse.ArgumentParser:
         "--approval", action="store_true", help="new members wait for the leader's approval"
     )
     g_sub.add_parser("list", help="list the watch groups")
+    area = g_sub.add_parser(
+        "area",
+        help="set a group's area on the map (for its crime figures)",
+        description="Set the ground a watch group covers: a GeoJSON file with one polygon "
+        "(longitude, latitude), or a pin and a radius. Incidents already imported are placed "
+        "in it at once.",
+    )
+    area.add_argument("code", help="the group's join code")
+    area.add_argument("geojson", nargs="?", type=Path, help="a GeoJSON file with the polygon")
+    area.add_argument("--circle", metavar="LAT,LON", help="the centre, instead of a file")
+    area.add_argument("--radius", type=float, metavar="METRES", help="with --circle")
+
+    data = sub.add_parser("data", help="import local crime data")
+    d_sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    imp = d_sub.add_parser(
+        "import",
+        help="import an incident export (CSV)",
+        description="Import the department's incident export (CSV). The City of Chicago's "
+        "and Socrata-style layouts are recognised; name other columns with --map. Importing "
+        "the same file again adds nothing twice. Fields: id, date, time, type, description, "
+        "address, lat, lon, area.",
+    )
+    imp.add_argument("file", type=Path, help="the CSV file")
+    imp.add_argument("--source", help="where the rows come from (default: the layout's name)")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="the file's column for a field, e.g. --map type='Offense Type' (repeatable)",
+    )
+    imp.add_argument("--date-format", help="the dates' format (strptime), e.g. %%d/%%m/%%Y %%H:%%M")
+    imp.add_argument("--dry-run", action="store_true", help="read and report; write nothing")
     return root
 
 
@@ -131,6 +167,103 @@ async def _group(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+async def _area(args: argparse.Namespace, services: Services) -> int:
+    from core.crimedata.areas import circle, polygon
+
+    if (args.geojson is None) == (args.circle is None):
+        print("crimewatch: give a GeoJSON file, or --circle LAT,LON --radius M", file=sys.stderr)
+        return 2
+    if args.circle is not None:
+        try:
+            lat, lon = (float(x) for x in args.circle.split(","))
+        except ValueError:
+            print("crimewatch: --circle takes LAT,LON, e.g. 41.838,-87.645", file=sys.stderr)
+            return 2
+        if args.radius is None:
+            print("crimewatch: --circle needs --radius METRES", file=sys.stderr)
+            return 2
+        shape = circle(lat, lon, args.radius)
+    else:
+        try:
+            text = args.geojson.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"crimewatch: cannot read {args.geojson}: {error}", file=sys.stderr)
+            return 1
+        shape = polygon(text)
+    change = await services.crimedata.set_area(CLI_ACTOR, args.code, shape)
+    print(
+        f"{change.group.name}: area set ({shape.kind}, {change.area_km2:.2f} km²); "
+        f"{change.placed:,} incidents already imported fall in it"
+    )
+    return 0
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise UserError(f"--map takes FIELD=COLUMN, e.g. type='Offense Type' (got {pair!r})")
+        mapping[field.strip().lower()] = column.strip()
+    return mapping
+
+
+class _Progress:
+    """The import's progress: a bar with rows per second on a terminal, a line every few
+    seconds in a pipe or a log."""
+
+    EVERY_SECONDS = 5.0
+
+    def __init__(self) -> None:
+        self.bar: object | None = None
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, rows: int, done: int, total: int) -> None:
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            if self.bar is None:
+                self.bar = tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr)
+            bar = self.bar
+            assert isinstance(bar, tqdm)
+            bar.set_postfix_str(f"{rows:,} rows, {rows / elapsed:,.0f} rows/s", refresh=False)
+            bar.update(done - bar.n)
+            return
+        if elapsed - self.last >= self.EVERY_SECONDS or done >= total:
+            self.last = elapsed
+            share = 100 * done / total if total else 100
+            print(
+                f"  {rows:,} rows read ({share:.0f}%), {rows / elapsed:,.0f} rows/s",
+                file=sys.stderr,
+            )
+
+    def close(self) -> None:
+        """End the bar."""
+        close = getattr(self.bar, "close", None)
+        if close is not None:
+            close()
+
+
+async def _data(args: argparse.Namespace, services: Services) -> int:
+    progress = _Progress()
+    try:
+        summary = await services.crimedata.import_file(
+            CLI_ACTOR,
+            args.file,
+            source=args.source,
+            mapping=_mapping(args.map) or None,
+            date_format=args.date_format,
+            dry_run=args.dry_run,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+    print("\n".join(summary.lines()))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `crimewatch` console script."""
     args = parser().parse_args(argv)
@@ -152,6 +285,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "officer":
             return asyncio.run(_with_services(settings, lambda s: _officer(args, s)))
+        if args.command == "data":
+            return asyncio.run(_with_services(settings, lambda s: _data(args, s)))
+        if args.command == "group" and args.group_command == "area":
+            return asyncio.run(_with_services(settings, lambda s: _area(args, s)))
         return asyncio.run(_with_services(settings, lambda s: _group(args, s)))
     except ConfigurationError as error:
         print(f"crimewatch: configuration error: {error}", file=sys.stderr)

@@ -41,11 +41,21 @@ class Action(StrEnum):
     WORK_VICTIMS = "victim.work"
     WORK_CHECKINS = "checkin.work"
     SET_DUTY = "duty.set"
+    IMPORT_CRIME_DATA = "data.import"
+    SET_AREA = "group.set_area"
+    VIEW_GROUP_STATS = "stats.group"
+    VIEW_TOWN_STATS = "stats.town"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
 LEADER_ACTIONS = frozenset(
-    {Action.REVIEW_MEMBERS, Action.VIEW_ROSTER, Action.OPEN_ELECTION, Action.SCHEDULE_MEETING}
+    {
+        Action.REVIEW_MEMBERS,
+        Action.VIEW_ROSTER,
+        Action.OPEN_ELECTION,
+        Action.SCHEDULE_MEETING,
+        Action.SET_AREA,
+    }
 )
 
 REFUSALS = {
@@ -78,6 +88,12 @@ REFUSALS = {
     Action.WORK_CHECKINS: "Only a Crime Prevention Officer can see the list of daily check-ins. "
     "To sign up yourself or someone you look after, use /checkin.",
     Action.SET_DUTY: "Only a Crime Prevention Officer can go on duty for check-in escalations.",
+    Action.IMPORT_CRIME_DATA: "Only a Crime Prevention Officer can import crime data.",
+    Action.SET_AREA: "Only the group's leader or an officer can set the group's area on the map.",
+    Action.VIEW_GROUP_STATS: "You can see the figures for your own watch group's area: /stats. "
+    "Officers can see any group's.",
+    Action.VIEW_TOWN_STATS: "Only officers can see the whole town's figures; /stats shows your "
+    "group's area beside the town.",
 }
 
 

@@ -12,6 +12,7 @@ from core.audit import AuditService
 from core.checkins import Checkins
 from core.clock import Clock, SystemClock
 from core.cpted import Fixes
+from core.crimedata.service import CrimeData
 from core.delivery.outbox import SMS, TELEGRAM, Outbox
 from core.delivery.pacing import telegram_chat_interval
 from core.delivery.reports import ReportService
@@ -88,6 +89,7 @@ class Services:
     talks: Talks
     victims: Victims
     checkins: Checkins
+    crimedata: CrimeData
     sms_keywords: SmsKeywords
     links: FileLinks
     health: dict[str, object] = field(default_factory=dict)
@@ -143,6 +145,7 @@ class Services:
         talks = Talks(shared, officers, due, meetings)
         victims = Victims(shared, officers, due)
         checkins = Checkins(shared, officers, due)
+        crimedata = CrimeData(shared, groups)
         return cls(
             settings=settings,
             db=db,
@@ -185,6 +188,7 @@ class Services:
             talks=talks,
             victims=victims,
             checkins=checkins,
+            crimedata=crimedata,
             sms_keywords=shared.sms_keywords,
             links=shared.links,
         )

@@ -25,6 +25,19 @@ BOTFATHER_HINT = (
 )
 
 
+def town_box(value: str) -> tuple[float, float, float, float]:
+    """'41.80,-87.70,41.87,-87.60' as (south, west, north, east); ValueError when it is not."""
+    try:
+        south, west, north, east = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ValueError(
+            "must be four numbers: south,west,north,east (e.g. 41.80,-87.70,41.87,-87.60)"
+        ) from None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise ValueError("must be south,west,north,east with south < north and west < east")
+    return south, west, north, east
+
+
 class Settings(BaseSettings):
     """Every setting of the service."""
 
@@ -84,6 +97,12 @@ class Settings(BaseSettings):
     # Victim assistance: the department's local resources (see .env.example).
     victim_resources: str | None = None
     victim_resources_file: str | None = None
+    # Local crime data: the largest export file `crimewatch data import` reads, the town's
+    # box ("south,west,north,east": coordinates outside it are reported and placed nowhere),
+    # and the department's own type mapping (a CSV of pattern,category rules).
+    data_import_max_mb: int = Field(default=1024, ge=1, le=65536)
+    town_bounds: str | None = None
+    crime_type_map_file: str | None = None
 
     @field_validator(
         "twilio_account_sid",
@@ -92,6 +111,8 @@ class Settings(BaseSettings):
         "public_url",
         "victim_resources",
         "victim_resources_file",
+        "town_bounds",
+        "crime_type_map_file",
         mode="before",
     )
     @classmethod
@@ -121,6 +142,13 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/")
+
+    @field_validator("town_bounds")
+    @classmethod
+    def _bounds_shape(cls, value: str | None) -> str | None:
+        if value is not None:
+            town_box(value)
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -225,6 +253,11 @@ class Settings(BaseSettings):
     def webhook_mode(self) -> bool:
         """Whether Telegram updates come by webhook (else long polling)."""
         return self.public_url is not None
+
+    @property
+    def town_box(self) -> tuple[float, float, float, float] | None:
+        """The town's (south, west, north, east), when TOWN_BOUNDS is set."""
+        return town_box(self.town_bounds) if self.town_bounds else None
 
     @property
     def zone(self) -> ZoneInfo:

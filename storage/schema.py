@@ -9,6 +9,7 @@ from __future__ import annotations
 import storage.audit.models
 import storage.checkins.models
 import storage.cpted.models
+import storage.crimedata.models
 import storage.delivery.models
 import storage.due.models
 import storage.elections.models
@@ -28,6 +29,7 @@ FEATURES = (
     storage.audit.models,
     storage.checkins.models,
     storage.cpted.models,
+    storage.crimedata.models,
     storage.delivery.models,
     storage.due.models,
     storage.elections.models,

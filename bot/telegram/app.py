@@ -23,6 +23,7 @@ from bot.telegram import (
     audit,
     checkins,
     cpted,
+    crimedata,
     elections,
     fallback,
     groups,
@@ -65,6 +66,7 @@ FEATURES: tuple[Callable[[Application[Any, Any, Any, Any, Any, Any]], None], ...
     talks.register,
     victims.register,
     checkins.register,
+    crimedata.register,
 )
 
 

@@ -35,6 +35,7 @@ HELP_RESIDENT = [
     ("mytalks", "Your talk requests and their status"),
     ("events", "Upcoming public events (talks open to all)"),
     ("meetings", "Upcoming meetings of your groups"),
+    ("stats", "Crime figures for your group's area: /stats [type]"),
     ("vacation", "Ask for house checks while you're away"),
     ("checkin", "A daily are-you-OK message, for you or someone you look after"),
     ("back", "Back early: end your vacation watch"),
@@ -59,6 +60,7 @@ HELP_LEADER = [
     ("members", "Your group's member list"),
     ("meeting", "Schedule a meeting for your group"),
     ("election", "Open an election: /election open [days]"),
+    ("area", "Set your group's area on the map (for /stats)"),
 ]
 
 
@@ -72,6 +74,7 @@ HELP_OFFICER = [
     ("checkins", "Daily check-ins: who is enrolled, today's status, history"),
     ("duty", "Go on duty for missed check-ins (or off)"),
     ("checked", "Log a vacation house check: /checked ID [note]"),
+    ("area", "Set a group's area on the map: /area CODE"),
     ("news", "Safety news: list, add, edit, schedule, pause"),
     ("election", "Elections: open, certify, overturn"),
     ("alert", "Send an alert: /alert [urgent] all|CODES TEXT"),

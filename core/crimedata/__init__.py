@@ -1,1 +1,2 @@
-"""Local crime data: hotspots on a grid, trends between periods, and charts as PNG bytes."""
+"""Local crime data: importing the department's incident exports, watch-group areas, the facts
+and charts for an area, hotspots on a grid, and trends between periods."""

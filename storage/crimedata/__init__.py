@@ -1,0 +1,1 @@
+"""Local crime data: imported incidents, where they fall, and watch groups ' areas."""
