@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
-from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Select, Table, bindparam, delete, func, select, text, update
@@ -79,7 +78,7 @@ class IncidentRepository:
         await self._bulk(
             "incidents",
             ("id", "source", "imported_at", *_VALUE_COLUMNS),
-            [(id_, source, now, *_values(r)) for id_, r in zip(ids, rows, strict=True)],
+            [(id_, source, now, *r) for id_, r in zip(ids, rows, strict=True)],
             times=(2, _VALUE_COLUMNS.index("occurred_at") + 3),
         )
         return {r.key: id_ for id_, r in zip(ids, rows, strict=True)}
@@ -112,7 +111,7 @@ class IncidentRepository:
             [
                 {
                     "b_id": id_,
-                    **{f"b_{k}": v for k, v in zip(_VALUE_COLUMNS, _values(values), strict=True)},
+                    **{f"b_{k}": v for k, v in zip(_VALUE_COLUMNS, values, strict=True)},
                 }
                 for id_, values in changed
             ],
@@ -244,7 +243,7 @@ class IncidentRepository:
         return int(await self.session.scalar(select(func.count(Incident.id))) or 0)
 
 
-_VALUE_COLUMNS = tuple(IncidentValues.__dataclass_fields__)
+_VALUE_COLUMNS = IncidentValues._fields
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -257,7 +256,6 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-_values = attrgetter(*_VALUE_COLUMNS)  # an IncidentValues as a tuple, fast
 
 
 class AreaRepository:
