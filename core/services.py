@@ -20,6 +20,7 @@ from core.delivery.sms_text import segments
 from core.delivery.worker import DeliveryWorker
 from core.due.runner import DueRunner
 from core.elections.service import ElectionService
+from core.feed import PublicFeed
 from core.flows import FlowService
 from core.links import FileLinks
 from core.meetings.service import MeetingService
@@ -90,6 +91,7 @@ class Services:
     checkins: Checkins
     sms_keywords: SmsKeywords
     links: FileLinks
+    feed: PublicFeed
     health: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -187,4 +189,5 @@ class Services:
             checkins=checkins,
             sms_keywords=shared.sms_keywords,
             links=shared.links,
+            feed=PublicFeed(shared),
         )
