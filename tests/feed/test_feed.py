@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from bot.feed import feed_routes
 from bot.http import build_http_app
+from bot.runtime import _uvicorn_config
 from core.clock import FrozenClock
 from storage.delivery.models import Notification
 from tests.conftest import OFFICER_ID
@@ -355,3 +356,15 @@ async def test_an_empty_feed_is_valid_and_settings_shape_links_and_size(
     assert titles(root) == ["Alert number 2", "Alert number 1"]
     assert root.find(f"{ATOM}link").get("href") == "https://cw.example.org/feed.xml?group=OAK"
     assert root.findtext(f"{ATOM}id") == "tag:cw.example.org,2026:feed/group/OAK"
+
+
+async def test_the_running_service_serves_the_feed_without_a_public_url(
+    tg: TelegramHarness,
+) -> None:
+    assert tg.services.settings.public_url is None
+    app = _uvicorn_config(tg.services.settings, tg.services, tg.app, scheduler=None).app
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await FeedReader(http).get()
+    assert response.status_code == 200
+    assert check_atom(response.content).findall(f"{ATOM}entry") == []
