@@ -17,6 +17,7 @@ import uvicorn
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
+from bot.feed import feed_routes
 from bot.files import file_routes
 from bot.http import TELEGRAM_WEBHOOK_PATH, build_http_app
 from bot.sms import STATUS_PATH, sms_routes
@@ -207,6 +208,8 @@ def _uvicorn_config(
             *_sms_routes(settings, services, application.bot.username),
             # The signed links texts carry (the survey report), only when there is a public URL.
             *(file_routes(services.links) if services.links.enabled else []),
+            # The public Atom feed of alerts and safety news, with or without a public URL.
+            *feed_routes(services),
         ],
         application=application if settings.webhook_mode else None,
         webhook_secret=settings.webhook_secret.get_secret_value()

@@ -21,6 +21,7 @@ from core.delivery.sms_text import segments
 from core.delivery.worker import DeliveryWorker
 from core.due.runner import DueRunner
 from core.elections.service import ElectionService
+from core.feed import PublicFeed
 from core.flows import FlowService
 from core.links import FileLinks
 from core.meetings.service import MeetingService
@@ -92,6 +93,7 @@ class Services:
     crimedata: CrimeData
     sms_keywords: SmsKeywords
     links: FileLinks
+    feed: PublicFeed
     health: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -191,4 +193,5 @@ class Services:
             crimedata=crimedata,
             sms_keywords=shared.sms_keywords,
             links=shared.links,
+            feed=PublicFeed(shared),
         )

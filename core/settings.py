@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     service_name: str = Field(default="Crime Watch", min_length=1, max_length=40)
+    # How many of the newest items the public feed (/feed.xml) lists.
+    feed_size: int = Field(default=50, ge=1, le=200)
     # Operation ID numbers are this, a dash and six digits: CW-OID-000123, CW-STR-000123.
     operation_id_prefix: str = Field(default="CW-OID", pattern=r"^[A-Z0-9]{1,6}(-[A-Z0-9]{1,6})?$")
     telegram_max_per_second: float = Field(default=25.0, gt=0, le=1000)

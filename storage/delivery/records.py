@@ -58,3 +58,17 @@ class NotificationRecord:
     send_at: datetime | None
     cancelled_at: datetime | None
     subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicNotification:
+    """A notification as the public feed may show it: what was said and when, never by whom
+    or to which members."""
+
+    id: int
+    kind: str
+    urgency: str
+    category: str | None
+    audience: str
+    body_html: str
+    sent_at: datetime

@@ -7,7 +7,7 @@ claim the same row. States only move forward; a lease that expires is claimable 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -16,8 +16,14 @@ from sqlalchemy import Select, Table, and_, bindparam, case, func, insert, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.delivery.models import Delivery, Notification
-from storage.delivery.records import DeliveryJob, NotificationRecord, ReportScope, Settlement
-from storage.members.models import Member
+from storage.delivery.records import (
+    DeliveryJob,
+    NotificationRecord,
+    PublicNotification,
+    ReportScope,
+    Settlement,
+)
+from storage.members.models import Member, WatchGroup
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -530,6 +536,60 @@ class OutboxRepository:
         query = select(Notification).where(Notification.id == notification_id)
         row = await self.session.scalar(self._in_scope(query, scope))
         return self._notification_record(row) if row is not None else None
+
+    async def public(
+        self,
+        *,
+        kinds: Collection[str],
+        audiences: Collection[str],
+        group_id: int | None,
+        until: datetime,
+        limit: int,
+    ) -> list[PublicNotification]:
+        """The newest notifications of these kinds that went out by `until` and were not
+        cancelled: those to one of these audiences and no group, and with `group_id` those to
+        that one group too; never one to a partner group."""
+        sent = func.coalesce(Notification.send_at, Notification.created_at)
+        # Everyone and the topics have no group; an alert whose one group was deleted has none
+        # either, but its audience is that group's name, not one of these labels.
+        untargeted = and_(Notification.group_id.is_(None), Notification.audience.in_(audiences))
+        audience = (
+            untargeted if group_id is None else or_(untargeted, Notification.group_id == group_id)
+        )
+        rows = await self.session.execute(
+            select(
+                Notification.id,
+                Notification.kind,
+                Notification.urgency,
+                Notification.category,
+                Notification.audience,
+                Notification.body_html,
+                sent.label("sent_at"),
+            )
+            .outerjoin(WatchGroup, WatchGroup.id == Notification.group_id)
+            .where(
+                Notification.kind.in_(tuple(kinds)),
+                Notification.cancelled_at.is_(None),
+                sent <= until,
+                audience,
+                # Partner groups are private even when a caller asks for one by mistake.
+                or_(WatchGroup.id.is_(None), WatchGroup.kind != "partner"),
+            )
+            .order_by(sent.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+        return [
+            PublicNotification(
+                id=row.id,
+                kind=row.kind,
+                urgency=row.urgency,
+                category=row.category,
+                audience=row.audience,
+                body_html=row.body_html,
+                sent_at=row.sent_at,
+            )
+            for row in rows
+        ]
 
     async def broadcasts_since(self, group_id: int, since: datetime) -> int:
         """How many broadcasts to a group were sent (and not cancelled) since a moment."""
