@@ -256,8 +256,6 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-
-
 class AreaRepository:
     """Reads and writes `group_areas`."""
 
