@@ -90,6 +90,7 @@ class Config:
     answer_concurrency: int = 4
     trace_db: bool = False
     timeout: float = 600.0
+    prompts_only: bool = False  # stop after (a)
 
 
 class OffsetClock:
@@ -316,13 +317,32 @@ async def run(config: Config, url: str) -> dict[str, Any]:
             prompts = config.people + n_sms
             clock.set(minute - timedelta(seconds=LEAD))
             ticker.start()
+            samples: list[tuple[float, int, int]] = []
+
+            async def sample() -> None:
+                while True:
+                    samples.append(
+                        (
+                            (clock.now() - minute).total_seconds(),
+                            worker.senders["telegram"]._settled,
+                            worker.senders["sms"]._settled,
+                        )
+                    )
+                    await asyncio.sleep(1.0)
+
+            sampler = asyncio.create_task(sample())
             ok = await wait_settled(worker, prompts, limit)
+            sampler.cancel()
+            result["samples"] = samples
             result["prompts_done_after_minute"] = (clock.now() - minute).total_seconds()
             result["prompts_all_settled"] = ok
             result["prompt_ticks"] = [
                 ((s - minute).total_seconds(), d, c) for s, d, c in ticker.ticks
             ]
             await ticker.stop()
+            if config.prompts_only:
+                result["transactions"] = trace.summary() if trace is not None else {}
+                return result
 
             # the answers: 90%, half by the button, half by any message
             async with db.transaction() as session:
@@ -499,6 +519,12 @@ def report(row: dict[str, Any]) -> None:
     )
     for at, seconds, counts in c["prompt_ticks"]:
         print(f"      tick at M{at:+.2f} s took {seconds:.2f} s: {counts}")
+    if cfg["prompts_only"]:
+        for at, tg, sm in c["samples"]:
+            print(f"      M{at:+.1f}: telegram {tg}, sms {sm}")
+        print(f"  429s {row['rate_limited']}; sent during a pause {row['during_pause']}")
+        _print_transactions(c)
+        return
     print(
         f"  answers: {c['answered']:,} in {c['answer_seconds']:.2f} s "
         f"({c['answered'] / c['answer_seconds']:.0f}/s, {cfg['answer_concurrency']} at a time)"
@@ -523,6 +549,10 @@ def report(row: dict[str, Any]) -> None:
     )
     print(f"  rounds {c['statuses']}; deliveries {c['deliveries']}")
     print(f"  RSS {c['rss_mib']:.1f} MiB, CPU {c['cpu_seconds']:.1f} s")
+    _print_transactions(c)
+
+
+def _print_transactions(c: dict[str, Any]) -> None:
     for caller, t in list(c["transactions"].items())[:8]:
         print(
             f"      {caller}: n={t['n']} mean {t['mean_ms']:.2f} ms p50 {t['p50_ms']:.2f} "
@@ -548,6 +578,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--phase", type=float, default=d.phase, help="seconds after the minute ticks fire")
     add("--answer-concurrency", type=int, default=d.answer_concurrency)
     add("--trace-db", action="store_true", help="time every transaction by its opener")
+    add("--prompts-only", action="store_true", help="stop after (a), the prompts")
     add("--timeout", type=float, default=d.timeout)
     add("--json", dest="json_out", default=None, help="also write every figure to this file")
     return parser.parse_args(argv)
@@ -573,6 +604,7 @@ def main(argv: list[str] | None = None) -> None:
         answer_concurrency=args.answer_concurrency,
         trace_db=args.trace_db,
         timeout=args.timeout,
+        prompts_only=args.prompts_only,
     )
     row = measure(config)
     report(row)

@@ -13,6 +13,10 @@ def strip_controls(text: str) -> str:
     """The text without control and format characters (bidi overrides, zero-width spaces,
     byte-order marks) that can make a number or a link read as something else; new lines,
     tabs and the zero-width joiner of emoji stay."""
+    # The common case, checked in C: nothing but printable characters and line breaks
+    # (isprintable is False for every Cc and Cf character).
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text
     return "".join(
         ch
         for ch in text

@@ -65,7 +65,7 @@ BLOCK_TAGS = frozenset({"blockquote", "pre"})
 
 def utf16_length(text: str) -> int:
     """Length in UTF-16 code units (an emoji counts two), the unit carriers count in."""
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def gsm_friendly(text: str) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.delivery.sms_text import (
     GSM7_BASIC,
@@ -15,6 +19,7 @@ from core.delivery.sms_text import (
     sms_body,
     utf16_length,
 )
+from core.markup import strip_controls
 
 SERVICE = "Stratford Crime Watch"
 
@@ -181,3 +186,17 @@ def test_a_single_overlong_word_is_cut_hard() -> None:
 def test_sms_body_limit_must_be_sane() -> None:
     with pytest.raises(ValueError):
         sms_body(SERVICE, "hello", limit=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_fast_paths_agree_with_the_character_by_character_rules(text: str) -> None:
+    """strip_controls and utf16_length check the common case in C; any text gives what the
+    character-by-character rules give."""
+    kept = "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or ch == "\u200d" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+    assert strip_controls(text) == kept
+    assert utf16_length(text) == sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
