@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.ceiling
 	$(BIN)/python -m bench.kill9
+	$(BIN)/python -m bench.crimedata
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -36,14 +36,14 @@ def _trend_words(trend: Trend, against: str) -> str:
 
 def facts_text(facts: Facts) -> str:
     """The /stats reply."""
-    what = esc(label(facts.category)).lower() if facts.category else "incidents"
+    kind = esc(what(facts))
     scope = esc(facts.scope)
     period = f"{short_date(facts.first)} – {short_date(facts.last)}"
-    lines = [f"<b>{scope}: {what}, last 30 days</b>", f"<i>{period}</i>", ""]
+    lines = [f"<b>{scope}: {kind}, last 30 days</b>", f"<i>{period}</i>", ""]
     if facts.total == 0 and not facts.previous and not facts.last_year:
-        lines.append(f"No {what} recorded in these 30 days, nor in the 30 before.")
+        lines.append(f"No {kind} recorded in these 30 days, nor in the 30 before.")
     else:
-        lines.append(f"<b>{facts.total}</b> {what} in these 30 days:")
+        lines.append(f"<b>{facts.total}</b> {kind} in these 30 days:")
         lines.append(f"• {_trend_words(facts.trend, 'the 30 days before')}")
         lines.append(f"• {_trend_words(facts.year_trend, 'the same days last year')}")
     if facts.category is None and facts.current:
@@ -69,19 +69,23 @@ def facts_text(facts: Facts) -> str:
     return "\n".join(lines)
 
 
+def what(facts: Facts) -> str:
+    """'incidents', or the type asked for: 'burglary' (plain text)."""
+    return label(facts.category).lower() if facts.category else "incidents"
+
+
 def chart_title(facts: Facts) -> str:
     """'Oak Park North: weekly incidents' (plain text: the chart draws it)."""
-    what = label(facts.category).lower() if facts.category else "incidents"
-    return f"{facts.scope}: weekly {what}"
+    return f"{facts.scope}: weekly {what(facts)}"
 
 
-def no_area_text(group: str, can_set: bool) -> str:
+def no_area_text(group: str, code: str, can_set: bool) -> str:
     """A group without an area on the map."""
     text = f"<b>{esc(group)}</b> has no area on the map yet, so its figures cannot be counted."
     if can_set:
         text += (
-            "\nSet it with /area (send a pin and a radius), or from the shell: "
-            "<code>crimewatch group area CODE FILE.geojson</code>."
+            f"\nSet it with /area {esc(code)} (send a pin and a radius), or from the shell: "
+            f"<code>crimewatch group area {esc(code)} FILE.geojson</code>."
         )
     else:
         text += "\nThe group's leader or an officer can set it with /area."

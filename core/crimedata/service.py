@@ -228,7 +228,7 @@ class CrimeData(SharedService):
             else:
                 raise NotFound(
                     "The figures are for your watch group's area: join your group first "
-                    "(/groups), then send /stats again."
+                    "(/join), then send /stats again."
                 )
         today = self.clock.now().astimezone(self.settings.zone).date()
         town_km2 = _box_km2(self.settings.town_box)

@@ -3,7 +3,7 @@ import log, and the counts statistics are made of (grouped in SQL, by day and ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -75,11 +75,16 @@ class IncidentRepository:
         if not rows:
             return {}
         ids = await self._reserve_ids(len(rows))
+        stored = self._stored_time()
+        stamp = stored(now)
+        # The values in column order, the time converted as the column stores it; one pass.
         await self._bulk(
             "incidents",
             ("id", "source", "imported_at", *_VALUE_COLUMNS),
-            [(id_, source, now, *r) for id_, r in zip(ids, rows, strict=True)],
-            times=(2, _VALUE_COLUMNS.index("occurred_at") + 3),
+            [
+                (id_, source, stamp, key, fingerprint, stored(at), *rest)
+                for id_, (key, fingerprint, at, *rest) in zip(ids, rows, strict=True)
+            ],
         )
         return {r.key: id_ for id_, r in zip(ids, rows, strict=True)}
 
@@ -133,35 +138,27 @@ class IncidentRepository:
                 "incident_places", ("group_id", "incident_id", "day", "category"), places
             )
 
+    def _stored_time(self) -> Callable[[datetime], Any]:
+        """How a UTCDateTime column stores an aware datetime, for the driver itself: naive
+        UTC on PostgreSQL, its ISO text on SQLite (as SQLAlchemy writes it)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return _naive_utc
+        return _sqlite_time
+
     async def _bulk(
-        self,
-        table: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
-        times: Sequence[int] = (),
+        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
     ) -> None:
         """INSERT many rows with the driver's own executemany: an import writes millions of
         plain values, and SQLAlchemy's per-row parameter processing costs more than SQLite's
-        insert itself. `times` are the positions of aware datetimes, stored as the naive UTC
-        that UTCDateTime columns hold (on SQLite as its ISO text, as SQLAlchemy writes it)."""
-        postgres = self.session.get_bind().dialect.name == "postgresql"
-        if times:
-            stored = _naive_utc if postgres else _sqlite_time
-            converted = []
-            for row in rows:
-                values = list(row)
-                for position in times:
-                    values[position] = stored(values[position])
-                converted.append(values)
-            rows = converted
-        if postgres:
+        insert itself. The values must be as the driver takes them (see `_stored_time`)."""
+        if self.session.get_bind().dialect.name == "postgresql":
             marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
         else:
             marks = ", ".join("?" for _ in columns)
         names = ", ".join(columns)
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - our own names
         connection = await self.session.connection()
-        await connection.exec_driver_sql(sql, [tuple(r) for r in rows])
+        await connection.exec_driver_sql(sql, list(rows))
 
     async def clear_group(self, group_id: int) -> None:
         """Take every incident out of a group's area."""
@@ -244,6 +241,8 @@ class IncidentRepository:
 
 
 _VALUE_COLUMNS = IncidentValues._fields
+# `add_many` unpacks the values by position: the time is the third.
+assert _VALUE_COLUMNS[:3] == ("key", "fingerprint", "occurred_at")
 
 
 def _naive_utc(value: datetime) -> datetime:

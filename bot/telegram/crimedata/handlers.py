@@ -48,7 +48,7 @@ async def stats_command(update: Update, context: Context) -> None:
     if facts is None:
         assert group is not None
         can_set = who.is_officer or (who.leads is not None and who.leads.id == group.id)
-        await reply(update, messages.no_area_text(group.name, can_set))
+        await reply(update, messages.no_area_text(group.name, group.code, can_set))
         return
     await reply(update, messages.facts_text(facts))
     if facts.data_until is not None:
@@ -57,7 +57,7 @@ async def stats_command(update: Update, context: Context) -> None:
         assert chat is not None
         await chat.send_photo(
             photo=InputFile(png, filename="stats.png"),
-            caption=texts.chart_caption(messages.chart_title(facts)),
+            caption=texts.chart_caption(facts.scope, messages.what(facts)),
         )
 
 

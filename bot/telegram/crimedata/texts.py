@@ -46,6 +46,6 @@ def area_set(group: str, km2: float, placed: int) -> str:
     )
 
 
-def chart_caption(group: str) -> str:
-    """The caption under the weekly chart."""
-    return f"{group}: incidents per week, last 12 weeks"[:1024]
+def chart_caption(scope: str, what: str) -> str:
+    """The caption under the weekly chart (plain text)."""
+    return f"{scope}: {what} per week, last 12 weeks"[:1024]

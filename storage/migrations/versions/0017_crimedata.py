@@ -39,7 +39,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index("ix_incidents_day", ["day", "category"], unique=False)
-        batch_op.create_index("ix_incidents_lat", ["lat", "lon"], unique=False)
     op.create_table(
         "incident_places",
         sa.Column("group_id", sa.Integer(), nullable=False),
@@ -117,6 +116,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_incident_places_group_day")
     op.drop_table("incident_places")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
-        batch_op.drop_index("ix_incidents_lat")
         batch_op.drop_index("ix_incidents_day")
     op.drop_table("incidents")
