@@ -63,6 +63,9 @@ COMMANDS: dict[str, set[str]] = {
     "/victims": {"officer"},
     "/checkins": {"officer"},  # everyone enrolled in daily check-ins
     "/duty": {"officer"},
+    "/area OAK": {"leader", "officer"},  # a group's area on the map, for its crime figures
+    "/stats OAK": {"member", "leader", "officer"},  # a group's figures: its members and officers
+    "/stats town": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
@@ -155,6 +158,7 @@ WATCHED = (
     "checkin_enrollments",
     "checkin_contacts",
     "duty_officers",
+    "group_areas",
 )
 
 
