@@ -37,14 +37,15 @@ COMMANDS = (
     "/nominate", "/vote", "/news", "/newgroup", "/setleader", "/pending", "/members", "/groups",
     "/audit", "/property", "/property add", "/stolen", "/talk", "/mytalks", "/talks", "/events",
     "/survey", "/mysurveys", "/surveys", "/partners", "/newpartner", "/officername", "/checkin",
-    "/checkins", "/duty", "/nonsense",
+    "/checkins", "/duty", "/stats", "/stats town", "/stats burglary", "/area", "/area OAK",
+    "/nonsense",
 )  # fmt: skip
 PREFIXES = (
     "alert:", "tipf:", "tip:", "vac:", "mtg:", "rsvp:", "news:", "nom:", "vote:", "join:",
     "leave:", "review:", "newgroup:", "setleader:", "set:", "edit:", "consent:", "forget:",
     "prop:", "propf:", "propx:", "stol:", "talkf:", "talkm:", "talkr:", "talk:", "talk:v:",
     "talk:st:1:", "talkm:cy:", "svq:", "sv:", "prt:", "prt:iy:", "oname:", "chk:", "chk:ok:",
-    "chk:got:", "chk:iy:", "chkf:", "chkm:", "chkm:p:1", "chkc:", "chko:", "",
+    "chk:got:", "chk:iy:", "chkf:", "chkm:", "chkm:p:1", "chkc:", "chko:", "area:r:", "",
 )  # fmt: skip
 
 any_text = st.text(st.characters(codec="utf-8"), max_size=5000)
