@@ -177,6 +177,7 @@ class Importer:
         parallel = opened.reader.total_bytes >= PARALLEL_BYTES
         chunks = _child_chunks(opened) if parallel else _chunks_here(opened)
         total = opened.reader.total_bytes
+        written, next_analysis = 0, BATCH
         async for chunk, position in chunks:
             batch: dict[str, IncidentValues] = {}
             for item in chunk:
@@ -190,6 +191,11 @@ class Importer:
                 batch[item.key] = item  # the same incident twice in a file: the later row
             if batch:
                 await self._write(batch, summary, placer)
+                written += len(batch)
+                if written >= next_analysis:  # the table doubled: the planner should know
+                    next_analysis = 2 * written
+                    async with self.db.transaction() as session:
+                        await IncidentRepository(session).refresh_statistics()
             if progress is not None:
                 progress(summary.rows_read, position, total)
         summary.seconds = time.perf_counter() - started

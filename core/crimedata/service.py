@@ -29,7 +29,11 @@ from core.members import GroupService
 from core.permissions import REFUSALS, Action, Actor, allowed
 from core.shared import Shared, SharedService
 from storage.crimedata.records import AreaRecord
-from storage.crimedata.repositories import AreaRepository, IncidentRepository
+from storage.crimedata.repositories import (
+    AreaRepository,
+    IncidentRepository,
+    tidy_after_import,
+)
 from storage.members.records import GroupRecord
 
 MB = 1024 * 1024
@@ -124,6 +128,7 @@ class CrimeData(SharedService):
         finally:
             opened.reader.close()
         if not dry_run:
+            await tidy_after_import(self.db)
             await importer.log(summary, started, actor.label)
             await self.audit.record(
                 actor,

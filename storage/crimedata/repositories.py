@@ -18,6 +18,7 @@ from storage.crimedata.records import (
     IncidentValues,
     PlacedPoint,
 )
+from storage.engine import Database
 
 # The tables themselves, for bulk statements without the ORM's per-row work.
 INCIDENTS: Table = Incident.__table__  # type: ignore[assignment]
@@ -231,6 +232,14 @@ class IncidentRepository:
             if a is not None and o is not None
         ]
 
+    async def refresh_statistics(self) -> None:
+        """Let PostgreSQL's planner see how big the tables have grown (during a long import
+        its statistics lag, and the look-up of known keys turned into a scan of the whole
+        table); SQLite's planner needs none for these queries."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(text("ANALYZE incidents"))
+            await self.session.execute(text("ANALYZE incident_places"))
+
     async def latest_day(self) -> int | None:
         """The day of the newest incident (None when nothing was imported)."""
         return await self.session.scalar(select(func.max(Incident.day)))
@@ -253,6 +262,19 @@ def _naive_utc(value: datetime) -> datetime:
 def _sqlite_time(value: datetime) -> str:
     """An aware datetime as the text SQLAlchemy's SQLite dialect stores for a UTCDateTime."""
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+async def tidy_after_import(db: Database) -> None:
+    """After an import, on PostgreSQL: VACUUM ANALYZE the incidents, so that the statistics'
+    counts are index-only scans at once (rows fresh from an import are not yet marked
+    visible, and every count would visit the table too until autovacuum came by).
+    SQLite needs nothing. VACUUM cannot run in a transaction: its own connection, autocommit."""
+    if db.is_sqlite:
+        return
+    async with db.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text("VACUUM ANALYZE incidents"))
+        await autocommit.execute(text("VACUUM ANALYZE incident_places"))
 
 
 class AreaRepository:
