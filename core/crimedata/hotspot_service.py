@@ -43,7 +43,7 @@ ALERT_DAYS = 7
 ALERT_BASELINE_PERIODS = 4  # the 28 days before the 7
 ALERT_SHOWN = 5
 REMEMBER_DAYS = 7  # a cell named in an alert is not news again for this long
-MAP_CELLS = 400  # circles on the map: the significant cells and the busiest of the rest
+MAP_CELLS = 300  # circles on the map: the significant cells and the busiest of the rest
 
 
 class Hotspots(SharedService):

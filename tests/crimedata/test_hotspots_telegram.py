@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from core.crimedata.hotspot_report import reference_latitude
+from core.crimedata.hotspot_report import analyse, reference_latitude
+from core.crimedata.hotspots import street_names
 from core.permissions import REFUSALS, Action
 from core.settings import Settings
 from tests.conftest import OFFICER_ID, make_settings
@@ -199,3 +201,12 @@ def test_the_grid_is_centred_on_the_town_else_on_the_median_point() -> None:
     assert reference_latitude((41.8, -87.7, 41.9, -87.6), points) == pytest.approx(41.85)
     assert reference_latitude(None, points) == 41.2
     assert reference_latitude(None, []) is None
+
+
+def test_a_cells_streets_are_street_names_of_its_addresses() -> None:
+    rng = random.Random(3)
+    streets = ["W 31ST ST", "S HALSTED ST", "S WALLACE ST", "W 35TH ST", ""]
+    addresses = [f"0{rng.randrange(10, 14)}XX {rng.choice(streets)}" for _ in range(500)]
+    points = [(41.8381, -87.6455, 1, a) for a in addresses]
+    [only] = analyse(points, [], cell_m=250, ref_lat=41.84)
+    assert list(only.streets) == street_names(addresses, 2)
