@@ -45,6 +45,7 @@ class Action(StrEnum):
     SET_AREA = "group.set_area"
     VIEW_GROUP_STATS = "stats.group"
     VIEW_TOWN_STATS = "stats.town"
+    VIEW_HOTSPOTS = "stats.hotspots"
 
 
 # Actions open to a group's leader for their own group; officers may do every action.
@@ -94,6 +95,8 @@ REFUSALS = {
     "Officers can see any group's.",
     Action.VIEW_TOWN_STATS: "Only officers can see the whole town's figures; /stats shows your "
     "group's area beside the town.",
+    Action.VIEW_HOTSPOTS: "Only a Crime Prevention Officer can see the hotspot map. /stats "
+    "shows the figures for your watch group's area.",
 }
 
 

@@ -12,6 +12,7 @@ from core.audit import AuditService
 from core.checkins import Checkins
 from core.clock import Clock, SystemClock
 from core.cpted import Fixes
+from core.crimedata.hotspot_service import Hotspots
 from core.crimedata.service import CrimeData
 from core.delivery.outbox import SMS, TELEGRAM, Outbox
 from core.delivery.pacing import telegram_chat_interval
@@ -91,6 +92,7 @@ class Services:
     victims: Victims
     checkins: Checkins
     crimedata: CrimeData
+    hotspots: Hotspots
     sms_keywords: SmsKeywords
     links: FileLinks
     feed: PublicFeed
@@ -148,6 +150,7 @@ class Services:
         victims = Victims(shared, officers, due)
         checkins = Checkins(shared, officers, due)
         crimedata = CrimeData(shared, groups)
+        hotspots = Hotspots(shared, officers, due)
         return cls(
             settings=settings,
             db=db,
@@ -191,6 +194,7 @@ class Services:
             victims=victims,
             checkins=checkins,
             crimedata=crimedata,
+            hotspots=hotspots,
             sms_keywords=shared.sms_keywords,
             links=shared.links,
             feed=PublicFeed(shared),

@@ -105,6 +105,10 @@ class Settings(BaseSettings):
     data_import_max_mb: int = Field(default=1024, ge=1, le=65536)
     town_bounds: str | None = None
     crime_type_map_file: str | None = None
+    # Hotspots for officers (/hotspots, the morning alert): the grid's cell size in metres,
+    # and when officers hear of cells whose last 7 days rose more than chance.
+    hotspot_cell_meters: int = Field(default=250, ge=50, le=5000)
+    hotspot_alert_time: str = "07:15"
 
     @field_validator(
         "twilio_account_sid",
@@ -192,6 +196,7 @@ class Settings(BaseSettings):
         "survey_digest_time",
         "talk_digest_time",
         "victim_digest_time",
+        "hotspot_alert_time",
     )
     @classmethod
     def _clock_time(cls, value: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from core.services import Services
-from scheduler import due_jobs, fix_jobs, jobs, talk_jobs, tip_jobs, victim_jobs
+from scheduler import crimedata_jobs, due_jobs, fix_jobs, jobs, talk_jobs, tip_jobs, victim_jobs
 
 DELIVERY_INTERVAL_SECONDS = 1
 # A late run (event loop busy, laptop asleep) still runs instead of being dropped after 1 s.
@@ -44,7 +44,7 @@ def build_scheduler(services: Services) -> AsyncIOScheduler:
         replace_existing=True,
     )
     due_jobs.add_jobs(scheduler, services)
-    for feature in (fix_jobs, talk_jobs, victim_jobs):
+    for feature in (fix_jobs, talk_jobs, victim_jobs, crimedata_jobs):
         for job_id, trigger in feature.triggers(services).items():
             scheduler.add_job(
                 feature.JOBS[job_id], trigger, args=[services], id=job_id, replace_existing=True

@@ -75,6 +75,7 @@ HELP_OFFICER = [
     ("duty", "Go on duty for missed check-ins (or off)"),
     ("checked", "Log a vacation house check: /checked ID [note]"),
     ("area", "Set a group's area on the map: /area CODE"),
+    ("hotspots", "Where incidents rose: map and CSV, /hotspots [type] [days]"),
     ("news", "Safety news: list, add, edit, schedule, pause"),
     ("election", "Elections: open, certify, overturn"),
     ("alert", "Send an alert: /alert [urgent] all|CODES TEXT"),

@@ -8,6 +8,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.telegram.crimedata import handlers
+from bot.telegram.crimedata.hotspots import hotspots_command
 from bot.telegram.router import add_feature
 
 
@@ -19,3 +20,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         buttons={r"^area:r:": handlers.area_button},
         flows={handlers.AREA: handlers.area_step},
     )
+    # Officers' hotspot map, list and CSV.
+    add_feature(application, commands={"hotspots": hotspots_command})
