@@ -38,7 +38,7 @@ COMMANDS = (
     "/audit", "/property", "/property add", "/stolen", "/talk", "/mytalks", "/talks", "/events",
     "/survey", "/mysurveys", "/surveys", "/partners", "/newpartner", "/officername", "/checkin",
     "/checkins", "/duty", "/stats", "/stats town", "/stats burglary", "/area", "/area OAK",
-    "/nonsense",
+    "/hotspots", "/hotspots 7", "/nonsense",
 )  # fmt: skip
 PREFIXES = (
     "alert:", "tipf:", "tip:", "vac:", "mtg:", "rsvp:", "news:", "nom:", "vote:", "join:",

@@ -66,6 +66,7 @@ COMMANDS: dict[str, set[str]] = {
     "/area OAK": {"leader", "officer"},  # a group's area on the map, for its crime figures
     "/stats OAK": {"member", "leader", "officer"},  # a group's figures: its members and officers
     "/stats town": {"officer"},
+    "/hotspots": {"officer"},
 }
 BUTTONS: dict[str, set[str]] = {
     "tip:c:1": {"officer"},  # claim a tip
