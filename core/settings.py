@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     data_import_max_mb: int = Field(default=1024, ge=1, le=65536)
     town_bounds: str | None = None
     crime_type_map_file: str | None = None
+    # When each watch group's followers of the "crime_stats" topic get the week's figures.
+    crime_digest_time: str = "mon 09:00"
 
     @field_validator(
         "twilio_account_sid",
@@ -195,7 +197,9 @@ class Settings(BaseSettings):
     def _clock_time(cls, value: str) -> str:
         return parse_clock(value).strftime("%H:%M")
 
-    @field_validator("weekly_meetings_time", "fix_summary_time", "checkin_scam_digest_time")
+    @field_validator(
+        "weekly_meetings_time", "fix_summary_time", "checkin_scam_digest_time", "crime_digest_time"
+    )
     @classmethod
     def _weekly_time(cls, value: str) -> str:
         day, at = parse_weekly(value)
