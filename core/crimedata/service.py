@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.crimedata import messages
 from core.crimedata.areas import Placer, Shape, inside_box
+from core.crimedata.digest import WeeklyDigest
 from core.crimedata.importer import (
     Importer,
     ImportSummary,
@@ -23,6 +24,8 @@ from core.crimedata.importer import (
 )
 from core.crimedata.stats import Facts, gather
 from core.crimedata.taxonomy import CATEGORIES, Taxonomy
+from core.crimedata.tips import TipSource
+from core.due import DueRunner
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.flows import Claim, take_in
 from core.members import GroupService
@@ -75,10 +78,21 @@ def parse_category(word: str) -> str:
 class CrimeData(SharedService):
     """Imports, areas and facts."""
 
-    def __init__(self, shared: Shared, groups: GroupService) -> None:
+    def __init__(
+        self,
+        shared: Shared,
+        groups: GroupService,
+        due: DueRunner | None = None,
+        tips: TipSource | None = None,
+    ) -> None:
         super().__init__(shared)
         self.groups = groups
         self._taxonomy: Taxonomy | None = None
+        # The weekly figures to followers of "crime_stats", with a tip from `tips`.
+        self.digest: WeeklyDigest | None = None
+        if due is not None:
+            self.digest = WeeklyDigest(shared, due, tips)
+            due.register_tick(self.digest.tick)
 
     def taxonomy(self) -> Taxonomy:
         """The built-in type rules, after the department's own (CRIME_TYPE_MAP_FILE)."""
