@@ -22,6 +22,7 @@ from core.crimedata.importer import (
     open_file,
     shape_of,
 )
+from core.crimedata.mentions import mentioned, numbers_line
 from core.crimedata.stats import Facts, gather
 from core.crimedata.taxonomy import CATEGORIES, Taxonomy
 from core.crimedata.tips import TipSource
@@ -260,6 +261,22 @@ class CrimeData(SharedService):
                 town_km2=town_km2,
             )
         return facts, group
+
+    async def alert_numbers(self, actor: Actor, text: str, *, code: str | None) -> str | None:
+        """The line of local numbers an alert about a crime type can carry, for a group's area
+        (code) or the town (None): the type's last 30 days and the 30 before, as /stats counts
+        them. None when the text names no type, the group has no area, or nothing was counted."""
+        category = mentioned(text)
+        if category is None:
+            return None
+        facts, group = await self.facts(actor, code=code or "town", category=category)
+        if facts is None or facts.data_until is None:
+            return None
+        current, previous = facts.current.get(category, 0), facts.previous.get(category, 0)
+        if current + previous == 0:
+            return None
+        name = group.name if group is not None else None
+        return numbers_line(category, current, previous, name, facts.last)
 
     def chart(self, facts: Facts) -> bytes:
         """The weekly chart of the facts (PNG)."""
