@@ -137,7 +137,8 @@ class Services:
         # follow-ups, then daily check-ins (elections register later); each tick publishes
         # news, then sends the patrol list, then the weekly meeting list, then the environment
         # reports' digest and weekly summary, then the surveys' and the talk requests'
-        # digests, then the weekly scam warnings of daily check-ins.
+        # digests, then the weekly scam warnings of daily check-ins, then the weekly crime
+        # figures.
         tips = Tips(shared, officers)
         news = NewsService(shared, due)
         vacation = VacationService(shared, officers, due)
@@ -149,7 +150,7 @@ class Services:
         talks = Talks(shared, officers, due, meetings)
         victims = Victims(shared, officers, due)
         checkins = Checkins(shared, officers, due)
-        crimedata = CrimeData(shared, groups)
+        crimedata = CrimeData(shared, groups, due, tips=news.released_in)
         hotspots = Hotspots(shared, officers, due)
         return cls(
             settings=settings,

@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     # and when officers hear of cells whose last 7 days rose more than chance.
     hotspot_cell_meters: int = Field(default=250, ge=50, le=5000)
     hotspot_alert_time: str = "07:15"
+    # When each watch group's followers of the "crime_stats" topic get the week's figures.
+    crime_digest_time: str = "mon 09:00"
 
     @field_validator(
         "twilio_account_sid",
@@ -202,7 +204,9 @@ class Settings(BaseSettings):
     def _clock_time(cls, value: str) -> str:
         return parse_clock(value).strftime("%H:%M")
 
-    @field_validator("weekly_meetings_time", "fix_summary_time", "checkin_scam_digest_time")
+    @field_validator(
+        "weekly_meetings_time", "fix_summary_time", "checkin_scam_digest_time", "crime_digest_time"
+    )
     @classmethod
     def _weekly_time(cls, value: str) -> str:
         day, at = parse_weekly(value)

@@ -8,7 +8,7 @@ notification and every delivery in one transaction, with the audit line.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
@@ -103,6 +103,22 @@ class Draft:
     urgency: str = "normal"
     category: str | None = None
     send_at: datetime | None = None
+    # A line of local figures the officer chose to add below the text (the bot face asks
+    # crime data for it; alerts only carry it).
+    facts: str | None = None
+
+
+def with_facts(draft: Draft, line: str | None) -> Draft:
+    """The draft carrying a line of local figures below its text, or (None) without one;
+    InvalidInput when text and line together would pass the alert's limit."""
+    if line is not None:
+        length = len(draft.text) + 2 + len(line)
+        if length > ALERT_MAX:
+            raise InvalidInput(
+                f"With the local numbers the alert would be {length} characters long; the "
+                f"limit is {ALERT_MAX}. Shorten the text (send /alert again) to add them."
+            )
+    return replace(draft, facts=line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,9 +317,10 @@ class AlertService(SharedService):
 
     def render(self, draft: Draft, author: str) -> Message:
         """The message in HTML (user text escaped) and plain text."""
-        text = esc(draft.text)
+        body = f"{draft.text}\n\n{draft.facts}" if draft.facts else draft.text
+        text = esc(body)
         by = f"\n\n— {esc(author)}" if author else ""
-        signed = f"{draft.text}\n— {author}" if author else draft.text  # SMS: signed as well
+        signed = f"{body}\n— {author}" if author else body  # SMS: signed as well
         if draft.kind == "broadcast":
             group = draft.audience.group_codes[0] if draft.audience.group_codes else ""
             return Message(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.crimedata import messages
 from core.crimedata.areas import Placer, Shape, inside_box
+from core.crimedata.digest import WeeklyDigest
 from core.crimedata.importer import (
     Importer,
     ImportSummary,
@@ -21,8 +22,11 @@ from core.crimedata.importer import (
     open_file,
     shape_of,
 )
+from core.crimedata.mentions import mentioned, numbers_line
 from core.crimedata.stats import Facts, gather
 from core.crimedata.taxonomy import CATEGORIES, Taxonomy
+from core.crimedata.tips import TipSource
+from core.due import DueRunner
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.flows import Claim, take_in
 from core.members import GroupService
@@ -79,10 +83,21 @@ def parse_category(word: str) -> str:
 class CrimeData(SharedService):
     """Imports, areas and facts."""
 
-    def __init__(self, shared: Shared, groups: GroupService) -> None:
+    def __init__(
+        self,
+        shared: Shared,
+        groups: GroupService,
+        due: DueRunner | None = None,
+        tips: TipSource | None = None,
+    ) -> None:
         super().__init__(shared)
         self.groups = groups
         self._taxonomy: Taxonomy | None = None
+        # The weekly figures to followers of "crime_stats", with a tip from `tips`.
+        self.digest: WeeklyDigest | None = None
+        if due is not None:
+            self.digest = WeeklyDigest(shared, due, tips)
+            due.register_tick(self.digest.tick)
 
     def taxonomy(self) -> Taxonomy:
         """The built-in type rules, after the department's own (CRIME_TYPE_MAP_FILE)."""
@@ -251,6 +266,22 @@ class CrimeData(SharedService):
                 town_km2=town_km2,
             )
         return facts, group
+
+    async def alert_numbers(self, actor: Actor, text: str, *, code: str | None) -> str | None:
+        """The line of local numbers an alert about a crime type can carry, for a group's area
+        (code) or the town (None): the type's last 30 days and the 30 before, as /stats counts
+        them. None when the text names no type, the group has no area, or nothing was counted."""
+        category = mentioned(text)
+        if category is None:
+            return None
+        facts, group = await self.facts(actor, code=code or "town", category=category)
+        if facts is None or facts.data_until is None:
+            return None
+        current, previous = facts.current.get(category, 0), facts.previous.get(category, 0)
+        if current + previous == 0:
+            return None
+        name = group.name if group is not None else None
+        return numbers_line(category, current, previous, name, facts.last)
 
     def chart(self, facts: Facts) -> bytes:
         """The weekly chart of the facts (PNG)."""

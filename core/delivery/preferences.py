@@ -18,6 +18,8 @@ CATEGORIES: dict[str, str] = {
     "personal_safety": "Personal safety",
     "meetings": "Meetings",
     "news": "Safety news",
+    # Opt-in: new members do not get it until they turn it on (storage's DEFAULT_CATEGORIES).
+    "crime_stats": "Weekly crime figures",
 }
 
 

@@ -327,5 +327,10 @@ class NewsService(SharedService):
             outcome["missed" if stale else "published"] += 1
         return outcome
 
+    async def released_in(self, session: AsyncSession) -> list[NewsRecord]:
+        """The items officers have released (not paused), in the caller's transaction: the
+        weekly crime figures take their prevention tip from these."""
+        return [item for item in await NewsRepository(session).all() if not item.paused]
+
     async def _subscribers(self, session: AsyncSession) -> list[MemberRecord]:
         return await MemberRepository(session).registered(category="news")

@@ -6,6 +6,7 @@ as the officer changes urgency, schedules or sends.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from bot.telegram.common import (
 )
 from bot.telegram.dates import parse_when
 from core import timefmt
-from core.alerts.service import Audience, AudienceKind, Draft, parse_audience
+from core.alerts.service import Audience, AudienceKind, Draft, parse_audience, with_facts
 from core.delivery.preferences import CATEGORIES
 from core.errors import InvalidInput
 from core.permissions import Action
@@ -48,6 +49,7 @@ def _encode(draft: Draft) -> dict[str, Any]:
         "urgency": draft.urgency,
         "category": draft.category,
         "send_at": draft.send_at.isoformat() if draft.send_at else None,
+        "facts": draft.facts,
     }
 
 
@@ -65,12 +67,30 @@ def _decode(data: dict[str, Any]) -> Draft:
         data.get("urgency", "normal"),
         data.get("category"),
         send_at,
+        data.get("facts"),
     )
 
 
-def _preview_markup(draft: Draft, version: int) -> InlineKeyboardMarkup:
+async def local_numbers(update: Update, context: Context, draft: Draft) -> str | None:
+    """The line of local numbers an officer's alert can carry: when its text names a crime
+    type, for a one-group audience that group's area, for everyone the town (crime data
+    decides whether there is anything to say); None for anything else."""
+    if draft.kind != "alert":
+        return None
+    audience = draft.audience
+    if audience.kind is AudienceKind.EVERYONE:
+        code = None
+    elif audience.kind is AudienceKind.GROUPS and len(audience.group_codes) == 1:
+        code = audience.group_codes[0]
+    else:
+        return None
+    who = await actor(update, context)
+    return await services(context).crimedata.alert_numbers(who, draft.text, code=code)
+
+
+def _preview_markup(draft: Draft, version: int, numbers: bool = False) -> InlineKeyboardMarkup:
     """The preview's buttons, made for this version of the draft (an older preview's Send
-    cannot send a newer draft)."""
+    cannot send a newer draft); with `numbers`, the button that adds the local numbers."""
     urgency = alert_texts.MAKE_NORMAL if draft.urgency == "urgent" else alert_texts.MAKE_URGENT
     send = alert_texts.SEND_SCHEDULED if draft.send_at else alert_texts.SEND_NOW
     rows = [[(send, versioned("alert:send", version))]]
@@ -81,6 +101,10 @@ def _preview_markup(draft: Draft, version: int) -> InlineKeyboardMarkup:
                 (alert_texts.SCHEDULE, versioned("alert:schedule", version)),
             ]
         )
+    if draft.facts:
+        rows.append([(alert_texts.REMOVE_NUMBERS, versioned("alert:numbers:off", version))])
+    elif numbers:
+        rows.append([(alert_texts.ADD_NUMBERS, versioned("alert:numbers:add", version))])
     rows.append([(alert_texts.CANCEL_DRAFT, versioned("alert:cancel", version))])
     return buttons(rows)
 
@@ -91,6 +115,7 @@ async def show_preview(update: Update, context: Context, draft: Draft) -> None:
     # The preview shows the message exactly as it will be delivered, signature included.
     author = svc.alerts.signature(await actor(update, context), draft)
     preview = await svc.alerts.preview(draft, author)
+    numbers = draft.facts is None and await local_numbers(update, context, draft) is not None
     version = await svc.flows.put(chat_id(update), ALERT, "preview", _encode(draft))
     message = svc.alerts.render(draft, author)
     zone = svc.settings.zone
@@ -106,7 +131,7 @@ async def show_preview(update: Update, context: Context, draft: Draft) -> None:
         waiting=preview.waiting_for_quiet_hours,
         send_at=timefmt.local(draft.send_at, zone) if draft.send_at else None,
     )
-    await edit_or_reply(update, text, _preview_markup(draft, version))
+    await edit_or_reply(update, text, _preview_markup(draft, version, numbers))
 
 
 @guarded
@@ -217,7 +242,7 @@ async def alert_text_step(
     elif step == "schedule":
         draft = _decode(data)
         when = parse_when(typed, svc.clock.now(), svc.settings.zone)
-        draft = await svc.alerts.draft(
+        scheduled = await svc.alerts.draft(
             who,
             kind=draft.kind,
             audience=draft.audience,
@@ -226,7 +251,7 @@ async def alert_text_step(
             category=draft.category,
             send_at=when,
         )
-        await show_preview(update, context, draft)
+        await show_preview(update, context, with_facts(scheduled, draft.facts))
     elif step == "preview":
         await reply(update, alert_texts.USE_PREVIEW_BUTTONS)
     else:
@@ -264,23 +289,22 @@ async def alert_button(update: Update, context: Context) -> None:
         await svc.flows.clear(chat_id(update))
         await keep_and_follow(update, alert_texts.DRAFT_DISCARDED)
     elif action == "urgency":
-        draft = Draft(
-            draft.kind,
-            draft.audience,
-            draft.text,
-            "normal" if draft.urgency == "urgent" else "urgent",
-            draft.category,
-            draft.send_at,
-        )
+        draft = replace(draft, urgency="normal" if draft.urgency == "urgent" else "urgent")
         await show_preview(update, context, draft)
+    elif action == "numbers:add":
+        # Set, not appended: a second press (or one from an older preview) adds nothing more.
+        line = await local_numbers(update, context, draft)
+        if line is None:
+            raise InvalidInput(alert_texts.NO_NUMBERS)
+        await show_preview(update, context, with_facts(draft, line))
+    elif action == "numbers:off":
+        await show_preview(update, context, with_facts(draft, None))
     elif action == "schedule":
         await svc.flows.put(chat_id(update), ALERT, "schedule", data)
         await reply(update, alert_texts.SCHEDULE_ASK)
     elif action == "send":
         if draft.send_at is not None and draft.send_at <= svc.clock.now():
-            draft = Draft(
-                draft.kind, draft.audience, draft.text, draft.urgency, draft.category, None
-            )
+            draft = replace(draft, send_at=None)
         notification_id, queued = await svc.alerts.send(who, draft, claim=pressed.claim)
         await svc.flows.clear(chat_id(update))
         svc.delivery.poke()

@@ -43,6 +43,15 @@ SCHEDULE = "🕒 Schedule…"
 CANCEL_DRAFT = "✖ Cancel"
 
 
+ADD_NUMBERS = "📊 Add the local numbers"
+
+
+REMOVE_NUMBERS = "↩️ Remove the local numbers"
+
+
+NO_NUMBERS = "There are no local numbers for this alert's crime type and audience now."
+
+
 DRAFT_DISCARDED = "Discarded: nothing was sent."
 
 
