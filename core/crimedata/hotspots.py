@@ -25,6 +25,9 @@ class Grid:
             raise ValueError("cell_m must be positive")
         if not -85.0 <= self.ref_lat <= 85.0:
             raise ValueError("ref_lat must be between -85 and 85 degrees")
+        # Cells per degree, worked out once: cell_of runs for every incident of a report.
+        object.__setattr__(self, "_rows_per_deg", M_PER_DEG_LAT / self.cell_m)
+        object.__setattr__(self, "_cols_per_deg", self.m_per_deg_lon / self.cell_m)
 
     @property
     def m_per_deg_lon(self) -> float:
@@ -34,8 +37,8 @@ class Grid:
     def cell_of(self, lat: float, lon: float) -> Cell:
         """The (row, column) of the cell holding a point; rows grow north, columns east."""
         return (
-            math.floor(lat * M_PER_DEG_LAT / self.cell_m),
-            math.floor(lon * self.m_per_deg_lon / self.cell_m),
+            math.floor(lat * self._rows_per_deg),  # type: ignore[attr-defined]
+            math.floor(lon * self._cols_per_deg),  # type: ignore[attr-defined]
         )
 
     def bounds(self, cell: Cell) -> tuple[float, float, float, float]:

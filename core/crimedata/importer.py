@@ -33,7 +33,7 @@ from storage.crimedata.repositories import AreaRepository, ImportRepository, Inc
 from storage.engine import Database
 
 BATCH = 5_000
-PARALLEL_BYTES = 1 << 62  # TEMP
+PARALLEL_BYTES = 16 * 1024 * 1024  # bigger files are read in a second process
 QUEUED_CHUNKS = 4  # chunks read ahead of the writing (memory stays bounded)
 KEPT_PROBLEMS = 20  # listed with their line numbers; the rest are counted by reason
 SOURCE_LIMIT = 40
