@@ -13,8 +13,7 @@ from core.permissions import Actor
 from core.services import Services
 from storage.crimedata.models import Incident
 from tests.service.test_settings_and_cli import run_cli
-
-CHICAGO = Path(__file__).resolve().parents[3] / "shared" / "data" / "chicago_bridgeport_crime.csv"
+from tests.support.shared_data import CHICAGO
 
 
 def test_import_and_areas_from_the_shell(tmp_path: Path) -> None:

@@ -22,8 +22,8 @@ from core.permissions import Actor
 from core.services import Services
 from storage.crimedata.models import CrimeImport, Incident, IncidentPlace
 from tests.support.rows import audit_rows
+from tests.support.shared_data import CHICAGO
 
-CHICAGO = Path(__file__).resolve().parents[3] / "shared" / "data" / "chicago_bridgeport_crime.csv"
 OFFICER = Actor.system("test officer")
 
 # The categories the export's own "Primary Type" (and, for thefts, "Description") give,

@@ -20,10 +20,8 @@ from core.crimedata.parsing import (
     open_incidents,
 )
 from core.crimedata.taxonomy import Taxonomy
+from tests.support.shared_data import CHICAGO as CHICAGO_FILE
 
-CHICAGO_FILE = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "chicago_bridgeport_crime.csv"
-)
 CHICAGO = ZoneInfo("America/Chicago")
 TAXONOMY = Taxonomy.default()
 HEADER = "Incident ID,Date,Offense,Description,Address,Latitude,Longitude,Beat\n"

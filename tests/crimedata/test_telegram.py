@@ -6,7 +6,6 @@ and what others are refused."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -16,8 +15,8 @@ from tests.conftest import OFFICER_ID
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, DAN, neighborhood
 from tests.support.rows import audit_actions
+from tests.support.shared_data import CHICAGO
 
-CHICAGO = Path(__file__).resolve().parents[3] / "shared" / "data" / "chicago_bridgeport_crime.csv"
 CENTRE = (41.8380, -87.6454)  # 31st St and Halsted, Bridgeport
 
 
