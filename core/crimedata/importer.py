@@ -278,6 +278,7 @@ class ExportFile:
     mapping: Mapping[str, str] | None
     date_format: str | None
     max_bytes: int
+    now: datetime  # the service's clock when the import began: later dates are refused
 
     def open(self) -> IncidentReader:
         """A reader of the file (ImportFileError when it cannot be imported at all)."""
@@ -288,6 +289,7 @@ class ExportFile:
             mapping=self.mapping,
             date_format=self.date_format,
             max_bytes=self.max_bytes,
+            now=self.now,
         )
 
 
@@ -368,7 +370,8 @@ def open_file(
     mapping: Mapping[str, str] | None,
     date_format: str | None,
     max_bytes: int,
+    now: datetime,
 ) -> OpenedFile:
     """Open an export for reading (refusing a file that cannot be imported at all)."""
-    export = ExportFile(path, zone, taxonomy, mapping, date_format, max_bytes)
+    export = ExportFile(path, zone, taxonomy, mapping, date_format, max_bytes, now)
     return OpenedFile(export, export.open())

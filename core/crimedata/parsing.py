@@ -499,7 +499,9 @@ class IncidentReader:
         zone: ZoneInfo,
         taxonomy: Taxonomy,
         date_format: str | None,
+        now: datetime | None = None,
     ) -> None:
+        self._now = now
         self._binary = binary
         self._text = text
         self._reader = reader
@@ -547,7 +549,7 @@ class IncidentReader:
         width = self._width
         zone = self._zone
         categorise = self._taxonomy.categorise
-        latest = datetime.now(UTC) + _FUTURE_SLACK
+        latest = (self._now or datetime.now(UTC)) + _FUTURE_SLACK
         utc = UTC
         dates = self._dates
         # Normalised (type, description, address) for the row hash: blocks and crime wordings
@@ -687,8 +689,11 @@ def open_incidents(
     mapping: Mapping[str, str] | None = None,
     date_format: str | None = None,
     max_bytes: int = 1 << 30,
+    now: datetime | None = None,
 ) -> IncidentReader:
-    """A reader of an incident CSV; ImportFileError when the file as a whole cannot be read."""
+    """A reader of an incident CSV; ImportFileError when the file as a whole cannot be read.
+    `now` (the service's clock; the machine's when None) decides which dates are in the
+    future."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -748,6 +753,7 @@ def open_incidents(
             zone=zone,
             taxonomy=taxonomy,
             date_format=date_format,
+            now=now,
         )
     except BaseException:
         text.close()

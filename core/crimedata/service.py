@@ -127,6 +127,7 @@ class CrimeData(SharedService):
             mapping=mapping,
             date_format=date_format,
             max_bytes=self.settings.data_import_max_mb * MB,
+            now=started,
         )
         summary = ImportSummary(
             file_name=path.name,

@@ -91,7 +91,7 @@ async def test_weekly_figures_once_a_week_to_followers(
     assert len(figures(tg, EVE)) == 1 and len(figures(tg, BOB)) == 1
 
     clock.set(NEXT_MONDAY)
-    # Dec 7: the reader refuses dates after the real (wall-clock) day, whatever the test clock.
+    # Dec 7: in the week before that Monday (dates after the service clock are refused).
     await import_rows(
         tg.services, tmp_path / "next.csv", rows(500, date(2026, 12, 7), "burglary", 2)
     )

@@ -328,3 +328,17 @@ def test_bad_geojson_is_refused_with_a_reason(text: str) -> None:
 def test_bad_circles_are_refused(lat: float, lon: float, radius: float) -> None:
     with pytest.raises(InvalidInput):
         circle(lat, lon, radius)
+
+
+async def test_the_future_is_the_services_clocks_not_the_machines(
+    services: Services, tmp_path: Path
+) -> None:
+    """A date is 'in the future' by the service's clock (Tuesday 2026-12-01 in the tests):
+    an incident of the 3rd is refused even when the machine's own date is later."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "id,date,type\n1,2026-11-30 10:00,Theft\n2,2026-12-03 10:00,Theft\n", encoding="utf-8"
+    )
+    summary = await services.crimedata.import_file(OFFICER, export)
+    assert (summary.added, summary.problem_count) == (1, 1)
+    assert summary.problems[0].line == 3 and "future" in summary.problems[0].reason
