@@ -34,7 +34,7 @@ class Shape:
     area_km2: float
 
 
-def _project(ref_lat: float) -> tuple[float, float]:
+def metres_per_degree(ref_lat: float) -> tuple[float, float]:
     """Metres per degree of latitude and of longitude near `ref_lat`."""
     return METERS_PER_DEGREE, METERS_PER_DEGREE * math.cos(math.radians(ref_lat))
 
@@ -47,7 +47,7 @@ def circle(lat: float, lon: float, radius_m: float) -> Shape:
         raise InvalidInput(
             f"The radius must be between {MIN_RADIUS_M} m and {MAX_RADIUS_M // 1000} km."
         )
-    per_lat, per_lon = _project(lat)
+    per_lat, per_lon = metres_per_degree(lat)
     d_lat, d_lon = radius_m / per_lat, radius_m / max(per_lon, 1.0)
     return Shape(
         "circle",
@@ -105,7 +105,7 @@ def polygon(text: str) -> Shape:
         )
     if not geom.is_valid:
         raise InvalidInput(f"The polygon is not valid ({explain_validity(geom)}).")
-    per_lat, per_lon = _project((south + north) / 2)
+    per_lat, per_lon = metres_per_degree((south + north) / 2)
     from shapely import affinity
 
     area_km2 = affinity.scale(geom, per_lon, per_lat, origin=(0, 0)).area / 1e6
@@ -137,7 +137,7 @@ class _Placed:
         self.test: Any
         if shape.kind == "circle":
             assert shape.center_lat is not None and shape.center_lon is not None
-            per_lat, per_lon = _project(shape.center_lat)
+            per_lat, per_lon = metres_per_degree(shape.center_lat)
             clat, clon, r2 = shape.center_lat, shape.center_lon, (shape.radius_m or 0) ** 2
 
             def inside_circle(lat: float, lon: float) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.crimedata import messages
-from core.crimedata.areas import Placer, Shape, inside_box
+from core.crimedata.areas import Placer, Shape, inside_box, metres_per_degree
 from core.crimedata.digest import WeeklyDigest
 from core.crimedata.importer import (
     Importer,
@@ -60,22 +60,10 @@ def parse_category(word: str) -> str:
     for key, text in CATEGORIES.items():
         if cleaned in (key.replace("_", " "), text.lower()):
             return key
-    aliases = {
-        "car break ins": "theft_from_vehicle",
-        "car break in": "theft_from_vehicle",
-        "break ins": "burglary",
-        "stolen cars": "vehicle_theft",
-        "car theft": "vehicle_theft",
-        "scams": "fraud",
-        "scam": "fraud",
-        "fraud and scams": "fraud",
-        "damage": "vandalism",
-        "graffiti": "vandalism",
-        "narcotics": "drugs",
-        "battery": "assault",
-    }
-    if cleaned in aliases:
-        return aliases[cleaned]
+    # What people write ("car break-ins", "scams", "graffiti") is read as alerts read it.
+    found = "vandalism" if cleaned == "damage" else mentioned(cleaned)
+    if found is not None:
+        return found
     choices = ", ".join(k.replace("_", " ") for k in CATEGORIES)
     raise InvalidInput(f"'{word[:40]}' is not a type I count. Try one of: {choices}.")
 
@@ -301,11 +289,9 @@ def _overlaps(shape: Shape, box: tuple[float, float, float, float]) -> bool:
 def _box_km2(box: tuple[float, float, float, float] | None) -> float | None:
     if box is None:
         return None
-    import math
-
     south, west, north, east = box
-    per_lon = 111.32 * math.cos(math.radians((south + north) / 2))
-    return (north - south) * 111.32 * (east - west) * per_lon
+    per_lat, per_lon = metres_per_degree((south + north) / 2)
+    return (north - south) * per_lat * (east - west) * per_lon / 1e6
 
 
 __all__ = ["AreaChange", "CrimeData", "parse_category", "shape_of"]

@@ -20,20 +20,9 @@ from matplotlib.text import Text
 from PIL import Image
 
 from core.crimedata import charts
+from core.crimedata.taxonomy import CATEGORIES as LABELS
 from core.crimedata.trends import weeks_back
 
-LABELS = {
-    "burglary": "Burglary",
-    "theft": "Theft",
-    "vehicle_theft": "Vehicle theft",
-    "theft_from_vehicle": "Theft from vehicle",
-    "robbery": "Robbery",
-    "assault": "Assault",
-    "vandalism": "Vandalism",
-    "fraud": "Fraud and scams",
-    "drugs": "Drugs",
-    "other": "Other",
-}
 WEEKS = weeks_back(date(2025, 12, 3))
 # Ten categories with distinct totals: theft largest, then burglary, vandalism, fraud, ...
 WEEKLY = {
