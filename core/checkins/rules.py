@@ -30,6 +30,11 @@ MAX_PAUSE_DAYS = 180
 SLOT_FORMAT = "%Y-%m-%d %H:%M"
 
 DUE_PROMPT = "checkin_prompt"
+# Prompts are written this long before their minute, held in the outbox until it: the due
+# tick runs every minute, so each minute's prompts are written during the minute or two
+# before, and at the minute the delivery worker only sends (10,000 at one minute go out at
+# the provider's full rate instead of sharing the database with their own writing).
+PROMPT_LEAD = timedelta(minutes=2)
 DUE_REMIND = "checkin_remind"
 DUE_ESCALATE = "checkin_escalate"
 DUE_REACH = "checkin_reach"

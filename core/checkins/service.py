@@ -6,9 +6,13 @@ its schedule version and its local slot, "v3|2026-12-03 09:00"), and each open c
 its steps (the second prompt, the contacts, the reach check, the officer). Every step is
 settled once by the due-item runner in the transaction that queues its messages, so restarts
 and several instances never double or drop one; a change of times, days, pause or time zone
-starts a new version and the older prompt is dropped unsent. A prompt due while the service
-was down goes out late if its window is still open, otherwise the escalation starts at once
-and says the service was down.
+starts a new version and the older prompt is dropped unsent. A prompt is written up to
+PROMPT_LEAD before its minute, its check-in begun and its message held in the outbox until
+then, so that the minute itself is all sending; until the minute the check-in does not show
+(a reply does not answer it, the lists do not show it) and a change or a stop takes it back
+as if it had never been written. A prompt due while the service was down goes out late if its
+window is still open, otherwise the escalation starts at once and says the service was down
+(also when the prompt was written before the service went down and never went out).
 
 Escalations are `urgent` (quiet hours never hold them). A missed check-in goes to every
 contact who can be reached; if none can (no contacts, opted out, blocked, invalid number, or
@@ -37,6 +41,7 @@ from core.checkins.rules import (
     DUE_REACH,
     DUE_REMIND,
     MAX_CONTACTS,
+    PROMPT_LEAD,
     ROUND_STEPS,
     Schedule,
     Slot,
@@ -169,7 +174,7 @@ class CheckinService(SharedService):
         super().__init__(shared)
         self.officers = officers
         self.due = due
-        due.register_batch(DUE_PROMPT, self._prompt, self._prompts)
+        due.register_batch(DUE_PROMPT, self._prompt, self._prompts, lead=PROMPT_LEAD)
         due.register(DUE_REMIND, self._remind)
         due.register(DUE_ESCALATE, self._escalate)
         due.register(DUE_REACH, self._reach)
@@ -408,9 +413,11 @@ class CheckinService(SharedService):
         return e
 
     async def latest(self, enrollment_id: int) -> RoundRecord | None:
-        """An enrollment's newest check-in."""
+        """An enrollment's newest check-in that has begun."""
         async with self.db.transaction() as session:
-            return await CheckinRepository(session).latest_round(enrollment_id)
+            return await CheckinRepository(session).latest_round(
+                enrollment_id, until=self.clock.now()
+            )
 
     async def officer_shown(self, telegram_user_id: int) -> str:
         """How an officer is named (their chosen name, else 'an officer')."""
@@ -516,6 +523,7 @@ class CheckinService(SharedService):
         if updated is None:
             return False
         await self.due.cancel_in(session, [DUE_PROMPT], e.id)
+        await self._take_back_prepared_in(session, e.id, now)
         latest = await repo.latest_round(e.id)
         if latest is not None:
             await self.due.cancel_in(session, ROUND_STEPS, latest.id)
@@ -681,7 +689,7 @@ class CheckinService(SharedService):
             )
             if not own and not contact:
                 raise NotFound(GONE)
-            events = await repo.events(e.id, HISTORY)
+            events = await repo.events(e.id, HISTORY, self.clock.now())
         return messages.history(e, events, ZoneInfo(e.timezone), {})
 
     # Answers
@@ -695,7 +703,7 @@ class CheckinService(SharedService):
             e = await self._mine_in(session, channel, address)
             if e is None or e.status != ACTIVE:
                 return None
-            latest = await CheckinRepository(session).latest_round(e.id)
+            latest = await CheckinRepository(session).latest_round(e.id, until=now)
             if latest is None:
                 return None
             if not latest.unanswered:
@@ -734,7 +742,7 @@ class CheckinService(SharedService):
                 if found is None or found.status != ACTIVE:
                     return None
                 e = found
-                round_ = await CheckinRepository(session).latest_round(e.id)
+                round_ = await CheckinRepository(session).latest_round(e.id, until=now)
             return await self._help_in(session, e, round_, text, now)
 
     async def _round_of_person_in(
@@ -892,17 +900,38 @@ class CheckinService(SharedService):
         self, session: AsyncSession, e: EnrollmentRecord, now: datetime
     ) -> None:
         await self.due.cancel_in(session, [DUE_PROMPT], e.id)
+        await self._take_back_prepared_in(session, e.id, now)
         bumped = await CheckinRepository(session).bump(e.id, now)
         if bumped is not None and bumped.status == ACTIVE:
             await self._schedule_next_in(session, bumped, now)
+
+    async def _take_back_prepared_in(
+        self, session: AsyncSession, enrollment_id: int, now: datetime
+    ) -> None:
+        """A check-in written ahead of its minute (PROMPT_LEAD) whose schedule changes or
+        stops before the minute never begins: its prompt is not sent, its steps go and its
+        slot is free again for the new schedule."""
+        repo = CheckinRepository(session)
+        prepared = await repo.prepared_rounds(enrollment_id, now)
+        if not prepared:
+            return
+        # Deleted without a trace (its steps, its unsent prompt): a new check-in may take
+        # the same id on SQLite, and must not find them.
+        ids = [r.id for r in prepared]
+        await self.due.drop_in(session, ROUND_STEPS, ids)
+        await OutboxRepository(session).delete_unsent_about(
+            [f"checkin:{i}" for i in ids], "checkin_prompt"
+        )
+        await repo.delete_rounds(ids)
 
     async def _prompt(self, context: DueContext) -> str:
         return (await self._prompts([context]))[0]
 
     async def _prompts(self, contexts: list[DueContext]) -> list[str]:
-        """Settle prompts that came due (one, or the thousands due at one minute): the
-        prompts whose window is open are written together, a few statements for all of them;
-        one whose window closed while the service was down starts its escalation."""
+        """Settle prompts that came due (one, or the thousands due at one minute), or are
+        about to (PROMPT_LEAD): the prompts whose window is open are written together, a few
+        statements for all of them, each held in the outbox until its minute; one whose
+        window closed while the service was down starts its escalation."""
         session = contexts[0].session
         repo = CheckinRepository(session)
         found = await repo.get_many(c.item.subject_id for c in contexts)
@@ -952,9 +981,12 @@ class CheckinService(SharedService):
         repo = CheckinRepository(session)
         rounds = await repo.add_prompted_rounds([(e.id, s.key, s.due_at) for e, s in due], now)
         started = [(e, s, rounds[(e.id, s.key)]) for e, s in due if (e.id, s.key) in rounds]
-        await repo.log_many([(e.id, "prompted", now, "", r.id) for e, _s, r in started])
+        await repo.log_many(
+            [(e.id, "prompted", max(s.due_at, now), "", r.id) for e, s, r in started]
+        )
         prompts = [
-            self._for_person(e, r, "checkin_prompt", messages.prompt(e, r)) for e, _s, r in started
+            self._for_person(e, r, "checkin_prompt", messages.prompt(e, r), send_at=s.due_at)
+            for e, s, r in started
         ]
         await self.outbox.enqueue_many_in(session, [q for q in prompts if q is not None])
         steps: list[tuple[str, int, str, datetime]] = []
@@ -985,6 +1017,13 @@ class CheckinService(SharedService):
         round_, e = found
         if context.now >= round_.due_at + timedelta(minutes=e.window_minutes):
             return MISSED  # came back after the window: the contacts are asked, not her again
+        states = await CheckinRepository(context.session).delivery_states(
+            f"checkin:{round_.id}", "checkin_prompt"
+        )
+        if "queued" in states and not REACHED & set(states):
+            # The first prompt has not gone out yet (the service was down at its minute, or
+            # the provider is): it goes now, without a second one on top of it.
+            return DONE
         await CheckinRepository(context.session).log(
             e.id, "reminded", context.now, round_id=round_.id
         )
@@ -998,6 +1037,17 @@ class CheckinService(SharedService):
         if found is None:
             return CANCELLED
         round_, e = found
+        repo = CheckinRepository(context.session)
+        subject = f"checkin:{round_.id}"
+        states = await repo.delivery_states(subject, "checkin_prompt")
+        if "queued" in states and not REACHED & set(states):
+            # The prompt never went out (the service was down from before its minute to
+            # now): it is not sent this late, and the contacts are told we could not reach
+            # the person rather than that they did not answer.
+            await OutboxRepository(context.session).cancel_queued_about(
+                [subject], "checkin_prompt", "too late: the check-in's time is over", context.now
+            )
+            round_ = await repo.change_round(round_.id, (WAITING,), downtime=True) or round_
         await self._escalate_in(context.session, e, round_, context.now)
         return DONE
 
@@ -1140,10 +1190,16 @@ class CheckinService(SharedService):
             await self.outbox.enqueue_many_in(session, [queued])
 
     def _for_person(
-        self, e: EnrollmentRecord, round_: RoundRecord | None, kind: str, message: Message
+        self,
+        e: EnrollmentRecord,
+        round_: RoundRecord | None,
+        kind: str,
+        message: Message,
+        *,
+        send_at: datetime | None = None,
     ) -> Queued | None:
         """A message to the person on their channels (by text only while they have not yet
-        confirmed a sign-up made for them)."""
+        confirmed a sign-up made for them); held until `send_at` when given."""
         addresses = e.addresses
         if e.status == AWAITING and e.phone:
             addresses = [(SMS, e.phone)]
@@ -1153,6 +1209,7 @@ class CheckinService(SharedService):
             kind,
             message,
             subject=f"checkin:{round_.id}" if round_ else f"checkin-e:{e.id}",
+            send_at=send_at,
         )
 
     async def _to_addresses_in(
@@ -1179,6 +1236,7 @@ class CheckinService(SharedService):
         *,
         subject: str,
         urgency: str = "urgent",
+        send_at: datetime | None = None,
     ) -> Queued | None:
         if not addresses:
             return None
@@ -1189,6 +1247,7 @@ class CheckinService(SharedService):
             urgency=urgency,  # a check-in and its escalation are never held for quiet hours
             audience=f"check-in {e.reference}",
             subject=subject,
+            send_at=send_at,
         )
 
     async def _to_officers_in(
@@ -1233,7 +1292,7 @@ class CheckinService(SharedService):
         async with self.db.transaction() as session:
             repo = CheckinRepository(session)
             enrolled = await repo.active(statuses=OPEN)
-            latest = await repo.latest_rounds([e.id for e in enrolled])
+            latest = await repo.latest_rounds([e.id for e in enrolled], self.clock.now())
             rows = [
                 OverviewRow(e, latest.get(e.id), len(await repo.contacts(e.id))) for e in enrolled
             ]
@@ -1252,7 +1311,7 @@ class CheckinService(SharedService):
             e = await repo.get(enrollment_id)
             if e is None:
                 raise NotFound(GONE)
-            events: list[EventRecord] = await repo.events(e.id, HISTORY)
+            events: list[EventRecord] = await repo.events(e.id, HISTORY, self.clock.now())
             contacts = await repo.contacts(e.id)
             await self.audit.record_in(session, actor, "checkin.view", target=e.reference)
         return e, messages.history(e, events, ZoneInfo(e.timezone), {}), contacts

@@ -426,13 +426,14 @@ class ChannelSender:
                         failures = 0
                         continue
                     failures = 0
+                    idle = await self._idle_seconds()
                 except Exception as error:
                     failures += 1
                     await self._wait_out(error, failures, "claiming")
                     continue
                 wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), IDLE_POLL_SECONDS)
+                    await asyncio.wait_for(wake.wait(), idle)
         finally:
             if self._in_flight:
                 await asyncio.gather(*list(self._in_flight), return_exceptions=True)
@@ -444,6 +445,17 @@ class ChannelSender:
                 # What stays unrecorded is still `sending` in the table: after the lease it is
                 # taken again, flagged "may have arrived twice".
                 await self._wait_out(error, 1, "recording at shutdown", wait=False)
+
+    async def _idle_seconds(self) -> float:
+        """How long to wait with nothing due: until the next delivery held for later (check-in
+        prompts written ahead of their minute, a scheduled alert) comes due, so it goes out on
+        time rather than at the next poll; at most IDLE_POLL_SECONDS."""
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            due = await OutboxRepository(session).next_due(self.channel, now)
+        if due is None:
+            return IDLE_POLL_SECONDS
+        return min(IDLE_POLL_SECONDS, max((due - now).total_seconds(), 0.0))
 
     async def _record_continuously(self, stop: asyncio.Event) -> None:
         failures = 0

@@ -13,6 +13,11 @@ items `BATCH` at a time and settles them `SETTLE_CHUNK` to a transaction, each i
 savepoint of its own, so one commit (one fsync on SQLite) carries many items while a failing
 handler still rolls back only its own item. A chunk whose transaction fails as a whole is
 settled again item by item, each in its own transaction, as before.
+
+A kind registered with a `lead` is settled that much before it is due (its handler sees
+`DueContext.early`): the 10,000 check-in prompts of one minute are written, with their
+deliveries held until the minute, during the minute before, so that at the minute itself the
+delivery worker has the database to itself and sends at the provider's full rate.
 """
 
 from __future__ import annotations
@@ -55,6 +60,11 @@ class DueContext:
     stale: bool
     after_commit: list[AfterCommit] = field(default_factory=list)
 
+    @property
+    def early(self) -> bool:
+        """Settled ahead of its time (a kind with a lead): what it sends must wait for it."""
+        return self.now < self.item.due_at
+
 
 # A handler settles one item inside the context's transaction and says how: done, missed or
 # cancelled (its subject went away).
@@ -81,16 +91,28 @@ class DueRunner:
         self.batch_handlers: dict[str, BatchHandler] = {}
         self.tick_steps: list[TickStep] = []
         self.start_steps: list[StartStep] = []
+        self.leads: dict[str, timedelta] = {}
 
     def register(self, kind: str, handler: Handler) -> None:
         """Let a service settle its own kind of item."""
         self.handlers[kind] = handler
 
-    def register_batch(self, kind: str, handler: Handler, batch: BatchHandler) -> None:
+    def register_batch(
+        self,
+        kind: str,
+        handler: Handler,
+        batch: BatchHandler,
+        *,
+        lead: timedelta | None = None,
+    ) -> None:
         """Let a service settle its own kind of item, many at a time when many are due (the
-        one-item handler settles what a failed batch held, one by one)."""
+        one-item handler settles what a failed batch held, one by one). With `lead`, items
+        are settled up to that long before they are due (the handler must hold back what it
+        sends until then)."""
         self.handlers[kind] = handler
         self.batch_handlers[kind] = batch
+        if lead:
+            self.leads[kind] = lead
 
     def register_tick(self, step: TickStep) -> None:
         """Let a service run a periodic step on every tick, after the due items."""
@@ -144,6 +166,14 @@ class DueRunner:
         """Cancel a subject's pending items of these kinds in the caller's transaction."""
         return await DueRepository(session).cancel(kinds, subject_id, self.clock.now())
 
+    async def drop_in(
+        self, session: AsyncSession, kinds: Iterable[str], subject_ids: list[int]
+    ) -> int:
+        """Delete the items of these kinds for subjects that are deleted before they began,
+        in the caller's transaction (a new subject may take the same id and its items the
+        same keys)."""
+        return await DueRepository(session).delete(kinds, subject_ids)
+
     async def run(self) -> dict[str, int]:
         """Settle every item due when the run starts (in batches until none is left);
         returns how many ended in each state."""
@@ -154,7 +184,12 @@ class DueRunner:
             # Items due by the start only, read after the last one seen: the run ends even
             # when handlers keep scheduling items, and an item that failed is not read again.
             async with self.db.transaction() as session:
-                items = await DueRepository(session).due(start, BATCH, after=after)
+                items = await DueRepository(session).due(
+                    start,
+                    BATCH,
+                    after=after,
+                    early={kind: start + lead for kind, lead in self.leads.items()},
+                )
             for first in range(0, len(items), SETTLE_CHUNK):
                 chunk = items[first : first + SETTLE_CHUNK]
                 for status in await self._settle_chunk(chunk, self.clock.now()):

@@ -48,7 +48,16 @@ ENROLLMENT_FIELDS = frozenset(
     }
 )
 ROUND_FIELDS = frozenset(
-    {"status", "prompted_at", "answered_at", "escalated_at", "officer_at", "taken_by", "taken_at"}
+    {
+        "status",
+        "downtime",
+        "prompted_at",
+        "answered_at",
+        "escalated_at",
+        "officer_at",
+        "taken_by",
+        "taken_at",
+    }
 )
 
 
@@ -349,9 +358,9 @@ class CheckinRepository:
     async def add_prompted_rounds(
         self, rounds: Sequence[tuple[int, str, datetime]], now: datetime
     ) -> dict[tuple[int, str], RoundRecord]:
-        """Start many check-ins at once, prompted now: (enrollment, slot, due time) each, in
-        one statement that skips a slot that already has one; returns the new ones by
-        (enrollment, slot)."""
+        """Start many check-ins at once, prompted at their due time or now if that is later:
+        (enrollment, slot, due time) each, in one statement that skips a slot that already
+        has one; returns the new ones by (enrollment, slot)."""
         if not rounds:
             return {}
         dialect = self.session.get_bind().dialect.name
@@ -368,7 +377,7 @@ class CheckinRepository:
                     "due_at": at,
                     "status": WAITING,
                     "downtime": False,
-                    "prompted_at": now,
+                    "prompted_at": max(at, now),
                 }
                 for enrollment_id, slot, at in rounds
             ],
@@ -382,7 +391,7 @@ class CheckinRepository:
                 due_at=due[(enrollment_id, slot)],
                 status=WAITING,
                 downtime=False,
-                prompted_at=now,
+                prompted_at=max(due[(enrollment_id, slot)], now),
                 answered_at=None,
                 escalated_at=None,
                 officer_at=None,
@@ -469,12 +478,18 @@ class CheckinRepository:
         return None if row is None else round_record(row)
 
     async def latest_round(
-        self, enrollment_id: int, statuses: Iterable[str] | None = None
+        self,
+        enrollment_id: int,
+        statuses: Iterable[str] | None = None,
+        until: datetime | None = None,
     ) -> RoundRecord | None:
-        """The newest check-in of an enrollment (of these statuses)."""
+        """The newest check-in of an enrollment (of these statuses; due by `until`, which
+        leaves out one written ahead of its minute)."""
         query = select(CheckinRound).where(CheckinRound.enrollment_id == enrollment_id)
         if statuses is not None:
             query = query.where(CheckinRound.status.in_(list(statuses)))
+        if until is not None:
+            query = query.where(CheckinRound.due_at <= until)
         row = await self.session.scalar(
             query.order_by(CheckinRound.due_at.desc(), CheckinRound.id.desc()).limit(1)
         )
@@ -489,13 +504,34 @@ class CheckinRepository:
         )
         return [round_record(r) for r in rows]
 
-    async def latest_rounds(self, enrollment_ids: Sequence[int]) -> dict[int, RoundRecord]:
-        """Each enrollment's newest check-in (for the officers' list)."""
+    async def prepared_rounds(self, enrollment_id: int, now: datetime) -> list[RoundRecord]:
+        """An enrollment's check-ins written ahead of their minute, not yet due."""
+        rows = await self.session.scalars(
+            select(CheckinRound).where(
+                CheckinRound.enrollment_id == enrollment_id, CheckinRound.due_at > now
+            )
+        )
+        return [round_record(r) for r in rows]
+
+    async def delete_rounds(self, round_ids: Sequence[int]) -> None:
+        """Delete check-ins with their log lines (ones that had not begun)."""
+        if round_ids:
+            ids = list(round_ids)
+            await self.session.execute(delete(CheckinEvent).where(CheckinEvent.round_id.in_(ids)))
+            await self.session.execute(delete(CheckinRound).where(CheckinRound.id.in_(ids)))
+
+    async def latest_rounds(
+        self, enrollment_ids: Sequence[int], until: datetime
+    ) -> dict[int, RoundRecord]:
+        """Each enrollment's newest check-in due by `until` (for the officers' list)."""
         if not enrollment_ids:
             return {}
         newest = (
             select(CheckinRound.enrollment_id, func.max(CheckinRound.due_at).label("due"))
-            .where(CheckinRound.enrollment_id.in_(list(enrollment_ids)))
+            .where(
+                CheckinRound.enrollment_id.in_(list(enrollment_ids)),
+                CheckinRound.due_at <= until,
+            )
             .group_by(CheckinRound.enrollment_id)
             .subquery()
         )
@@ -581,11 +617,12 @@ class CheckinRepository:
             .execution_options(synchronize_session=False)
         )
 
-    async def events(self, enrollment_id: int, limit: int) -> list[EventRecord]:
-        """The newest steps of an enrollment's log, newest first."""
+    async def events(self, enrollment_id: int, limit: int, until: datetime) -> list[EventRecord]:
+        """The newest steps of an enrollment's log up to `until`, newest first (a prompt
+        written ahead of its minute is logged at that minute)."""
         rows = await self.session.scalars(
             select(CheckinEvent)
-            .where(CheckinEvent.enrollment_id == enrollment_id)
+            .where(CheckinEvent.enrollment_id == enrollment_id, CheckinEvent.at <= until)
             .order_by(CheckinEvent.at.desc(), CheckinEvent.id.desc())
             .limit(limit)
         )

@@ -12,7 +12,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, case, func, insert, or_, select, true, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.delivery.models import Delivery, Notification
@@ -244,6 +257,17 @@ class OutboxRepository:
             for d, n, m in rows.all()
         ]
 
+    async def next_due(self, channel: str, after: datetime) -> datetime | None:
+        """When the channel's next delivery held for later comes due (None when none is)."""
+        found = await self.session.scalar(
+            select(func.min(Delivery.not_before)).where(
+                Delivery.channel == channel,
+                Delivery.status == "queued",
+                Delivery.not_before > after,
+            )
+        )
+        return found  # type: ignore[no-any-return]
+
     async def mark_sending(self, ids: list[int], now: datetime, lease_until: datetime) -> None:
         """Record that these claimed deliveries are about to go on the wire."""
         await self.session.execute(
@@ -450,6 +474,44 @@ class OutboxRepository:
                 attachment_data=None,
             )
         )
+
+    async def delete_unsent_about(self, subjects: Sequence[str], kind: str) -> int:
+        """Delete the messages of one kind about these subjects that were held for later and
+        have not gone out to anyone (a check-in's prompt, taken back before its minute, whose
+        id a new check-in may take again); returns how many."""
+        if not subjects:
+            return 0
+        gone = select(Delivery.notification_id).where(Delivery.status != "queued")
+        ids = list(
+            await self.session.scalars(
+                select(Notification.id).where(
+                    Notification.subject.in_(list(subjects)),
+                    Notification.kind == kind,
+                    Notification.id.not_in(gone),
+                )
+            )
+        )
+        if ids:
+            await self.session.execute(delete(Delivery).where(Delivery.notification_id.in_(ids)))
+            await self.session.execute(delete(Notification).where(Notification.id.in_(ids)))
+        return len(ids)
+
+    async def cancel_queued_about(
+        self, subjects: Sequence[str], kind: str, reason: str, now: datetime
+    ) -> int:
+        """Skip the deliveries of one kind of message about these subjects that have not gone
+        out (a check-in's prompt that is too late to send); returns how many."""
+        if not subjects:
+            return 0
+        ids = select(Notification.id).where(
+            Notification.subject.in_(list(subjects)), Notification.kind == kind
+        )
+        result = await self.session.execute(
+            update(Delivery)
+            .where(Delivery.notification_id.in_(ids), Delivery.status == "queued")
+            .values(status="skipped", reason=reason[:300], updated_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def cancel_queued(self, notification_id: int, reason: str, now: datetime) -> int:
         """Mark a notification cancelled and skip every delivery of it that has not gone out;

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, or_, select, update
+from sqlalchemy import Table, and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -110,11 +110,24 @@ class DueRepository:
         return True
 
     async def due(
-        self, now: datetime, limit: int, after: tuple[datetime, int] | None = None
+        self,
+        now: datetime,
+        limit: int,
+        after: tuple[datetime, int] | None = None,
+        early: Mapping[str, datetime] | None = None,
     ) -> list[DueRecord]:
         """Pending items whose time has come, oldest first; only those after `after` (a
-        (due_at, id) already read) when given."""
-        query = select(CalendarDue).where(CalendarDue.status == PENDING, CalendarDue.due_at <= now)
+        (due_at, id) already read) when given. `early` takes some kinds up to a later time
+        (kinds settled ahead of their time)."""
+        early = early or {}
+        when = CalendarDue.due_at <= now
+        for kind, until in early.items():
+            when = or_(when, and_(CalendarDue.kind == kind, CalendarDue.due_at <= until))
+        # The bound alone keeps the read within the (status, due_at) index's range.
+        bound = max([now, *early.values()])
+        query = select(CalendarDue).where(
+            CalendarDue.status == PENDING, CalendarDue.due_at <= bound, when
+        )
         if after is not None:
             due_at, item_id = after
             query = query.where(
@@ -178,6 +191,19 @@ class DueRepository:
                 CalendarDue.status == PENDING,
             )
             .values(status="cancelled", settled_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def delete(self, kinds: Iterable[str], subject_ids: Sequence[int]) -> int:
+        """Delete every item of these kinds for these subjects, whatever its status (subjects
+        that never began and are deleted, whose ids a new row may take again); returns how
+        many."""
+        if not subject_ids:
+            return 0
+        result = await self.session.execute(
+            delete(CalendarDue).where(
+                CalendarDue.kind.in_(list(kinds)), CalendarDue.subject_id.in_(list(subject_ids))
+            )
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

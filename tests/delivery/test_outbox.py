@@ -378,3 +378,36 @@ async def test_an_outcome_that_cannot_be_recorded_does_not_stop_the_channel(
     await enqueue(services, people[:1])
     await sender.run_once()  # the channel still sends
     assert len(channel.sent) == 5
+
+
+async def test_an_idle_sender_wakes_when_a_held_delivery_comes_due(
+    services: Services, clock: FrozenClock
+) -> None:
+    """A message held for later (a check-in prompt written ahead of its minute) goes out at
+    its moment, not up to a poll later: the idle wait ends when it comes due."""
+    [person] = await members(services, 1)
+    services.delivery.add_notifier("telegram", RecordingNotifier())
+    sender = services.delivery.senders["telegram"]
+    assert await sender._idle_seconds() == worker.IDLE_POLL_SECONDS  # nothing held
+    async with services.db.transaction() as session:
+        await services.outbox.enqueue_in(
+            session,
+            kind="test",
+            message=Message("later", "later"),
+            recipients=[person],
+            send_at=clock.now() + timedelta(milliseconds=300),
+        )
+    assert await sender._idle_seconds() == pytest.approx(0.3)
+    assert await sender.run_once() == 0  # not before its moment
+    clock.advance(milliseconds=300)
+    assert await sender.run_once() == 1
+    assert await sender._idle_seconds() == worker.IDLE_POLL_SECONDS
+    async with services.db.transaction() as session:
+        await services.outbox.enqueue_in(
+            session,
+            kind="test",
+            message=Message("much later", "much later"),
+            recipients=[person],
+            send_at=clock.now() + timedelta(minutes=5),
+        )
+    assert await sender._idle_seconds() == worker.IDLE_POLL_SECONDS  # polls meanwhile
