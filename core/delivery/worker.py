@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,13 @@ BACKOFF_CAP_SECONDS = 300.0
 CLAIM_BATCH = 200
 LOOKAHEAD = 0.02  # seconds of upcoming slots marked `sending` in one transaction
 IDLE_POLL_SECONDS = 1.0
+# Outcomes wait up to this long to be recorded many to a transaction. Every transaction takes
+# the database's one writer (SQLite's only pooled connection): recording each outcome as it
+# came back (about 90 transactions a second per channel at 290 sends a second) left the
+# launches waiting their turn and the rate 8% under its pace. They are recorded at once when
+# waiting longer would leave more rows `sending` than the concurrency (what a crash may send
+# twice stays within DELIVERY_CONCURRENCY).
+RECORD_AFTER_SECONDS = 0.05
 DATABASE_RETRY_CAP_SECONDS = 5.0  # while the database is away, look again at least this often
 
 
@@ -86,6 +94,8 @@ class ChannelSender:
         self._slots = asyncio.Semaphore(concurrency)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._finished: list[Finished] = []
+        self._finished_since = 0.0  # monotonic time of the oldest unrecorded outcome
+        self.concurrency = concurrency
         # One flush at a time: the run loop records before it claims, and must not claim while
         # the recorder is still writing a batch (after an outage longer than the lease, a sent
         # row whose outcome is being written looks free to claim).
@@ -208,7 +218,7 @@ class ChannelSender:
         paused = self.pacer.paused_until - self._seconds()
         if paused > 0:  # a 429 came back after this send was booked: nothing goes out now
             self._slots.release()
-            self._finished.append(
+            self._finish(
                 Finished(
                     job,
                     SendResult(
@@ -240,7 +250,20 @@ class ChannelSender:
         if result.outcome is Outcome.RATE_LIMITED:
             self.pacer.pause(self.clock.now().timestamp() + (result.retry_after or 1.0))
             log.warning("%s rate limited; pausing %.1f s", self.channel, result.retry_after or 1)
-        self._finished.append(Finished(job, result))
+        self._finish(Finished(job, result))
+
+    def _finish(self, item: Finished) -> None:
+        if not self._finished:
+            self._finished_since = time.monotonic()
+        self._finished.append(item)
+
+    def _record_wait(self) -> float:
+        """How long the outcomes that came back may still wait to be recorded together."""
+        if not self._finished:
+            return 0.0
+        if len(self._finished) + len(self._in_flight) >= self.concurrency:
+            return 0.0  # more would be `sending` than may be in flight
+        return RECORD_AFTER_SECONDS - (time.monotonic() - self._finished_since)
 
     async def _reconcile(
         self, message: OutboundMessage, since: datetime, result: SendResult
@@ -460,6 +483,10 @@ class ChannelSender:
     async def _record_continuously(self, stop: asyncio.Event) -> None:
         failures = 0
         while not stop.is_set():
+            wait = self._record_wait()
+            if wait > 0:
+                await asyncio.sleep(min(wait, 0.005))
+                continue
             try:
                 recorded = await self.flush()
                 failures = 0

@@ -411,3 +411,39 @@ async def test_an_idle_sender_wakes_when_a_held_delivery_comes_due(
             send_at=clock.now() + timedelta(minutes=5),
         )
     assert await sender._idle_seconds() == worker.IDLE_POLL_SECONDS  # polls meanwhile
+
+
+async def test_outcomes_wait_to_be_recorded_together_but_never_past_the_concurrency(
+    services: Services,
+) -> None:
+    """Outcomes are recorded many to a transaction (a short wait), but never so late that
+    more rows are `sending` than DELIVERY_CONCURRENCY, which bounds what a crash may double."""
+    [person] = await members(services, 1)
+    services.delivery.concurrency = 4
+    services.delivery.add_notifier("telegram", RecordingNotifier())
+    sender = services.delivery.senders["telegram"]
+    assert sender._record_wait() == 0.0  # nothing came back
+    await enqueue(services, [person])
+    [job] = await sender._claim()
+    came_back = worker.Finished(job, SendResult(Outcome.SENT, provider_id="1"))
+    sender._finish(came_back)
+    assert 0 < sender._record_wait() <= worker.RECORD_AFTER_SECONDS  # waits for company
+    sender._finished_since -= worker.RECORD_AFTER_SECONDS
+    assert sender._record_wait() <= 0  # waited long enough
+    sender._finished_since += worker.RECORD_AFTER_SECONDS
+    for _ in range(3):
+        sender._finish(came_back)
+    assert sender._record_wait() == 0.0  # four `sending` rows: the concurrency is reached
+    sender._finished = sender._finished[:1]
+    blocker = asyncio.Event()
+    waiting = [asyncio.create_task(blocker.wait()) for _ in range(3)]
+    sender._in_flight.update(waiting)  # three sends still on the wire
+    assert sender._record_wait() == 0.0
+    blocker.set()
+    await asyncio.gather(*waiting)
+    sender._in_flight.clear()
+    async with services.db.transaction() as session:
+        now = services.clock.now()
+        await OutboxRepository(session).mark_sending([job.delivery_id], now, now)
+    assert await sender.flush() == 1
+    assert (await statuses(services))[person.id] == "sent"
