@@ -998,6 +998,13 @@ class CheckinService(SharedService):
             steps.append((DUE_ESCALATE, round_.id, "e", slot.due_at + window))
         await self.due.schedule_many_in(session, steps)
 
+    async def _prompt_held_in(self, session: AsyncSession, round_: RoundRecord) -> bool:
+        """Whether a check-in's prompt is still waiting in the outbox, none of it sent."""
+        states = await CheckinRepository(session).delivery_states(
+            f"checkin:{round_.id}", "checkin_prompt"
+        )
+        return "queued" in states and not REACHED & set(states)
+
     async def _step_round_in(
         self, context: DueContext, statuses: tuple[str, ...]
     ) -> tuple[RoundRecord, EnrollmentRecord] | None:
@@ -1017,10 +1024,7 @@ class CheckinService(SharedService):
         round_, e = found
         if context.now >= round_.due_at + timedelta(minutes=e.window_minutes):
             return MISSED  # came back after the window: the contacts are asked, not her again
-        states = await CheckinRepository(context.session).delivery_states(
-            f"checkin:{round_.id}", "checkin_prompt"
-        )
-        if "queued" in states and not REACHED & set(states):
+        if await self._prompt_held_in(context.session, round_):
             # The first prompt has not gone out yet (the service was down at its minute, or
             # the provider is): it goes now, without a second one on top of it.
             return DONE
@@ -1037,16 +1041,17 @@ class CheckinService(SharedService):
         if found is None:
             return CANCELLED
         round_, e = found
-        repo = CheckinRepository(context.session)
-        subject = f"checkin:{round_.id}"
-        states = await repo.delivery_states(subject, "checkin_prompt")
-        if "queued" in states and not REACHED & set(states):
+        if await self._prompt_held_in(context.session, round_):
             # The prompt never went out (the service was down from before its minute to
             # now): it is not sent this late, and the contacts are told we could not reach
             # the person rather than that they did not answer.
             await OutboxRepository(context.session).cancel_queued_about(
-                [subject], "checkin_prompt", "too late: the check-in's time is over", context.now
+                [f"checkin:{round_.id}"],
+                "checkin_prompt",
+                "too late: the check-in's time is over",
+                context.now,
             )
+            repo = CheckinRepository(context.session)
             round_ = await repo.change_round(round_.id, (WAITING,), downtime=True) or round_
         await self._escalate_in(context.session, e, round_, context.now)
         return DONE
