@@ -481,13 +481,17 @@ class OutboxRepository:
         id a new check-in may take again); returns how many."""
         if not subjects:
             return 0
-        gone = select(Delivery.notification_id).where(Delivery.status != "queued")
+        # Correlated, so only these notifications' deliveries are read (by the unique
+        # index that starts with notification_id), never the whole outbox.
+        went = (
+            select(Delivery.id)
+            .where(Delivery.notification_id == Notification.id, Delivery.status != "queued")
+            .exists()
+        )
         ids = list(
             await self.session.scalars(
                 select(Notification.id).where(
-                    Notification.subject.in_(list(subjects)),
-                    Notification.kind == kind,
-                    Notification.id.not_in(gone),
+                    Notification.subject.in_(list(subjects)), Notification.kind == kind, ~went
                 )
             )
         )
