@@ -95,6 +95,9 @@ class ChannelSender:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._finished: list[Finished] = []
         self._finished_since = 0.0  # monotonic time of the oldest unrecorded outcome
+        # Set when the recorder should look again: the first outcome of a batch came back, or
+        # enough came back that they must be recorded now (or the sender is stopping).
+        self._outcome = asyncio.Event()
         self.concurrency = concurrency
         # One flush at a time: the run loop records before it claims, and must not claim while
         # the recorder is still writing a batch (after an outage longer than the lease, a sent
@@ -253,9 +256,13 @@ class ChannelSender:
         self._finish(Finished(job, result))
 
     def _finish(self, item: Finished) -> None:
-        if not self._finished:
+        first = not self._finished
+        if first:
             self._finished_since = time.monotonic()
         self._finished.append(item)
+        # (the send calling this is still counted in flight)
+        if first or len(self._finished) + len(self._in_flight) - 1 >= self.concurrency:
+            self._outcome.set()
 
     def _record_wait(self) -> float:
         """How long the outcomes that came back may still wait to be recorded together."""
@@ -461,6 +468,7 @@ class ChannelSender:
             if self._in_flight:
                 await asyncio.gather(*list(self._in_flight), return_exceptions=True)
             stop.set()
+            self._outcome.set()
             await recorder
             try:
                 await self.flush()
@@ -481,21 +489,24 @@ class ChannelSender:
         return min(IDLE_POLL_SECONDS, max((due - now).total_seconds(), 0.0))
 
     async def _record_continuously(self, stop: asyncio.Event) -> None:
+        """Record outcomes as they come back, many to a transaction: it sleeps until the first
+        of a batch arrives, then until RECORD_AFTER_SECONDS after it (or until recording
+        cannot wait), and never polls."""
         failures = 0
         while not stop.is_set():
             wait = self._record_wait()
-            if wait > 0:
-                await asyncio.sleep(min(wait, 0.005))
+            if not self._finished or wait > 0:
+                self._outcome.clear()
+                timeout = wait if self._finished else None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._outcome.wait(), timeout)
                 continue
             try:
-                recorded = await self.flush()
+                await self.flush()
                 failures = 0
             except Exception as error:
                 failures += 1
                 await self._wait_out(error, failures, "recording outcomes")
-                continue
-            if not recorded:
-                await asyncio.sleep(0.02)
 
     async def _wait_out(
         self, error: Exception, failures: int, doing: str, wait: bool = True

@@ -38,6 +38,10 @@ from storage.delivery.records import (
 )
 from storage.members.models import Member, WatchGroup
 
+_DELIVERIES = cast(Table, Delivery.__table__)
+_NOTIFICATIONS = cast(Table, Notification.__table__)
+_MEMBERS = cast(Table, Member.__table__)
+
 
 def _int_or_none(value: str | None) -> int | None:
     try:
@@ -201,61 +205,104 @@ class OutboxRepository:
         that was `claimed` by a dead worker never left, so it is simply taken over; one that
         was `sending` may have reached the provider, so it is taken over marked `uncertain`.
         """
+        d = _DELIVERIES
         due = or_(
-            and_(Delivery.status == "queued", Delivery.not_before <= now),
-            and_(Delivery.status.in_(("claimed", "sending")), Delivery.lease_until < now),
+            and_(d.c.status == "queued", d.c.not_before <= now),
+            and_(d.c.status.in_(("claimed", "sending")), d.c.lease_until < now),
         )
         candidates = (
-            select(Delivery.id)
-            .where(Delivery.channel == channel, due)
-            .order_by(Delivery.not_before, Delivery.id)
+            select(d.c.id)
+            .where(d.c.channel == channel, due)
+            .order_by(d.c.not_before, d.c.id)
             .limit(limit)
         )
         if skip_locked:
             candidates = candidates.with_for_update(skip_locked=True)
+        # Core statements on the tables, not the ORM entities: the worker runs these many
+        # times a second and needs columns, not objects in the session's identity map.
         claimed = await self.session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(candidates.scalar_subquery()))
+            update(d)
+            .where(d.c.id.in_(candidates.scalar_subquery()))
             .values(
                 status="claimed",
                 lease_until=lease_until,
                 updated_at=now,
-                uncertain=case((Delivery.status == "sending", true()), else_=Delivery.uncertain),
+                uncertain=case((d.c.status == "sending", true()), else_=d.c.uncertain),
             )
-            .returning(Delivery.id)
+            .returning(d.c.id)
         )
         ids = [row[0] for row in claimed.all()]
         if not ids:
             return []
+        n, m = _NOTIFICATIONS, _MEMBERS
         rows = await self.session.execute(
-            select(Delivery, Notification, Member)
-            .join(Notification, Notification.id == Delivery.notification_id)
-            .outerjoin(Member, Member.id == Delivery.member_id)
-            .where(Delivery.id.in_(ids))
-            .order_by(Delivery.not_before, Delivery.id)
-        )
-        return [
-            DeliveryJob(
-                delivery_id=d.id,
-                notification_id=n.id,
-                member_id=d.member_id,
-                channel=d.channel,
-                attempts=d.attempts,
-                body_html=n.body_html,
-                body_text=n.body_text,
-                urgency=n.urgency,
-                telegram_chat_id=(m.telegram_chat_id if m else _int_or_none(d.address))
-                if d.channel == "telegram"
-                else None,
-                phone_e164=(m.phone_e164 if m else d.address) if d.channel == "sms" else None,
-                uncertain=d.uncertain,
-                buttons=n.buttons,
-                attachment=(n.attachment_name, n.attachment_mime or "", n.attachment_data)
-                if n.attachment_name and n.attachment_data is not None
-                else None,
+            select(
+                d.c.id,
+                d.c.member_id,
+                d.c.channel,
+                d.c.attempts,
+                d.c.address,
+                d.c.uncertain,
+                n.c.id,
+                n.c.body_html,
+                n.c.body_text,
+                n.c.urgency,
+                n.c.buttons,
+                n.c.attachment_name,
+                n.c.attachment_mime,
+                n.c.attachment_data,
+                m.c.id,
+                m.c.telegram_chat_id,
+                m.c.phone_e164,
             )
-            for d, n, m in rows.all()
-        ]
+            .join(n, n.c.id == d.c.notification_id)
+            .outerjoin(m, m.c.id == d.c.member_id)
+            .where(d.c.id.in_(ids))
+            .order_by(d.c.not_before, d.c.id)
+        )
+        jobs = []
+        for (
+            delivery_id,
+            member_id,
+            job_channel,
+            attempts,
+            address,
+            uncertain,
+            notification_id,
+            body_html,
+            body_text,
+            urgency,
+            buttons,
+            attachment_name,
+            attachment_mime,
+            attachment_data,
+            found_member,
+            chat_id,
+            phone,
+        ) in rows.all():
+            member = found_member is not None
+            jobs.append(
+                DeliveryJob(
+                    delivery_id=delivery_id,
+                    notification_id=notification_id,
+                    member_id=member_id,
+                    channel=job_channel,
+                    attempts=attempts,
+                    body_html=body_html,
+                    body_text=body_text,
+                    urgency=urgency,
+                    telegram_chat_id=(chat_id if member else _int_or_none(address))
+                    if job_channel == "telegram"
+                    else None,
+                    phone_e164=(phone if member else address) if job_channel == "sms" else None,
+                    uncertain=bool(uncertain),
+                    buttons=buttons,
+                    attachment=(attachment_name, attachment_mime or "", attachment_data)
+                    if attachment_name and attachment_data is not None
+                    else None,
+                )
+            )
+        return jobs
 
     async def next_due(self, channel: str, after: datetime) -> datetime | None:
         """When the channel's next delivery held for later comes due (None when none is)."""
@@ -270,12 +317,13 @@ class OutboxRepository:
 
     async def mark_sending(self, ids: list[int], now: datetime, lease_until: datetime) -> None:
         """Record that these claimed deliveries are about to go on the wire."""
+        d = _DELIVERIES
         await self.session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(ids), Delivery.status == "claimed")
+            update(d)
+            .where(d.c.id.in_(ids), d.c.status == "claimed")
             .values(
                 status="sending",
-                attempts=Delivery.attempts + 1,
+                attempts=d.c.attempts + 1,
                 lease_until=lease_until,
                 updated_at=now,
             )
