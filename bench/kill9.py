@@ -28,13 +28,13 @@ from typing import Any
 import httpx
 
 from bench.common import BOT_TOKEN, TELEGRAM_CHAT_BASE, bench_settings, enqueue_alert, seed_members
+from bot.sandbox.telegram_api import FakeBotAPI
+from bot.sandbox.telegram_http import FakeBotAPIServer
 from core.clock import SystemClock
 from core.services import Services
 from storage.delivery.models import Delivery
 from storage.engine import Database
 from storage.migrate import upgrade
-from tests.fakes.telegram_api import FakeBotAPI
-from tests.fakes.telegram_http import FakeBotAPIServer
 from tests.support.rows import deliveries
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -35,6 +35,20 @@ def parser() -> argparse.ArgumentParser:
         "when PUBLIC_URL is set), the scheduler and the HTTP server (/healthz).",
     )
 
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="try the service without a bot token: a local Telegram, SMS and web chat",
+    )
+    sandbox.add_argument("--port", type=int, default=8080, help="the web page's port (8080)")
+    sandbox.add_argument(
+        "--fresh", action="store_true", help="start empty: no demo people, group or data"
+    )
+    sandbox.add_argument(
+        "--dir",
+        type=Path,
+        default=Path("."),
+        help="where sandbox.db and the people list are kept (the current folder)",
+    )
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply all pending migrations to DATABASE_URL")
@@ -269,6 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     # python-telegram-bot 22 warns on every 429 unless RetryAfter.retry_after is a timedelta.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    if args.command == "sandbox":
+        return _sandbox(args)
     try:
         settings = load_settings()
         from bot.logs import configure_logging
@@ -298,6 +314,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    """The sandbox: its own settings, database and providers; nothing of `.env` is read."""
+    from bot.logs import configure_logging
+    from bot.sandbox.runner import run_sandbox
+
+    if not 1 <= args.port <= 65535:
+        print("crimewatch: --port is a number from 1 to 65535", file=sys.stderr)
+        return 2
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), [])
+    try:
+        asyncio.run(run_sandbox(port=args.port, fresh=args.fresh, directory=args.dir))
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"crimewatch sandbox: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _secrets(settings: Settings) -> list[str]:

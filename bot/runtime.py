@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import uvicorn
@@ -42,8 +42,14 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
-    """Run until SIGTERM/SIGINT (or until `stop` is set)."""
+async def run_service(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    ready: Callable[[Services], Awaitable[None]] | None = None,
+) -> None:
+    """Run until SIGTERM/SIGINT (or until `stop` is set). `ready` is called with the services
+    once the bot is initialized and before any update is handled (the sandbox seeds there)."""
     token = settings.require_bot_token()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -70,6 +76,13 @@ async def run_service(settings: Settings, *, stop: asyncio.Event | None = None) 
             "TELEGRAM_BOT_TOKEN was refused by Telegram: check it with @BotFather (/token)"
         ) from None
     services.health["telegram_bot"] = application.bot.username
+    if ready is not None:
+        try:
+            await ready(services)
+        except BaseException:
+            await application.shutdown()
+            await services.close()
+            raise
     scheduler = build_scheduler(services)
     server = _Server(_uvicorn_config(settings, services, application, scheduler))
     server_task: asyncio.Task[None] | None = None

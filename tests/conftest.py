@@ -25,6 +25,8 @@ import pytest
 from sqlalchemy import text
 from telegram import Bot
 
+from bot.sandbox.telegram_api import FakeBotAPI
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.telegram.app import build_application
 from core.clock import FrozenClock
 from core.permissions import Actor
@@ -34,8 +36,6 @@ from notifiers.telegram import TelegramNotifier
 from storage.engine import Database
 from storage.migrate import upgrade
 from storage.schema import Base
-from tests.fakes.telegram_api import FakeBotAPI
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 
 PG_SERVER = os.environ.get("CRIMEWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")

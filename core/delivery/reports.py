@@ -97,6 +97,14 @@ class DeliveryReport:
     not_reached_total: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """A notification and its deliveries: channel -> state -> how many."""
+
+    line: NotificationLine
+    counts: dict[str, dict[str, int]]
+
+
 class ReportService:
     """Reads delivery outcomes for officers (everything) and leaders (their own)."""
 
@@ -127,6 +135,29 @@ class ReportService:
             repo = OutboxRepository(session)
             rows = await repo.recent_notifications(REPORTED_KINDS, limit, scope)
             return [await self._line(repo, row) for row in rows]
+
+    async def activity(self, actor: Actor, limit: int = 8) -> list[Activity]:
+        """The newest notifications of every kind (replies, reminders, relays as well as
+        alerts) with their deliveries by channel and state: what the last actions set
+        going. Officers only."""
+        if not actor.is_officer:
+            await self.audit.record(
+                actor, "report.view", target="activity", outcome="refused", detail="not an officer"
+            )
+            raise PermissionDenied("Only officers can see everything that was sent.")
+        async with self.db.transaction() as session:
+            repo = OutboxRepository(session)
+            rows = await repo.recent_notifications(None, limit, None)
+            found: list[Activity] = []
+            for row in rows:
+                counts: dict[str, dict[str, int]] = {}
+                for (channel, status), n in (await repo.counts(row.id)).items():
+                    shown = "queued" if status in IN_PROGRESS else status
+                    per = counts.setdefault(channel, {})
+                    per[shown] = per.get(shown, 0) + n
+                line = await self._line(repo, row)
+                found.append(Activity(line, counts))
+            return found
 
     async def detail(self, actor: Actor, notification_id: int) -> DeliveryReport:
         """Counts per channel and status, with reasons, for one notification."""

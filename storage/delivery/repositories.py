@@ -631,15 +631,13 @@ class OutboxRepository:
         )
 
     async def recent_notifications(
-        self, kinds: Iterable[str], limit: int, scope: ReportScope | None
+        self, kinds: Iterable[str] | None, limit: int, scope: ReportScope | None
     ) -> list[NotificationRecord]:
-        """The newest notifications of these kinds, within the scope (None: all)."""
-        query = (
-            select(Notification)
-            .where(Notification.kind.in_(tuple(kinds)))
-            .order_by(Notification.id.desc())
-            .limit(limit)
-        )
+        """The newest notifications of these kinds (None: of every kind), within the scope
+        (None: all)."""
+        query = select(Notification).order_by(Notification.id.desc()).limit(limit)
+        if kinds is not None:
+            query = query.where(Notification.kind.in_(tuple(kinds)))
         rows = await self.session.scalars(self._in_scope(query, scope))
         return [self._notification_record(row) for row in rows]
 

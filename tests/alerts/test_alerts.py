@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.sandbox.telegram_api import Fault
 from core.clock import FrozenClock
 from core.errors import PermissionDenied
 from storage.audit.models import AuditEntry
 from tests.conftest import OFFICER_ID
-from tests.fakes.telegram_api import Fault
 from tests.support.chat import count_received, received, shown
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, DAN, neighborhood
@@ -474,3 +474,28 @@ async def test_send_keeps_the_preview_and_confirms_below_it(tg: TelegramHarness)
     text, buttons = shown(tg, OFFICER_ID, preview)
     assert "Preview — Alert" in text and "Water main break on Elm" in text and buttons == []
     assert "is on its way" in tg.last(OFFICER_ID)
+
+
+async def test_activity_lists_every_kind_with_its_deliveries_for_officers_only(
+    tg: TelegramHarness,
+) -> None:
+    """The sandbox's "what just happened" strip: every notification, not only alerts."""
+    await neighborhood(tg, extra=False)
+    await tg.send(OFFICER_ID, "/alert all Bikes stolen from porches on Elm St.")
+    await tg.press(OFFICER_ID, "alert:send")
+    officer = await tg.services.access.actor(OFFICER_ID)
+    queued = await tg.services.reports.activity(officer)
+    alert = next(a for a in queued if a.line.kind == "alert")
+    assert alert.counts == {"telegram": {"queued": 4}}
+    await tg.deliver()
+    found = await tg.services.reports.activity(officer)
+    assert next(a for a in found if a.line.id == alert.line.id).counts == {"telegram": {"sent": 4}}
+    assert {a.line.kind for a in found} - {"alert"}  # the role and welcome notes too
+    resident = await tg.services.access.actor(ANN)
+    try:
+        await tg.services.reports.activity(resident)
+    except PermissionDenied as refused:
+        assert "Only officers" in str(refused)
+    else:
+        raise AssertionError("a resident saw every notification")
+    assert "report.view" in await audit_actions(tg)

@@ -9,11 +9,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.sandbox.twilio_api import FakeTwilio
 from storage.checkins.models import CheckinContact, CheckinEnrollment, CheckinEvent
 from tests.checkins.test_sms import RUTH, at, enrolled, text
 from tests.checkins.test_telegram import sign_up
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.chat import count_received
 from tests.support.harness import TelegramHarness
 

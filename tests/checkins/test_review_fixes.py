@@ -10,13 +10,13 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.sandbox.twilio_api import FakeTwilio
 from core.permissions import Actor
 from storage.delivery.models import Notification
 from tests.checkins.test_sms import DANA, at, enrolled, text
 from tests.checkins.test_telegram import RUTH as RUTH_TG
 from tests.checkins.test_telegram import link_in, sign_up
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.chat import count_received
 from tests.support.harness import TelegramHarness
 

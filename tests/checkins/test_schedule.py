@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from bot.sandbox.twilio_api import FakeTwilio
 from core.checkins import CheckinService, Draft, EnrollmentRecord
 from core.permissions import Actor
 from core.services import Services
 from scheduler import due_jobs
 from tests.checkins.test_sms import DANA, RUTH, at, enrolled, text
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.chat import count_received
 from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness

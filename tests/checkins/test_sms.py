@@ -9,9 +9,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.chat import count_received
 from tests.support.due import tick, utc
 from tests.support.harness import TelegramHarness

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.sandbox.twilio_api import FakeTwilio
 from core.checkins import CheckinService
 from core.checkins.rules import DUE_PROMPT, PROMPT_LEAD
 from core.clock import FrozenClock
@@ -23,7 +24,6 @@ from storage.engine import Database
 from tests.checkins.test_schedule import mine, prompts
 from tests.checkins.test_sms import DANA, RUTH, at, enrolled, text
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.chat import count_received
 from tests.support.due import utc
 from tests.support.harness import TelegramHarness

@@ -9,13 +9,13 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from core.cpted.rules import FixDraft, Reporter
 from storage.cpted.models import FixReport
 from tests.conftest import OFFICER_ID
 from tests.cpted.test_fixes import file_by_address
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.rows import audit_rows
 from tests.support.sms import post, reply_of, text_form

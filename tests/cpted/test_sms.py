@@ -7,10 +7,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH
 from storage.cpted.models import FixReport
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.sms import post, reply_of, text_form
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from bot.sandbox.twilio_api import FakeTwilio
 from core.delivery import segments
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, EVE, neighborhood
 

@@ -9,12 +9,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import STATUS_PATH, sms_routes
 from core.clock import FrozenClock
 from core.delivery.sms_inbound import SmsInbound
 from core.settings import Settings
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.chat import received
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, CAT, DAN, neighborhood

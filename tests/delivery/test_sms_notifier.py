@@ -16,10 +16,10 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
+from bot.sandbox.twilio_api import FakeTwilio, FakeTwilioServer
 from notifiers.base import Notifier, OutboundMessage, Outcome
 from notifiers.sms import SmsNotifier, scrub
 from notifiers.sms_segments import segments
-from tests.fakes.twilio_api import FakeTwilio, FakeTwilioServer
 
 PHONE = "+12035550142"
 CALLBACK = "https://cw.stratford.example/twilio/status"

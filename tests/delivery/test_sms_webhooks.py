@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import update
 from starlette.applications import Starlette
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH, MAX_FORM_BYTES, STATUS_PATH, sms_routes
 from core.clock import FrozenClock
 from core.delivery.outbox import Message
@@ -21,7 +22,6 @@ from storage.engine import Database
 from storage.members.records import MemberRecord
 from storage.members.repositories import MemberRepository
 from tests.conftest import make_settings
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.rows import rows
 from tests.support.sms import PHONE, PUBLIC_URL, post, reply_of, text_form
 

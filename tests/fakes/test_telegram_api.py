@@ -41,9 +41,9 @@ from telegram.ext import (
     ExtBot,
 )
 
+from bot.sandbox.telegram_api import FakeBotAPI, UpdateFactory
+from bot.sandbox.telegram_spec import load_spec, parse_html
 from core.clock import FrozenClock
-from tests.fakes.telegram_api import FakeBotAPI, UpdateFactory
-from tests.fakes.telegram_spec import load_spec, parse_html
 
 USER = 1001
 

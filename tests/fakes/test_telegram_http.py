@@ -20,8 +20,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from tests.fakes.telegram_api import ApiCall, FakeBotAPI, UpdateFactory, UploadedFile
-from tests.fakes.telegram_http import FakeBotAPIServer, decode_form_value, parse_multipart
+from bot.sandbox.telegram_api import ApiCall, FakeBotAPI, UpdateFactory, UploadedFile
+from bot.sandbox.telegram_http import FakeBotAPIServer, decode_form_value, parse_multipart
 
 TOKEN = "123456:TEST-token_for-the-http-fake"
 USER = 1001

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.sandbox.telegram_api import FakeBotAPI
 from bot.telegram.app import build_application
 from bot.telegram.texts import SOMETHING_WENT_WRONG
 from core.clock import FrozenClock
@@ -25,7 +26,6 @@ from core.services import Services
 from notifiers.telegram import TelegramNotifier
 from storage.engine import Database
 from tests.conftest import OFFICER_ID, make_settings
-from tests.fakes.telegram_api import FakeBotAPI
 from tests.support.harness import TelegramHarness
 
 RESIDENT, LEADER = 951, 952

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from core.members import MemberRecord
@@ -17,7 +18,6 @@ from core.members.phones import CODES_PER_DAY, hash_code
 from storage.delivery.models import Delivery
 from storage.members.models import PhoneCode
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.rows import rows
 from tests.support.sms import post, text_form

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.telegram_api import FakeBotAPI
-from tests.fakes.telegram_http import FakeBotAPIServer
+from bot.sandbox.telegram_api import FakeBotAPI
+from bot.sandbox.telegram_http import FakeBotAPIServer
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ twice: the second press may change nothing, but it never sends an edit Telegram 
 
 from __future__ import annotations
 
+from bot.sandbox.telegram_api import NOT_MODIFIED
 from bot.telegram import texts
 from bot.telegram.common import unversioned
 from tests.conftest import OFFICER_ID
-from tests.fakes.telegram_api import NOT_MODIFIED
 from tests.support.harness import TelegramHarness
 from tests.support.neighborhood import ANN, BOB, neighborhood
 

@@ -10,8 +10,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.fakes.telegram_api import FakeBotAPI, UpdateFactory
-from tests.fakes.telegram_http import FakeBotAPIServer
+from bot.sandbox.telegram_api import FakeBotAPI, UpdateFactory
+from bot.sandbox.telegram_http import FakeBotAPIServer
 from tests.support.postgres_server import private_postgres
 from tests.support.process import (
     OFFICER,

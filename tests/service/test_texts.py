@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import bot.telegram
-from tests.fakes.telegram_spec import parse_formatted
+from bot.sandbox.telegram_spec import parse_formatted
 
 ROOT = Path(__file__).resolve().parents[2]
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")

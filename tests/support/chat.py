@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.sandbox.telegram_api import ApiCall
 from core.ics import unfold
-from tests.fakes.telegram_api import ApiCall
 from tests.support.harness import TelegramHarness
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.sandbox.telegram_api import FakeBotAPI, UpdateFactory
 from bot.telegram.common import unversioned
 from core.services import Services
-from tests.fakes.telegram_api import FakeBotAPI, UpdateFactory
 
 JSON = dict[str, Any]
 

@@ -16,14 +16,14 @@ from typing import Any
 
 import httpx
 
+from bot.sandbox.telegram_api import FakeBotAPI, UpdateFactory
+from bot.sandbox.telegram_http import FakeBotAPIServer
 from core.clock import SystemClock
 from core.services import Services
 from storage.delivery.models import Delivery
 from storage.engine import Database
 from storage.migrate import upgrade
 from tests.conftest import make_settings
-from tests.fakes.telegram_api import FakeBotAPI, UpdateFactory
-from tests.fakes.telegram_http import FakeBotAPIServer
 from tests.support.rows import deliveries
 
 ROOT = Path(__file__).resolve().parents[2]

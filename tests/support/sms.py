@@ -11,12 +11,12 @@ from xml.etree import ElementTree
 import httpx
 from starlette.applications import Starlette
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import STATUS_PATH, sms_routes
 from core.delivery.sms_inbound import SmsInbound
 from core.settings import Settings
 from notifiers.sms import SmsNotifier
 from tests.conftest import make_settings
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 
 FROM_NUMBER = "+12035550100"

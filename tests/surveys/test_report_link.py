@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.runtime import _uvicorn_config
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from core.delivery import segments
@@ -26,7 +27,6 @@ from core.surveys import messages
 from core.surveys.rules import CHECKLISTS, ITEM_LABELS
 from storage.surveys.records import FindingRecord
 from tests.conftest import OFFICER_ID, make_settings
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.sms import PUBLIC_URL, post, reply_of, text_form, twilio_settings
 from tests.surveys.test_report_pdf import survey

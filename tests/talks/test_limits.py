@@ -8,10 +8,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from storage.talks.models import TalkRequest
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.rows import audit_rows
 from tests.support.sms import post, reply_of, text_form

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.logs import QUIET_LOGGERS
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from storage.audit.models import AuditEntry
 from storage.delivery.models import Notification
 from storage.tips.models import Tip, TipEvent, TipPhoto, TipRateMark
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.sms import post, reply_of, text_form
 from tests.support.tips import digest, relayed_message, relays, telegram_reply, tips

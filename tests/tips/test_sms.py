@@ -8,11 +8,11 @@ import asyncio
 import httpx
 import pytest
 
+from bot.sandbox.twilio_api import FakeTwilio
 from bot.sms import INBOUND_PATH
 from core.clock import FrozenClock
 from notifiers.sms_segments import segments
 from tests.conftest import OFFICER_ID
-from tests.fakes.twilio_api import FakeTwilio
 from tests.support.harness import TelegramHarness
 from tests.support.rows import deliveries
 from tests.support.sms import post, reply_of, text_form

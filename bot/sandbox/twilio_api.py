@@ -4,8 +4,9 @@
 ``twilio.http.AsyncHttpClient``), so everything above the HTTP seam - the SDK's URL building,
 form encoding, auth and error parsing - runs for real; or, for subprocess tests and
 benchmarks, through a real socket with ``FakeTwilioServer``. Every request is checked against the
-published OpenAPI spec (``tests/specs/twilio_api_v2010.json``, CreateMessage) plus the rules the
-spec does not encode; what fails goes to ``violations`` and is answered the way Twilio answers.
+published OpenAPI spec (``bot/sandbox/specs/twilio_api_v2010.json``, CreateMessage) plus the
+rules the spec does not encode; what fails goes to ``violations`` and is answered the way
+Twilio answers.
 
     fake = FakeTwilio()
     notifier = SmsNotifier(fake.account_sid, fake.auth_token, from_number=fake.from_number,
@@ -43,15 +44,15 @@ from twilio.http import AsyncHttpClient
 from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 
+from bot.sandbox.threaded_server import ThreadedServer
 from notifiers.sms_segments import segments
-from tests.fakes.threaded_server import ThreadedServer
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "specs" / "twilio_api_v2010.json"
+SPEC_PATH = Path(__file__).resolve().parent / "specs" / "twilio_api_v2010.json"
 MESSAGES_PATH = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 BODY_MAX = 1600
 DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
-DEFAULT_AUTH_TOKEN = "fake-twilio-auth-token-0123456789"
+DEFAULT_AUTH_TOKEN = "fake-twilio-auth-token-0123456789"  # noqa: S105 (a local fake's)
 DEFAULT_FROM = "+12035550100"
 DEFAULT_BASE_URL = "https://api.twilio.test"
 
@@ -268,7 +269,8 @@ class FakeTwilio:
         for name in query:
             if name not in known:
                 return self._violation(20001, f"unknown ListMessage parameter {name!r}")
-        to, sender = (query.get("To") or [None])[0], (query.get("From") or [None])[0]
+        to: str | None = (query.get("To") or [""])[0] or None
+        sender: str | None = (query.get("From") or [""])[0] or None
         size = int((query.get("PageSize") or ["50"])[0])
         found = [
             m

@@ -38,9 +38,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from telegram.error import TimedOut
 
-from .telegram_api import JSON, ApiCall, ChatId, FakeBotAPI, UploadedFile
-from .telegram_spec import TelegramSpec
-from .threaded_server import ThreadedServer
+from bot.sandbox.telegram_api import JSON, ApiCall, ChatId, FakeBotAPI, UploadedFile
+from bot.sandbox.telegram_spec import TelegramSpec
+from bot.sandbox.threaded_server import ThreadedServer
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """Checks Bot API calls against the published Telegram spec, the way the real server would.
 
-The spec is ``tests/specs/telegram_bot_api.json`` (copied from ``../shared/specs``).
+The spec is ``bot/sandbox/specs/telegram_bot_api.json`` (copied from ``../shared/specs``).
 Structural checks (unknown method, missing or unknown field, wrong type, nested objects such as
 ``reply_markup`` and ``scope``) come from the spec; the rules the spec only states in prose
 (text lengths, Telegram's HTML dialect, callback data size, command names) are coded here.
@@ -20,7 +20,7 @@ from typing import Any
 SPEC_PATH = Path(
     os.environ.get(
         "TELEGRAM_BOT_API_SPEC",
-        Path(__file__).resolve().parents[1] / "specs" / "telegram_bot_api.json",
+        Path(__file__).resolve().parent / "specs" / "telegram_bot_api.json",
     )
 )
 

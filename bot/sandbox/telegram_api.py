@@ -32,7 +32,7 @@ import httpx
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from .telegram_spec import CallValidator, TelegramSpec, parse_formatted, utf16_length
+from bot.sandbox.telegram_spec import CallValidator, TelegramSpec, parse_formatted, utf16_length
 
 if TYPE_CHECKING:
     from telegram import Bot
