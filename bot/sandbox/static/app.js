@@ -302,6 +302,7 @@ $("sms-form").addEventListener("submit", async (event) => {
 // ---------------------------------------------------------------- what just happened
 
 async function loadOutbox() {
+  state.outboxTimer = null;
   const body = await api("/api/outbox").catch(() => ({ notifications: [] }));
   const rows = body.notifications.map((n) => {
     const cells = el("td");
@@ -313,11 +314,15 @@ async function loadOutbox() {
     return el("tr", {}, el("td", {}, String(n.id)), el("td", {}, n.urgency === "urgent" ? `${n.kind} (urgent)` : n.kind), el("td", {}, n.preview), cells);
   });
   $("activity").tBodies[0].replaceChildren(...rows);
+  // Deliveries still on their way (or held for later) are looked at again until they settle,
+  // events or not: an outcome is recorded a moment after the message left.
+  if (body.notifications.some((n) => n.done < n.total)) outboxSoon(2000);
 }
 
-function outboxSoon() {
-  clearTimeout(state.outboxTimer);
-  state.outboxTimer = setTimeout(loadOutbox, 250);
+// At most one reload pending; a burst of events does not keep postponing it.
+function outboxSoon(delay = 250) {
+  if (state.outboxTimer !== null) return;
+  state.outboxTimer = setTimeout(loadOutbox, delay);
 }
 
 // ---------------------------------------------------------------- live updates
