@@ -16,6 +16,7 @@ QUIET_LOGGERS = (
     "apscheduler.executors.default",
     "telegram",  # the whole tree: telegram.Bot, telegram.ext.Application, ...
     "aiosqlite",  # its DEBUG lines carry SQL parameters: addresses, phone numbers
+    "twilio",  # its HTTP client logs every request (URL with the AccountSid, headers) at INFO
 )
 
 

@@ -136,7 +136,9 @@ def test_the_telegram_library_stays_quiet_below_warning_even_at_debug() -> None:
     levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
     try:
         configure_logging("DEBUG", [])
-        for name in ("telegram.ext.Application", "telegram.ext.Updater", "telegram.Bot"):
+        names = ("telegram.ext.Application", "telegram.ext.Updater", "telegram.Bot")
+        # The twilio SDK's HTTP client logs every request, its URL and headers, at INFO.
+        for name in (*names, "twilio.http_client", "twilio.async_http_client"):
             assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
         assert logging.getLogger("core.tips.filing").isEnabledFor(logging.DEBUG)
     finally:
