@@ -175,3 +175,13 @@ def test_a_bad_action_shows_the_reason_on_the_page(page: Any) -> None:
     page.fill("#add-form input[name=phone]", "12")
     page.locator("#add-form button[type=submit]").click()
     expect(page.locator("#add-error")).to_contain_text("does not look like a phone number")
+
+
+def test_a_location_is_asked_for_and_sent_as_a_pin(page: Any) -> None:
+    choose(page, "Priya Shah")
+    page.once("dialog", lambda dialog: dialog.accept("41.8401, -87.6502"))
+    page.locator("#send-location").click()
+    expect(page.locator(".bubble.user", has_text="41.8401, -87.6502")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept("north of here"))
+    page.locator("#send-location").click()
+    expect(page.locator("#chat-error")).to_contain_text("latitude and a longitude")

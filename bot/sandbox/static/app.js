@@ -255,7 +255,12 @@ $("composer").addEventListener("submit", async (event) => {
 
 $("cancel-reply").addEventListener("click", () => replyTo(null));
 
-$("send-location").addEventListener("click", () => act(post(`/api/chat/${state.current}/location`, DEMO_LOCATION)));
+$("send-location").addEventListener("click", () => {
+  const typed = prompt("Send a location: latitude, longitude", `${DEMO_LOCATION.latitude}, ${DEMO_LOCATION.longitude}`);
+  if (typed === null) return;
+  const [latitude, longitude] = typed.split(",").map((part) => Number(part.trim()));
+  act(post(`/api/chat/${state.current}/location`, { latitude, longitude }));
+});
 
 $("photo").addEventListener("change", async (event) => {
   const file = event.target.files[0];
