@@ -3,6 +3,7 @@ toast, and error handling."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import html
@@ -22,7 +23,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.telegram import texts
@@ -35,6 +36,11 @@ from core.services import Services
 from notifiers.telegram_html import TAG, split_html
 
 log = logging.getLogger(__name__)
+
+# A reply that meets Telegram's flood control (429) waits its retry_after and goes again, when
+# that is short enough for the person to still be looking: the action it answers is already
+# done, and a lost reply leaves them guessing (and the apology would meet the same 429).
+REPLY_RETRY_MAX_SECONDS = 10.0
 
 Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Awaitable[Any]]
@@ -73,14 +79,32 @@ async def reply(update: Update, text: str, markup: Markup = None) -> list[int]:
     parts = split_html(text)
     sent = []
     for number, part in enumerate(parts, start=1):
-        message = await chat.send_message(
-            part,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup if number == len(parts) else None,
-            disable_web_page_preview=True,
+        message = await after_flood_control(
+            functools.partial(
+                chat.send_message,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if number == len(parts) else None,
+                disable_web_page_preview=True,
+            )
         )
         sent.append(message.message_id)
     return sent
+
+
+async def after_flood_control(call: Callable[[], Awaitable[Any]]) -> Any:
+    """Make a Bot API call; after a 429 of at most REPLY_RETRY_MAX_SECONDS, wait and make it
+    once more (a longer one, or a second 429, is raised)."""
+    try:
+        return await call()
+    except RetryAfter as error:
+        wait = error.retry_after
+        seconds = wait.total_seconds() if not isinstance(wait, int | float) else float(wait)
+        if seconds > REPLY_RETRY_MAX_SECONDS:
+            raise
+        log.warning("a reply met Telegram's flood control; sending it again in %.0f s", seconds)
+        await asyncio.sleep(seconds)
+        return await call()
 
 
 async def edit_or_reply(
@@ -94,11 +118,14 @@ async def edit_or_reply(
             return  # pressed again: the message already says this (an edit would be refused)
         edited = True
         try:
-            await query.edit_message_text(
-                first,
-                parse_mode=ParseMode.HTML,
-                reply_markup=None if rest else markup,
-                disable_web_page_preview=True,
+            await after_flood_control(
+                functools.partial(
+                    query.edit_message_text,
+                    first,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=None if rest else markup,
+                    disable_web_page_preview=True,
+                )
             )
         except BadRequest as error:
             edited = "not modified" in error.message.lower()  # already shows the first part
