@@ -17,6 +17,7 @@ import itertools
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -112,6 +113,47 @@ class SandboxBotAPI(FakeBotAPI):
     def file(self, file_id: str) -> bytes | None:
         """The content of a file the bot sent (or a user uploaded)."""
         return self._files.get(file_id)
+
+    # ------------------------------------------------------------------ kept across restarts
+
+    def save(self, folder: Path) -> None:
+        """Write the chats as their users see them (and the files in them) to `folder`, so a
+        restarted sandbox shows them again."""
+        files = folder / "files"
+        files.mkdir(parents=True, exist_ok=True)
+        for file_id, content in self._files.items():
+            (files / _file_name(file_id)).write_bytes(content)
+
+        def rows(messages: dict[tuple[int, int], JSON]) -> list[JSON]:
+            return [message for key, message in messages.items() if key not in self._deleted]
+
+        state = {
+            "message_ids": [[chat, last] for chat, last in self._message_ids.items()],
+            "messages": rows(self._messages),
+            "incoming": rows(self._incoming),
+            "html": [[chat, message, text] for (chat, message), text in self.html.items()],
+            "keyboards": [[chat, markup] for chat, markup in self.keyboards.items()],
+            "files": sorted(self._files),
+        }
+        (folder / "chats.json").write_text(json.dumps(state), encoding="utf-8")
+
+    def load(self, folder: Path) -> None:
+        """Show the chats an earlier run saved (nothing when there are none)."""
+        saved = folder / "chats.json"
+        if not saved.exists():
+            return
+        state = json.loads(saved.read_text(encoding="utf-8"))
+        self._message_ids.update({int(chat): int(last) for chat, last in state["message_ids"]})
+        for message in state["messages"]:
+            self._store(message)
+        for message in state["incoming"]:
+            self._incoming[(message["chat"]["id"], message["message_id"])] = message
+        self.html.update({(int(c), int(m)): str(text) for c, m, text in state["html"]})
+        self.keyboards.update({int(chat): markup for chat, markup in state["keyboards"]})
+        for file_id in state["files"]:
+            path = folder / "files" / _file_name(file_id)
+            if path.exists():
+                self._files[file_id] = path.read_bytes()
 
     # ------------------------------------------------------------------ the user's side
 
@@ -218,6 +260,11 @@ class SandboxBotAPI(FakeBotAPI):
             self.on_change(kind, chat)
         except Exception:  # a page's listener must never break the Bot API
             log.exception("sandbox: a change listener failed")
+
+
+def _file_name(file_id: str) -> str:
+    """A file id as a safe file name."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in file_id)[:120] or "file"
 
 
 def _content(message: JSON) -> JSON:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -38,6 +39,7 @@ SMS_NUMBER = "+13125550100"
 TIMEZONE = "America/Chicago"  # the demo's crime data is Chicago's
 DATABASE = "sandbox.db"
 PEOPLE = "sandbox-people.json"
+SCREENS = "sandbox-chats"  # what the chats and phones showed, kept across restarts
 OFFICERS = [p.telegram_id for p in SEEDED if p.role == "officer" and p.telegram_id is not None]
 
 
@@ -46,6 +48,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+def _load(folder: Path, api: SandboxBotAPI, twilio: SandboxTwilio) -> None:
+    api.load(folder)
+    twilio.load(folder)
+
+
+def _save(folder: Path, api: SandboxBotAPI, twilio: SandboxTwilio) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    api.save(folder)
+    twilio.save(folder)
 
 
 def _prepare(directory: Path, fresh: bool) -> tuple[Path, People, bool]:
@@ -57,6 +70,7 @@ def _prepare(directory: Path, fresh: bool) -> tuple[Path, People, bool]:
     if fresh:
         for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), people_file):
             path.unlink(missing_ok=True)
+        shutil.rmtree(directory / SCREENS, ignore_errors=True)
     first_run = not database.exists()
     people = People.load(people_file)
     if first_run:
@@ -110,6 +124,9 @@ async def run_sandbox(
         url=url, service_port=service_port, database=database, api=api, twilio=twilio
     )
     twilio.webhook_url = f"{settings.public_url}{INBOUND_PATH}"
+    screens = directory / SCREENS
+    if not first_run:
+        await asyncio.to_thread(_load, screens, api, twilio)
     services: list[Services] = []
     announcing: list[asyncio.Task[None]] = []
 
@@ -160,3 +177,4 @@ async def run_sandbox(
             await asyncio.wait_for(serving, timeout=5)
         await api.close()
         await twilio.close()
+        await asyncio.to_thread(_save, screens, api, twilio)

@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import logging
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -73,6 +75,29 @@ class SandboxTwilio(FakeTwilio):
         self._numbers = itertools.count(1)
         self._http: httpx.AsyncClient | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def save(self, folder: Path) -> None:
+        """Write the phones' screens and the numbers that texted STOP to `folder`."""
+        state = {
+            "phones": {
+                phone: [text.as_json() for text in screen.texts]
+                for phone, screen in self.phones.items()
+            },
+            "opted_out": sorted(self.opted_out),
+        }
+        (folder / "phones.json").write_text(json.dumps(state), encoding="utf-8")
+
+    def load(self, folder: Path) -> None:
+        """Show what an earlier run saved (nothing when there is none)."""
+        saved = folder / "phones.json"
+        if not saved.exists():
+            return
+        state = json.loads(saved.read_text(encoding="utf-8"))
+        for phone, texts in state["phones"].items():
+            self.phones[phone] = Phone(
+                [Text(t["direction"], t["body"], t["at"], t["from"]) for t in texts]
+            )
+        self.opted_out.update(state["opted_out"])
 
     def screen(self, phone: str) -> list[dict[str, str]]:
         """The phone's texts, oldest first."""

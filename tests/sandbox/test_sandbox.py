@@ -235,13 +235,25 @@ def test_a_restarted_sandbox_keeps_its_data_and_fresh_starts_empty(tmp_path: Pat
     first = SandboxProcess(tmp_path).start()
     try:
         client = PageClient(first.url)
-        client.add("Olga Berg", "312 555 0188")
+        olga = client.add("Olga Berg", "312 555 0188")
+        client.say(olga["key"], "/start")
+        client.wait_bot(olga["key"], "Do you agree")
+        client.text_service("walt", "HELP")
+        before = client.messages(olga["key"])
+        walt = client.texts("walt")
     finally:
         assert first.stop() == 0
     again = SandboxProcess(tmp_path).start()
     try:
         assert "sandbox seed" not in again.output()  # seeded on the first run only
-        assert "Olga Berg" in [p["name"] for p in PageClient(again.url).people()]
+        client = PageClient(again.url)
+        assert "Olga Berg" in [p["name"] for p in client.people()]
+        # The chats and phones show what they showed, and go on from there.
+        assert client.messages(olga["key"]) == before
+        assert client.texts("walt") == walt
+        client.press(olga["key"], before[-1], "I agree")
+        step = client.wait_bot(olga["key"], "Step 1 of 3")
+        assert step["id"] > before[-1]["id"]
     finally:
         assert again.stop() == 0
     fresh = SandboxProcess(tmp_path, fresh=True).start()
