@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
-import itertools
 import json
 import logging
 from collections.abc import Callable
@@ -22,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from bot.sandbox.outgoing import Outgoing
 from bot.sandbox.telegram_api import JSON, FakeBotAPI, Fault, UpdateFactory, UploadedFile
 
 log = logging.getLogger(__name__)
@@ -88,10 +87,8 @@ class SandboxBotAPI(FakeBotAPI):
         self.webhook_secret = ""
         self.listening = asyncio.Event()  # set once the service set its webhook
         self._callbacks: dict[str, int] = {}  # callback query id -> chat
-        self._http: httpx.AsyncClient | None = None
+        self.outgoing = Outgoing()
         self._deliveries = asyncio.Semaphore(WEBHOOK_CONCURRENCY)
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._ids = itertools.count(1)
 
     # ------------------------------------------------------------------ what the client shows
 
@@ -168,21 +165,16 @@ class SandboxBotAPI(FakeBotAPI):
         if not self.webhook_url:
             self.push_update(update)
             return
-        update.setdefault("update_id", next(self._ids) + 1_000_000)
-        task = asyncio.create_task(self._post_update(update))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.outgoing.spawn(self._post_update(update))
 
     async def _post_update(self, update: JSON) -> None:
-        if self._http is None:
-            self._http = httpx.AsyncClient(timeout=30)
         headers = {"Content-Type": "application/json"}
         if self.webhook_secret:
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
         async with self._deliveries:
             for attempt in range(5):  # Telegram tries again when the service does not answer 2xx
                 try:
-                    response = await self._http.post(
+                    response = await self.outgoing.http.post(
                         self.webhook_url, content=json.dumps(update), headers=headers
                     )
                 except httpx.HTTPError as error:
@@ -194,13 +186,8 @@ class SandboxBotAPI(FakeBotAPI):
                 await asyncio.sleep(0.5 * 2**attempt)
 
     async def close(self) -> None:
-        """Finish delivering updates and close the webhook client."""
-        for task in list(self._tasks):
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
-        if self._http is not None:
-            await self._http.aclose()
+        """Stop delivering updates and close the webhook client."""
+        await self.outgoing.close()
 
     # ------------------------------------------------------------------ the server's side
 

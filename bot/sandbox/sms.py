@@ -11,7 +11,6 @@ and START back in, each answered by Twilio's standard text, and the service stil
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import logging
@@ -24,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from bot.sandbox.outgoing import Outgoing
 from bot.sandbox.twilio_api import Answer, FakeTwilio
 
 log = logging.getLogger(__name__)
@@ -73,8 +73,7 @@ class SandboxTwilio(FakeTwilio):
         self.webhook_url = ""  # the service's inbound SMS webhook
         self.phones: dict[str, Phone] = {}
         self._numbers = itertools.count(1)
-        self._http: httpx.AsyncClient | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.outgoing = Outgoing()
 
     def save(self, folder: Path) -> None:
         """Write the phones' screens and the numbers that texted STOP to `folder`."""
@@ -117,9 +116,7 @@ class SandboxTwilio(FakeTwilio):
         for message in self.messages[before:]:
             self._show(message["to"], Text("in", message["body"], _now()))
             if message.get("status_callback"):
-                task = asyncio.get_running_loop().create_task(self._report(message))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self.outgoing.spawn(self._report(message))
         return answer
 
     async def _report(self, message: dict[str, Any]) -> None:
@@ -181,11 +178,9 @@ class SandboxTwilio(FakeTwilio):
 
     async def _signed_post(self, url: str, params: dict[str, str]) -> httpx.Response | None:
         """POST a webhook as Twilio does, signed for its URL; None when it failed."""
-        if self._http is None:
-            self._http = httpx.AsyncClient(timeout=30)
         headers = {"X-Twilio-Signature": self.sign(url, params)}
         try:
-            response = await self._http.post(url, data=params, headers=headers)
+            response = await self.outgoing.http.post(url, data=params, headers=headers)
         except httpx.HTTPError as error:
             log.warning("sandbox: a Twilio webhook could not be reached: %s", error)
             return None
@@ -203,12 +198,7 @@ class SandboxTwilio(FakeTwilio):
 
     async def close(self) -> None:
         """Stop reporting and close the webhook client."""
-        for task in list(self._tasks):
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
-        if self._http is not None:
-            await self._http.aclose()
+        await self.outgoing.close()
 
 
 def twiml_messages(body: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -112,6 +113,7 @@ class Sandbox:
         self._telegram = _BotAPIApp(self.host)  # type: ignore[arg-type]
         self._twilio = _TwilioApp(self.host)  # type: ignore[arg-type]
         self._page = Starlette(routes=self._routes())
+        self._photos = itertools.count(1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -289,7 +291,7 @@ class Sandbox:
         if len(content) > MAX_PHOTO_BYTES:
             return _problem("Pictures up to 10 MB, please.")
         caption = request.query_params.get("caption") or None
-        file_id = f"sandbox-photo-{len(self.api._files) + 1}"
+        file_id = f"sandbox-photo-{next(self._photos)}"
         self.api.add_file(file_id, content)
         self.api.add_file(f"{file_id}-s", content)
         update = self.api.factory.photo(
